@@ -1,0 +1,11 @@
+namespace ModelRetraining;
+
+/// <summary>What one validator found in one data set.</summary>
+/// <param name="Validator">The validator's name.</param>
+/// <param name="DataSet">The data set validated.</param>
+/// <param name="Issues">Every issue found, errors and warnings.</param>
+public sealed record DataValidationReport(string Validator, string DataSet, IReadOnlyList<DataValidationIssue> Issues)
+{
+    /// <summary>Gets a value indicating whether any issue blocks training.</summary>
+    public bool HasErrors => Issues.Any(i => i.Severity == ValidationSeverity.Error);
+}

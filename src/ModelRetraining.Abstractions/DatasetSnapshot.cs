@@ -1,0 +1,18 @@
+using Microsoft.ML;
+
+namespace ModelRetraining;
+
+/// <summary>A data set as read for one run: the rows, the schema observed, a fingerprint of the content, and what the reader noticed.</summary>
+/// <param name="Name">The data set's name (file path, table, query).</param>
+/// <param name="Data">The rows.</param>
+/// <param name="Schema">The columns actually found, with their observed types.</param>
+/// <param name="RowCount">The number of rows.</param>
+/// <param name="Fingerprint">A content hash: same rows, same fingerprint.</param>
+public sealed record DatasetSnapshot(string Name, IDataView Data, DataSchema Schema, long RowCount, string Fingerprint)
+{
+    /// <summary>Gets the problems the reader met (a non-numeric value in a numeric column, a missing column); validators turn them into decisions.</summary>
+    public IReadOnlyList<DataValidationIssue> ReadIssues { get; init; } = [];
+
+    /// <summary>Gets the schema the source was told to expect, when it had one.</summary>
+    public DataSchema? DeclaredSchema { get; init; }
+}

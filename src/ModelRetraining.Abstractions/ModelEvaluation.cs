@@ -1,0 +1,10 @@
+namespace ModelRetraining;
+
+/// <summary>One model's scores on the holdout.</summary>
+/// <param name="Model">Which model: <c>candidate</c>, or <c>champion v3</c>.</param>
+/// <param name="Metrics">The metrics by name, each with its direction.</param>
+public sealed record ModelEvaluation(string Model, IReadOnlyDictionary<string, MetricValue> Metrics)
+{
+    /// <summary>Gets the per-row outputs, when the evaluator keeps them.</summary>
+    public PerRowOutputs? Outputs { get; init; }
+}

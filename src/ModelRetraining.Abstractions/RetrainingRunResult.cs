@@ -1,0 +1,57 @@
+using System.Runtime.ExceptionServices;
+
+namespace ModelRetraining;
+
+/// <summary>How a run ended, with all the evidence it gathered.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="ModelName">The model.</param>
+/// <param name="Status">The end state.</param>
+/// <param name="StartedAt">When the run started.</param>
+/// <param name="CompletedAt">When it ended.</param>
+public sealed record RetrainingRunResult(string RunId, string ModelName, RetrainingRunStatus Status, DateTimeOffset StartedAt, DateTimeOffset CompletedAt)
+{
+    /// <summary>Gets the stage the run ended in (the failing stage for <see cref="RetrainingRunStatus.Failed"/>).</summary>
+    public RetrainingStage? Stage { get; init; }
+
+    /// <summary>Gets the reasons, for a rejection or a failure.</summary>
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    /// <summary>Gets the exception of a failed or cancelled run.</summary>
+    public Exception? Exception { get; init; }
+
+    /// <summary>Gets the data validation reports.</summary>
+    public IReadOnlyList<DataValidationReport> Validation { get; init; } = [];
+
+    /// <summary>Gets the evaluation, when the run got that far.</summary>
+    public EvaluationReport? Evaluation { get; init; }
+
+    /// <summary>Gets the combined promotion decision, when the run got that far.</summary>
+    public PromotionDecision? Decision { get; init; }
+
+    /// <summary>Gets the champion when the run started.</summary>
+    public ModelVersion? PreviousChampion { get; init; }
+
+    /// <summary>Gets the version the run registered, if any.</summary>
+    public ModelVersion? RegisteredVersion { get; init; }
+
+    /// <summary>Gets a value indicating whether the registered version became champion.</summary>
+    public bool Promoted => Status == RetrainingRunStatus.Succeeded;
+
+    /// <summary>Throws when the run failed (the original exception) or was cancelled (<see cref="OperationCanceledException"/>).</summary>
+    /// <returns>This result, for chaining.</returns>
+    public RetrainingRunResult ThrowIfFailed()
+    {
+        switch (Status)
+        {
+            case RetrainingRunStatus.Failed when Exception is not null:
+                ExceptionDispatchInfo.Capture(Exception).Throw();
+                break;
+            case RetrainingRunStatus.Failed:
+                throw new RetrainingStageException(Stage ?? RetrainingStage.Queued, string.Join(" ", Reasons), null);
+            case RetrainingRunStatus.Cancelled:
+                throw Exception as OperationCanceledException ?? new OperationCanceledException($"Run {RunId} of '{ModelName}' was cancelled.");
+        }
+
+        return this;
+    }
+}
