@@ -9,6 +9,10 @@ namespace ModelRetraining;
 /// <param name="CreatedBy">Who registered it.</param>
 public sealed record ModelVersion(string ModelName, int Version, ArtifactReference Artifact, string Flavor, DateTimeOffset CreatedAt, string CreatedBy)
 {
+    /// <summary>Gets the artifact's file name, for people and tools.</summary>
+    /// <value>The default value is <c>model.bin</c>.</value>
+    public string ArtifactFileName { get; init; } = "model.bin";
+
     /// <summary>Gets the champion this version was trained to replace, if any.</summary>
     public int? ParentVersion { get; init; }
 

@@ -1,0 +1,72 @@
+namespace ModelRetraining.MLNet;
+
+/// <summary>Grows one typed column while a file is read; <see cref="Add"/> tells whether the value was present.</summary>
+internal abstract class ColumnBuffer
+{
+    public static ColumnBuffer Create(DataColumnKind kind) => kind switch
+    {
+        DataColumnKind.Numeric => new Numeric(),
+        DataColumnKind.Text => new Text(),
+        DataColumnKind.Boolean => new Boolean(),
+        DataColumnKind.DateTime => new Time(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown column kind."),
+    };
+
+    public abstract bool Add(object? value);
+
+    public abstract Array ToArray();
+
+    private sealed class Numeric : ColumnBuffer
+    {
+        private readonly List<float> _values = [];
+
+        public override bool Add(object? value)
+        {
+            var number = value is float f ? f : float.NaN;
+            _values.Add(number);
+            return !float.IsNaN(number);
+        }
+
+        public override Array ToArray() => _values.ToArray();
+    }
+
+    private sealed class Text : ColumnBuffer
+    {
+        private readonly List<ReadOnlyMemory<char>> _values = [];
+
+        public override bool Add(object? value)
+        {
+            var text = value as string ?? string.Empty;
+            _values.Add(text.AsMemory());
+            return text.Length > 0;
+        }
+
+        public override Array ToArray() => _values.ToArray();
+    }
+
+    private sealed class Boolean : ColumnBuffer
+    {
+        private readonly List<bool> _values = [];
+
+        public override bool Add(object? value)
+        {
+            _values.Add(value is true);
+            return value is bool;
+        }
+
+        public override Array ToArray() => _values.ToArray();
+    }
+
+    private sealed class Time : ColumnBuffer
+    {
+        private readonly List<DateTime> _values = [];
+
+        public override bool Add(object? value)
+        {
+            _values.Add(value is DateTime at ? at : default);
+            return value is DateTime;
+        }
+
+        public override Array ToArray() => _values.ToArray();
+    }
+}

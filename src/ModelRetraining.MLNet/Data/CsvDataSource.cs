@@ -1,0 +1,400 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace ModelRetraining.MLNet;
+
+/// <summary>
+/// Reads a CSV file (optionally gzip-compressed, by the <c>.gz</c> extension) with an explicit schema, in
+/// one pass: quoted fields, missing numeric cells as NaN, type errors reported with row and column,
+/// an optional time window, and a SHA-256 fingerprint of the rows kept.
+/// </summary>
+public sealed class CsvDataSource : IDataSource
+{
+    private const int MaxReportedRows = 5;
+    private readonly string _path;
+    private readonly CsvSchema _schema;
+    private readonly DateTime? _from;
+    private readonly DateTime? _to;
+
+    private CsvDataSource(string path, CsvSchema schema, DateTime? from, DateTime? to)
+    {
+        _path = path;
+        _schema = schema;
+        _from = from;
+        _to = to;
+    }
+
+    /// <summary>Gets the file path.</summary>
+    public string Path => _path;
+
+    /// <summary>Gets the schema the source reads with.</summary>
+    public DataSchema Schema => _schema.ToDataSchema();
+
+    /// <inheritdoc />
+    public string Name => _from is null && _to is null
+        ? _path
+        : $"{_path} [{Format(_from)} .. {Format(_to)})";
+
+    /// <summary>Creates a source for a file. The file is opened when the pipeline loads it, so a missing file fails that run, not start-up.</summary>
+    /// <param name="path">The file; <c>.gz</c> files are decompressed.</param>
+    /// <param name="schema">The schema; copied, so later changes to it do not affect this source.</param>
+    /// <returns>The source.</returns>
+    /// <exception cref="OptionsValidationException">The schema is inconsistent; the message lists every problem.</exception>
+    public static CsvDataSource FromFile(string path, CsvSchema schema)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(schema);
+        var errors = schema.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(path, typeof(CsvSchema), errors);
+        }
+
+        return new CsvDataSource(path, schema.Clone(), null, null);
+    }
+
+    /// <summary>Keeps only rows whose time column lies in [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>).</summary>
+    /// <param name="fromInclusive">The first instant kept, or <see langword="null"/> for no lower bound.</param>
+    /// <param name="toExclusive">The first instant no longer kept, or <see langword="null"/> for no upper bound.</param>
+    /// <returns>A new source; this one is unchanged.</returns>
+    public CsvDataSource Between(DateTime? fromInclusive, DateTime? toExclusive)
+    {
+        if (_schema.TimeColumn is null)
+        {
+            throw new InvalidOperationException($"The schema of '{_path}' has no time column: declare one with Time(\"column\") to select a time window.");
+        }
+
+        if (fromInclusive is { } f && toExclusive is { } t && f >= t)
+        {
+            throw new ArgumentException($"The time window of '{_path}' is empty: {Format(f)} is not before {Format(t)}.", nameof(toExclusive));
+        }
+
+        return new CsvDataSource(_path, _schema, fromInclusive, toExclusive);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<DatasetSnapshot> LoadAsync(RetrainingContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!File.Exists(_path))
+        {
+            throw new FileNotFoundException($"Data file '{System.IO.Path.GetFullPath(_path)}' does not exist.", _path);
+        }
+
+        return await Task.Run(() => Read(cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private DatasetSnapshot Read(CancellationToken cancellationToken)
+    {
+        using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        using Stream stream = _path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+        var records = new CsvRecordReader(reader, _schema.Separator);
+        var issues = new List<DataValidationIssue>();
+
+        if (!records.Read())
+        {
+            throw new InvalidDataException($"Data file '{_path}' is empty: it has no header row.");
+        }
+
+        var header = new string[records.FieldCount];
+        for (var i = 0; i < header.Length; i++)
+        {
+            header[i] = records.Field(i).ToString().Trim();
+        }
+
+        var headerIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Length; i++)
+        {
+            headerIndex.TryAdd(header[i], i);
+        }
+
+        var columns = _schema.Columns;
+        var position = new int[columns.Count];
+        var observedKind = new DataColumnKind?[columns.Count];
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var column = columns[c];
+            if (column.IsDerived)
+            {
+                position[c] = -1;
+                observedKind[c] = column.Kind;
+            }
+            else if (headerIndex.TryGetValue(column.Name, out var p))
+            {
+                position[c] = p;
+                observedKind[c] = column.Kind;
+            }
+            else
+            {
+                position[c] = -2;
+                issues.Add(new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{column.Name}' ({column.Kind}) is missing from '{_path}': its header has {string.Join(", ", header)}.")
+                {
+                    Column = column.Name,
+                    Source = _path,
+                });
+            }
+        }
+
+        var extra = header.Where(h => !columns.Any(c => !c.IsDerived && c.Name == h)).ToArray();
+        var buffers = columns.Select(c => ColumnBuffer.Create(c.Kind)).ToArray();
+        var rowIndex = columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var values = new object?[columns.Count];
+        var row = new CsvRow(rowIndex, values);
+        var errorsByColumn = new ColumnProblems[columns.Count];
+        var timeIndex = _schema.TimeColumn is null ? -1 : rowIndex[_schema.TimeColumn];
+        var labelIndex = _schema.LabelColumn is null ? -1 : rowIndex[_schema.LabelColumn];
+        var hasDerived = columns.Any(c => c.IsDerived);
+        long dataRow = 0;
+        long badFieldCountRows = 0;
+        long firstBadFieldCountRow = 0;
+        long missingTimeRows = 0;
+        var kept = 0;
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(_schema.ToDataSchema().ToString() + "\n"));
+        var encodeBuffer = new byte[4096];
+
+        while (records.Read())
+        {
+            dataRow++;
+            if ((dataRow & 0x3FFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (records.FieldCount == 1 && records.Field(0).IsEmpty)
+            {
+                dataRow--;
+                continue; // blank line
+            }
+
+            if (records.FieldCount != header.Length)
+            {
+                badFieldCountRows++;
+                firstBadFieldCountRow = firstBadFieldCountRow == 0 ? dataRow : firstBadFieldCountRow;
+                continue;
+            }
+
+            // Parse the read columns of the row.
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (position[c] < 0)
+                {
+                    values[c] = null;
+                    continue;
+                }
+
+                var field = records.Field(position[c]);
+                if (!TryParse(columns[c].Kind, field, out var value))
+                {
+                    ref var problem = ref errorsByColumn[c];
+                    problem.Count++;
+                    if (problem.FirstRow == 0)
+                    {
+                        problem.FirstRow = dataRow;
+                        problem.FirstLine = records.LineNumber;
+                        problem.FirstValue = field.ToString();
+                    }
+
+                    observedKind[c] = DataColumnKind.Text;
+                    value = null;
+                }
+
+                values[c] = value;
+            }
+
+            if (timeIndex >= 0 && (_from is not null || _to is not null))
+            {
+                if (values[timeIndex] is not DateTime at)
+                {
+                    missingTimeRows++;
+                    continue;
+                }
+
+                if ((_from is { } f && at < f) || (_to is { } t && at >= t))
+                {
+                    continue;
+                }
+            }
+
+            if (hasDerived)
+            {
+                row.RowNumber = dataRow;
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    if (columns[c].Compute is { } compute)
+                    {
+                        values[c] = compute(row);
+                    }
+                }
+            }
+
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (!buffers[c].Add(values[c]) && c == labelIndex)
+                {
+                    ref var problem = ref errorsByColumn[c];
+                    problem.MissingLabels++;
+                    problem.FirstMissingLabelRow = problem.FirstMissingLabelRow == 0 ? dataRow : problem.FirstMissingLabelRow;
+                }
+            }
+
+            var line = records.RawRecord;
+            var needed = Encoding.UTF8.GetMaxByteCount(line.Length) + 1;
+            if (encodeBuffer.Length < needed)
+            {
+                encodeBuffer = new byte[needed * 2];
+            }
+
+            var written = Encoding.UTF8.GetBytes(line, encodeBuffer);
+            encodeBuffer[written] = (byte)'\n';
+            hash.AppendData(encodeBuffer, 0, written + 1);
+            kept++;
+        }
+
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var problem = errorsByColumn[c];
+            if (problem.Count > 0)
+            {
+                issues.Add(new DataValidationIssue(
+                    ValidationSeverity.Error,
+                    "csv.type",
+                    $"Column '{columns[c].Name}' of '{_path}' is {columns[c].Kind}, but data row {problem.FirstRow} (line {problem.FirstLine}) holds '{Shorten(problem.FirstValue)}'{(problem.Count > 1 ? $"; {problem.Count} values in all cannot be read as {columns[c].Kind}" : string.Empty)}.")
+                {
+                    Column = columns[c].Name,
+                    Row = problem.FirstRow,
+                    Source = _path,
+                });
+            }
+
+            if (problem.MissingLabels > 0)
+            {
+                issues.Add(new DataValidationIssue(
+                    ValidationSeverity.Error,
+                    "label.missing-values",
+                    $"Label column '{columns[c].Name}' of '{_path}' is missing (empty, NaN or not computable) in {problem.MissingLabels} rows, first at data row {problem.FirstMissingLabelRow}.")
+                {
+                    Column = columns[c].Name,
+                    Row = problem.FirstMissingLabelRow,
+                    Source = _path,
+                });
+            }
+        }
+
+        if (badFieldCountRows > 0)
+        {
+            issues.Add(new DataValidationIssue(ValidationSeverity.Error, "csv.field-count", $"'{_path}' has {badFieldCountRows} rows whose field count differs from the header's {header.Length}, first at data row {firstBadFieldCountRow}; they were not read.")
+            {
+                Row = firstBadFieldCountRow,
+                Source = _path,
+            });
+        }
+
+        if (missingTimeRows > 0)
+        {
+            issues.Add(new DataValidationIssue(ValidationSeverity.Warning, "csv.missing-time", $"{missingTimeRows} rows of '{_path}' have no time in '{_schema.TimeColumn}' and fall outside every time window.")
+            {
+                Column = _schema.TimeColumn,
+                Source = _path,
+            });
+        }
+
+        var observed = new List<DataColumn>();
+        for (var c = 0; c < columns.Count; c++)
+        {
+            if (observedKind[c] is { } kind)
+            {
+                observed.Add(new DataColumn(columns[c].Name, kind, columns[c].IsDerived));
+            }
+        }
+
+        observed.AddRange(extra.Select(e => new DataColumn(e, DataColumnKind.Text)));
+        var view = new ColumnarDataView(columns.Select((c, i) => (c.Name, c.Kind, buffers[i].ToArray())).ToArray(), kept);
+        return new DatasetSnapshot(Name, view, new DataSchema(observed, _schema.LabelColumn, _schema.TimeColumn), kept, "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()))
+        {
+            ReadIssues = issues,
+            DeclaredSchema = _schema.ToDataSchema(),
+        };
+    }
+
+    private static bool TryParse(DataColumnKind kind, ReadOnlySpan<char> field, out object? value)
+    {
+        field = field.Trim();
+        switch (kind)
+        {
+            case DataColumnKind.Numeric:
+                if (field.IsEmpty)
+                {
+                    value = float.NaN;
+                    return true;
+                }
+
+                if (float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                {
+                    value = number;
+                    return true;
+                }
+
+                break;
+            case DataColumnKind.Text:
+                value = field.IsEmpty ? string.Empty : TextPool.Intern(field);
+                return true;
+            case DataColumnKind.Boolean:
+                if (field.IsEmpty)
+                {
+                    value = null;
+                    return true;
+                }
+
+                if (field.Equals("true", StringComparison.OrdinalIgnoreCase) || field.SequenceEqual("1") || field.Equals("yes", StringComparison.OrdinalIgnoreCase))
+                {
+                    value = true;
+                    return true;
+                }
+
+                if (field.Equals("false", StringComparison.OrdinalIgnoreCase) || field.SequenceEqual("0") || field.Equals("no", StringComparison.OrdinalIgnoreCase))
+                {
+                    value = false;
+                    return true;
+                }
+
+                break;
+            case DataColumnKind.DateTime:
+                if (field.IsEmpty)
+                {
+                    value = null;
+                    return true;
+                }
+
+                if (System.DateTime.TryParse(field, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var at))
+                {
+                    value = at;
+                    return true;
+                }
+
+                break;
+        }
+
+        value = null;
+        return false;
+    }
+
+    private static string Shorten(string? value) => value is null ? string.Empty : value.Length <= 40 ? value : value[..40] + "…";
+
+    private static string Format(DateTime? at) => at?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "…";
+
+    private struct ColumnProblems
+    {
+        public long Count;
+        public long FirstRow;
+        public long FirstLine;
+        public string? FirstValue;
+        public long MissingLabels;
+        public long FirstMissingLabelRow;
+    }
+}

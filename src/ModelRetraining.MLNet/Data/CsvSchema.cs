@@ -1,0 +1,144 @@
+namespace ModelRetraining.MLNet;
+
+/// <summary>
+/// The explicit schema of a CSV file: which columns to read with which type, which to compute from
+/// others, which is the label and which orders rows in time. Columns are matched to the header by name.
+/// <code>
+/// var schema = new CsvSchema()
+///     .Time("date").Numeric("distance").Text("origin")
+///     .DeriveBoolean("Late", row => row.IsMissing("delay") ? null : row.GetNumeric("delay") &gt; 15)
+///     .Label("Late");
+/// </code>
+/// </summary>
+public sealed class CsvSchema
+{
+    private readonly List<CsvColumn> _columns = [];
+
+    /// <summary>Gets the columns, read and derived, in order.</summary>
+    public IReadOnlyList<CsvColumn> Columns => _columns;
+
+    /// <summary>Gets the label column, if set.</summary>
+    public string? LabelColumn { get; private set; }
+
+    /// <summary>Gets the time column, if set.</summary>
+    public string? TimeColumn { get; private set; }
+
+    /// <summary>Gets or sets the field separator.</summary>
+    /// <value>The default value is ','.</value>
+    public char Separator { get; set; } = ',';
+
+    /// <summary>Reads a numeric column (32-bit float; an empty cell or <c>NaN</c> is missing).</summary>
+    /// <param name="name">The header name.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema Numeric(string name) => Add(new CsvColumn(name, DataColumnKind.Numeric, null));
+
+    /// <summary>Reads a text column (an empty cell is missing).</summary>
+    /// <param name="name">The header name.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema Text(string name) => Add(new CsvColumn(name, DataColumnKind.Text, null));
+
+    /// <summary>Reads a Boolean column (<c>true/false</c>, <c>1/0</c>, <c>yes/no</c>; an empty cell is missing).</summary>
+    /// <param name="name">The header name.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema Boolean(string name) => Add(new CsvColumn(name, DataColumnKind.Boolean, null));
+
+    /// <summary>Reads a date-time column (invariant culture, ISO 8601 recommended).</summary>
+    /// <param name="name">The header name.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema DateTime(string name) => Add(new CsvColumn(name, DataColumnKind.DateTime, null));
+
+    /// <summary>Reads a date-time column and makes it the time column that <see cref="CsvDataSource.Between"/> filters on.</summary>
+    /// <param name="name">The header name.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema Time(string name)
+    {
+        DateTime(name);
+        TimeColumn = name;
+        return this;
+    }
+
+    /// <summary>Computes a numeric column from the read columns of the same row.</summary>
+    /// <param name="name">The new column's name.</param>
+    /// <param name="compute">The computation; return NaN for missing.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema DeriveNumeric(string name, Func<CsvRow, float> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        return Add(new CsvColumn(name, DataColumnKind.Numeric, row => compute(row)));
+    }
+
+    /// <summary>Computes a Boolean column from the read columns of the same row.</summary>
+    /// <param name="name">The new column's name.</param>
+    /// <param name="compute">The computation; return <see langword="null"/> for missing.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema DeriveBoolean(string name, Func<CsvRow, bool?> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        return Add(new CsvColumn(name, DataColumnKind.Boolean, row => compute(row)));
+    }
+
+    /// <summary>Computes a text column from the read columns of the same row.</summary>
+    /// <param name="name">The new column's name.</param>
+    /// <param name="compute">The computation; return <see langword="null"/> or empty for missing.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema DeriveText(string name, Func<CsvRow, string?> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        return Add(new CsvColumn(name, DataColumnKind.Text, row => compute(row)));
+    }
+
+    /// <summary>Makes a column the label.</summary>
+    /// <param name="name">A column of this schema.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema Label(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        LabelColumn = name;
+        return this;
+    }
+
+    /// <summary>Gets the schema as the pipeline's <see cref="DataSchema"/>, for schema validation.</summary>
+    /// <returns>The schema.</returns>
+    public DataSchema ToDataSchema()
+        => new(_columns.Select(c => new DataColumn(c.Name, c.Kind, c.IsDerived)).ToArray(), LabelColumn, TimeColumn);
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (_columns.Count == 0)
+        {
+            errors.Add("The CSV schema has no column.");
+        }
+
+        foreach (var duplicate in _columns.GroupBy(c => c.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            errors.Add($"Column '{duplicate.Key}' is declared {duplicate.Count()} times.");
+        }
+
+        if (LabelColumn is not null && !_columns.Any(c => c.Name == LabelColumn))
+        {
+            errors.Add($"The label column '{LabelColumn}' is not a column of the schema.");
+        }
+
+        if (Separator is '"' or '\r' or '\n')
+        {
+            errors.Add($"The separator cannot be a quote or a line break.");
+        }
+
+        return errors;
+    }
+
+    internal CsvSchema Clone()
+    {
+        var copy = new CsvSchema { Separator = Separator, LabelColumn = LabelColumn, TimeColumn = TimeColumn };
+        copy._columns.AddRange(_columns);
+        return copy;
+    }
+
+    private CsvSchema Add(CsvColumn column)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(column.Name);
+        _columns.Add(column);
+        return this;
+    }
+}

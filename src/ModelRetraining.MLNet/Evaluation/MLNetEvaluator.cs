@@ -1,0 +1,140 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace ModelRetraining.MLNet;
+
+/// <summary>Scores the candidate and the champion on the same holdout rows with ML.NET's evaluators.</summary>
+internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options) : IEvaluator
+{
+    public string Name => $"mlnet-{task}";
+
+    public async ValueTask<EvaluationReport> EvaluateAsync(EvaluationInput input, RetrainingContext context, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        var label = options.LabelColumn ?? input.Holdout.Schema.LabelColumn
+            ?? throw new InvalidOperationException($"The holdout '{input.Holdout.Name}' names no label column; set {nameof(MLNetEvaluationOptions)}.{nameof(MLNetEvaluationOptions.LabelColumn)}.");
+
+        return await Task.Factory.StartNew(
+            () =>
+            {
+                var ml = new MLContext(options.Seed);
+                var candidateModel = input.Candidate.LiveModel as ITransformer ?? Load(ml, input.Candidate.Artifact, "candidate");
+                var candidate = Evaluate(ml, candidateModel, input.Holdout.Data, label, "candidate");
+                cancellationToken.ThrowIfCancellationRequested();
+                context.ReportProgress(RetrainingStage.Evaluating, 0.5, "candidate scored");
+                ModelEvaluation? champion = null;
+                if (input.Champion is { } current)
+                {
+                    var championModel = Load(ml, current.Artifact, $"champion {current.Version}");
+                    champion = Evaluate(ml, championModel, input.Holdout.Data, label, $"champion v{current.Version.Version}");
+                }
+
+                return new EvaluationReport(candidate, champion, input.Holdout.Fingerprint, input.Holdout.RowCount);
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    private static ITransformer Load(MLContext ml, ModelArtifact artifact, string which)
+    {
+        if (!string.Equals(artifact.Flavor, MLNetTrainer.Flavor, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The {which} artifact is of flavor '{artifact.Flavor}'; the ML.NET evaluator reads '{MLNetTrainer.Flavor}'.");
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(artifact.Content.ToArray(), writable: false);
+            return ml.Model.Load(stream, out _);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidDataException or System.Runtime.Serialization.SerializationException or ArgumentException)
+        {
+            throw new InvalidDataException($"The {which} model ({artifact.FileName}) could not be loaded by ML.NET: {ex.Message}", ex);
+        }
+    }
+
+    private ModelEvaluation Evaluate(MLContext ml, ITransformer model, IDataView holdout, string label, string which)
+    {
+        var predictions = model.Transform(holdout);
+        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
+        void Add(string name, double value, MetricDirection direction) => metrics[name] = new MetricValue(name, value, direction);
+        PerRowOutputs? outputs = null;
+
+        switch (task)
+        {
+            case MLTask.BinaryClassification:
+            {
+                var calibrated = predictions.Schema.GetColumnOrNull("Probability") is not null;
+                if (calibrated)
+                {
+                    var m = ml.BinaryClassification.Evaluate(predictions, label);
+                    Add("LogLoss", m.LogLoss, MetricDirection.LowerIsBetter);
+                    Fill(m);
+                }
+                else
+                {
+                    Fill(ml.BinaryClassification.EvaluateNonCalibrated(predictions, label));
+                }
+
+                var labels = predictions.GetColumn<bool>(label).Select(b => b ? 1f : 0f).ToArray();
+                var scores = predictions.GetColumn<float>(calibrated ? "Probability" : "Score").ToArray();
+                if (calibrated)
+                {
+                    double brier = 0;
+                    for (var i = 0; i < labels.Length; i++)
+                    {
+                        var d = scores[i] - labels[i];
+                        brier += d * d;
+                    }
+
+                    Add("Brier", labels.Length == 0 ? double.NaN : brier / labels.Length, MetricDirection.LowerIsBetter);
+                }
+
+                outputs = new PerRowOutputs(labels, scores);
+                break;
+
+                void Fill(BinaryClassificationMetrics m)
+                {
+                    Add("AUC", m.AreaUnderRocCurve, MetricDirection.HigherIsBetter);
+                    Add("PR-AUC", m.AreaUnderPrecisionRecallCurve, MetricDirection.HigherIsBetter);
+                    Add("Accuracy", m.Accuracy, MetricDirection.HigherIsBetter);
+                    Add("F1", m.F1Score, MetricDirection.HigherIsBetter);
+                    Add("Precision", m.PositivePrecision, MetricDirection.HigherIsBetter);
+                    Add("Recall", m.PositiveRecall, MetricDirection.HigherIsBetter);
+                }
+            }
+
+            case MLTask.MulticlassClassification:
+            {
+                var m = ml.MulticlassClassification.Evaluate(predictions, label);
+                Add("MicroAccuracy", m.MicroAccuracy, MetricDirection.HigherIsBetter);
+                Add("MacroAccuracy", m.MacroAccuracy, MetricDirection.HigherIsBetter);
+                Add("LogLoss", m.LogLoss, MetricDirection.LowerIsBetter);
+                var keyed = predictions.Schema[label].Type is KeyDataViewType;
+                if (keyed && predictions.Schema.GetColumnOrNull("PredictedLabel") is { Type: KeyDataViewType })
+                {
+                    var labels = predictions.GetColumn<uint>(label).Select(k => (float)k).ToArray();
+                    var predicted = predictions.GetColumn<uint>("PredictedLabel").Select(k => (float)k).ToArray();
+                    outputs = new PerRowOutputs(labels, predicted);
+                }
+
+                break;
+            }
+
+            case MLTask.Regression:
+            {
+                var m = ml.Regression.Evaluate(predictions, label);
+                Add("RMSE", m.RootMeanSquaredError, MetricDirection.LowerIsBetter);
+                Add("MAE", m.MeanAbsoluteError, MetricDirection.LowerIsBetter);
+                Add("MSE", m.MeanSquaredError, MetricDirection.LowerIsBetter);
+                Add("R2", m.RSquared, MetricDirection.HigherIsBetter);
+                outputs = new PerRowOutputs(predictions.GetColumn<float>(label).ToArray(), predictions.GetColumn<float>("Score").ToArray());
+                break;
+            }
+        }
+
+        return new ModelEvaluation(which, metrics) { Outputs = options.KeepPerRowOutputs ? outputs : null };
+    }
+}

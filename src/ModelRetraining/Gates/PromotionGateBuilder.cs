@@ -1,0 +1,106 @@
+namespace ModelRetraining;
+
+/// <summary>
+/// Composes a promotion gate from criteria, all of which must pass:
+/// <c>g.Metric("AUC").AtLeast(0.6).NoWorseThanChampion("AUC", margin: 0.005).OnFirstRun(FirstRunPolicy.ValueThresholdsOnly)</c>.
+/// Settings are checked when the gate is added to a pipeline, and every problem is reported at once.
+/// </summary>
+public sealed class PromotionGateBuilder
+{
+    private readonly List<GateCriterion> _criteria = [];
+    private readonly List<string> _errors = [];
+
+    /// <summary>Gets or sets the gate's name in decisions and logs.</summary>
+    /// <value>The default value is <c>thresholds</c>.</value>
+    public string Name { get; set; } = "thresholds";
+
+    /// <summary>Gets or sets what comparisons with the champion do when there is no champion.</summary>
+    /// <value>The default value is <see cref="FirstRunPolicy.ValueThresholdsOnly"/>.</value>
+    public FirstRunPolicy FirstRunPolicy { get; set; } = FirstRunPolicy.ValueThresholdsOnly;
+
+    /// <summary>Starts a value threshold on a metric.</summary>
+    /// <param name="metric">The metric name, as the evaluator reports it (<c>AUC</c>, <c>LogLoss</c>, <c>RMSE</c>).</param>
+    /// <returns>A builder for the bounds.</returns>
+    public MetricThresholdBuilder Metric(string metric)
+    {
+        if (string.IsNullOrWhiteSpace(metric))
+        {
+            _errors.Add("Metric(...): the metric name is empty.");
+        }
+
+        return new MetricThresholdBuilder(this, metric ?? string.Empty);
+    }
+
+    /// <summary>The candidate may be at most <paramref name="margin"/> worse than the champion on <paramref name="metric"/>, in the metric's direction.</summary>
+    /// <param name="metric">The metric.</param>
+    /// <param name="margin">How much worse is tolerated (0: at least as good). Must be 0 or more.</param>
+    /// <returns>This builder.</returns>
+    public PromotionGateBuilder NoWorseThanChampion(string metric, double margin = 0)
+    {
+        if (string.IsNullOrWhiteSpace(metric))
+        {
+            _errors.Add("NoWorseThanChampion(...): the metric name is empty.");
+        }
+
+        if (double.IsNaN(margin) || double.IsInfinity(margin) || margin < 0)
+        {
+            _errors.Add($"NoWorseThanChampion(\"{metric}\"): margin must be a finite number of 0 or more (the tolerated loss); it is {margin}.");
+        }
+
+        _criteria.Add(new ChampionComparisonCriterion(metric ?? string.Empty, margin));
+        return this;
+    }
+
+    /// <summary>Sets the first-run policy.</summary>
+    /// <param name="policy">The policy.</param>
+    /// <returns>This builder.</returns>
+    public PromotionGateBuilder OnFirstRun(FirstRunPolicy policy)
+    {
+        FirstRunPolicy = policy;
+        return this;
+    }
+
+    internal PromotionGateBuilder AddValueThreshold(string metric, double? lower, double? upper)
+    {
+        if (lower is { } l && !double.IsFinite(l))
+        {
+            _errors.Add($"Metric(\"{metric}\"): the lower bound must be a finite number; it is {l}.");
+        }
+
+        if (upper is { } u && !double.IsFinite(u))
+        {
+            _errors.Add($"Metric(\"{metric}\"): the upper bound must be a finite number; it is {u}.");
+        }
+
+        if (lower is { } lo && upper is { } hi && lo > hi)
+        {
+            _errors.Add($"Metric(\"{metric}\"): the lower bound {lo} is above the upper bound {hi}.");
+        }
+
+        _criteria.Add(new ValueThresholdCriterion(metric, lower, upper));
+        return this;
+    }
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>(_errors);
+        if (string.IsNullOrWhiteSpace(Name))
+        {
+            errors.Add("Name: the gate needs a name.");
+        }
+
+        if (!Enum.IsDefined(FirstRunPolicy))
+        {
+            errors.Add($"FirstRunPolicy: {(int)FirstRunPolicy} is not a defined policy.");
+        }
+
+        if (_criteria.Count == 0)
+        {
+            errors.Add("The gate has no criterion: add Metric(...).AtLeast(...) or NoWorseThanChampion(...).");
+        }
+
+        return errors;
+    }
+
+    internal IPromotionGate Build() => new ThresholdPromotionGate(Name, _criteria.ToArray(), FirstRunPolicy);
+}

@@ -1,0 +1,385 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+
+namespace ModelRetraining;
+
+/// <summary>
+/// An immutable retraining pipeline. Each <see cref="RunAsync(RetrainingRunOptions?, CancellationToken)"/>
+/// ingests, validates, trains, evaluates the candidate and the champion on one holdout, asks every gate,
+/// registers the candidate and moves the champion alias when all gates approve. Every stage is written
+/// to the run journal. Expected outcomes (rejection, failure, cancellation) come back as a result, not as exceptions.
+/// </summary>
+public sealed class RetrainingPipeline
+{
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private readonly IDataSource _training;
+    private readonly IDataSource _holdout;
+    private readonly IReadOnlyList<IDataValidator> _validators;
+    private readonly ITrainer _trainer;
+    private readonly IEvaluator _evaluator;
+    private readonly IReadOnlyList<IPromotionGate> _gates;
+    private readonly RetrainingPipelineOptions _options;
+    private readonly string _actor;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    internal RetrainingPipeline(
+        string modelName,
+        IDataSource training,
+        IDataSource holdout,
+        IReadOnlyList<IDataValidator> validators,
+        ITrainer trainer,
+        IEvaluator evaluator,
+        IReadOnlyList<IPromotionGate> gates,
+        IModelRegistry registry,
+        RetrainingPipelineOptions options,
+        string actor,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        ModelName = modelName;
+        _training = training;
+        _holdout = holdout;
+        _validators = validators;
+        _trainer = trainer;
+        _evaluator = evaluator;
+        _gates = gates;
+        Registry = registry;
+        _options = options;
+        _actor = actor;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>Gets the registered model the pipeline retrains.</summary>
+    public string ModelName { get; }
+
+    /// <summary>Gets the registry the pipeline writes to.</summary>
+    public IModelRegistry Registry { get; }
+
+    /// <summary>Runs the pipeline once with default run options.</summary>
+    /// <param name="cancellationToken">Cancels the run; the result is then <see cref="RetrainingRunStatus.Cancelled"/>.</param>
+    /// <returns>How the run ended.</returns>
+    public ValueTask<RetrainingRunResult> RunAsync(CancellationToken cancellationToken)
+        => RunAsync(null, cancellationToken);
+
+    /// <summary>Runs the pipeline once.</summary>
+    /// <param name="options">Who runs it, why, and where progress goes.</param>
+    /// <param name="cancellationToken">Cancels the run; the result is then <see cref="RetrainingRunStatus.Cancelled"/>.</param>
+    /// <returns>How the run ended.</returns>
+    public async ValueTask<RetrainingRunResult> RunAsync(RetrainingRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RetrainingRunOptions();
+        var run = new RunState(
+            ModelName,
+            options.RunId ?? Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N"),
+            options.Actor ?? _actor,
+            options.Reason,
+            _timeProvider.GetUtcNow());
+        using var activity = RetrainingTelemetry.Source.StartActivity("ModelRetraining.Run");
+        activity?.SetTag("modelretraining.model", ModelName);
+        activity?.SetTag("modelretraining.run_id", run.RunId);
+
+        try
+        {
+            var result = await RunStagesAsync(run, options, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("modelretraining.status", result.Status.ToString());
+            RetrainingTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("status", result.Status.ToString()));
+            return result;
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            run.StageActivity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            run.StageActivity?.Dispose();
+            Log.RunCancelled(_logger, run.RunId, ModelName, run.Stage);
+            await TryJournalAsync(run, "cancelled", null, new { reason = "cancelled by the caller" }).ConfigureAwait(false);
+            activity?.SetStatus(ActivityStatusCode.Error, "cancelled");
+            RetrainingTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("status", nameof(RetrainingRunStatus.Cancelled)));
+            return run.End(RetrainingRunStatus.Cancelled, _timeProvider) with { Exception = ex, Reasons = [$"Cancelled during {run.Stage}."] };
+        }
+        catch (Exception ex)
+        {
+            run.StageActivity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            run.StageActivity?.Dispose();
+            Log.RunFailed(_logger, ex, run.RunId, ModelName, run.Stage);
+            await TryJournalAsync(run, "failed", null, new { error = ex.GetType().FullName, message = ex.Message }).ConfigureAwait(false);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            RetrainingTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("status", nameof(RetrainingRunStatus.Failed)));
+            return run.End(RetrainingRunStatus.Failed, _timeProvider) with
+            {
+                Exception = ex,
+                Reasons = [$"{run.Stage} failed: {ex.Message}"],
+            };
+        }
+    }
+
+    private async ValueTask<RetrainingRunResult> RunStagesAsync(RunState run, RetrainingRunOptions options, CancellationToken cancellationToken)
+    {
+        run.Stage = RetrainingStage.Queued;
+        var champion = await Registry.GetAliasAsync(ModelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
+        run.Champion = champion;
+        Log.RunStarted(_logger, run.RunId, ModelName, run.Actor, champion?.ToString() ?? "none");
+        var context = new RetrainingContext(ModelName, run.RunId, _timeProvider)
+        {
+            Actor = run.Actor,
+            Champion = champion,
+            Progress = options.Progress,
+        };
+
+        // Ingest
+        var stage = Begin(run, context, RetrainingStage.Ingesting, "reading training and holdout data");
+        var training = await _training.LoadAsync(context, cancellationToken).ConfigureAwait(false);
+        var holdout = await _holdout.LoadAsync(context, cancellationToken).ConfigureAwait(false);
+        await CompleteAsync(run, stage, Fingerprints(training, holdout), new { training = Describe(training), holdout = Describe(holdout) }, cancellationToken).ConfigureAwait(false);
+
+        // Validate
+        stage = Begin(run, context, RetrainingStage.Validating, $"{_validators.Count} validators");
+        var reports = new List<DataValidationReport>();
+        foreach (var validator in _validators)
+        {
+            reports.Add(await validator.ValidateAsync(training, context, cancellationToken).ConfigureAwait(false));
+            if (_options.ValidateHoldout)
+            {
+                reports.Add(await validator.ValidateAsync(holdout, context, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        run.Validation = reports;
+        foreach (var issue in reports.SelectMany(r => r.Issues))
+        {
+            Log.DataIssue(_logger, run.RunId, issue.Source ?? string.Empty, issue.ToString());
+            RetrainingTelemetry.DataIssues.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("severity", issue.Severity.ToString()));
+        }
+
+        var errors = reports.SelectMany(r => r.Issues).Where(i => i.Severity == ValidationSeverity.Error).Select(i => i.Message).ToArray();
+        var validationOutputs = reports.Select(r => new { r.Validator, r.DataSet, r.Issues }).ToArray();
+        if (errors.Length > 0)
+        {
+            await CompleteAsync(run, stage, Fingerprints(training, holdout), validationOutputs, cancellationToken, "rejected").ConfigureAwait(false);
+            return Rejected(run, errors);
+        }
+
+        await CompleteAsync(run, stage, Fingerprints(training, holdout), validationOutputs, cancellationToken).ConfigureAwait(false);
+
+        // Train
+        stage = Begin(run, context, RetrainingStage.Training, _trainer.Name);
+        var candidate = await _trainer.TrainAsync(training, context, cancellationToken).ConfigureAwait(false);
+        var candidateHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(candidate.Artifact.Content.Span));
+        await CompleteAsync(run, stage, training.Fingerprint, new { trainer = _trainer.Name, candidate = $"sha256:{candidateHash}", bytes = candidate.Artifact.Content.Length, seconds = candidate.Duration.TotalSeconds, candidate.Parameters }, cancellationToken).ConfigureAwait(false);
+
+        // Evaluate
+        stage = Begin(run, context, RetrainingStage.Evaluating, champion is null ? "candidate (no champion yet)" : $"candidate and champion {champion}");
+        ChampionModel? championModel = null;
+        if (champion is not null)
+        {
+            var artifact = await Registry.ReadArtifactAsync(champion, cancellationToken).ConfigureAwait(false);
+            championModel = new ChampionModel(champion, artifact);
+        }
+
+        var evaluation = await _evaluator.EvaluateAsync(new EvaluationInput(candidate, championModel, holdout), context, cancellationToken).ConfigureAwait(false);
+        run.Evaluation = evaluation;
+        await CompleteAsync(run, stage, $"candidate sha256:{candidateHash}; champion {champion?.Artifact.Sha256 ?? "none"}; holdout {holdout.Fingerprint}", new { candidate = evaluation.Candidate.Metrics, champion = evaluation.Champion?.Metrics }, cancellationToken).ConfigureAwait(false);
+
+        // Gate
+        stage = Begin(run, context, RetrainingStage.Gating, $"{_gates.Count} gates");
+        var decisions = new List<PromotionDecision>();
+        foreach (var gate in _gates)
+        {
+            decisions.Add(await gate.DecideAsync(evaluation, context, cancellationToken).ConfigureAwait(false));
+        }
+
+        var decision = Combine(decisions);
+        run.Decision = decision;
+        var decisionJson = JsonSerializer.Serialize(decision, JsonOptions);
+        await CompleteAsync(run, stage, $"candidate sha256:{candidateHash}", decision, cancellationToken).ConfigureAwait(false);
+
+        if (decision.Outcome == PromotionOutcome.Rejected && !_options.RegisterRejectedCandidates)
+        {
+            return Rejected(run, decision.Reasons);
+        }
+
+        // Register
+        stage = Begin(run, context, RetrainingStage.Registering, "registering the candidate");
+        var registered = await Registry.RegisterVersionAsync(
+            new NewModelVersion(ModelName, candidate.Artifact, run.Actor)
+            {
+                ParentVersion = champion?.Version,
+                RunId = run.RunId,
+                Description = $"Trained by run {run.RunId} ({run.Reason}).",
+                Metrics = evaluation.Candidate.Metrics,
+                Parameters = candidate.Parameters,
+                Datasets =
+                [
+                    new DatasetReference("training", training.Name, training.Fingerprint, training.RowCount),
+                    new DatasetReference("holdout", holdout.Name, holdout.Fingerprint, holdout.RowCount),
+                ],
+                Tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["decision"] = DecisionTag(decision.Outcome) },
+                Decision = decisionJson,
+            },
+            cancellationToken).ConfigureAwait(false);
+        run.Registered = registered;
+        await CompleteAsync(run, stage, $"candidate sha256:{candidateHash}", new { version = registered.Version }, cancellationToken).ConfigureAwait(false);
+
+        if (decision.Outcome == PromotionOutcome.Rejected)
+        {
+            return Rejected(run, decision.Reasons);
+        }
+
+        if (decision.Outcome == PromotionOutcome.PendingApproval)
+        {
+            run.Stage = RetrainingStage.AwaitingApproval;
+            await TryJournalAsync(run, "awaiting-approval", $"v{registered.Version}", new { version = registered.Version }).ConfigureAwait(false);
+            Log.AwaitingApproval(_logger, run.RunId, ModelName, registered.Version);
+            return run.End(RetrainingRunStatus.AwaitingApproval, _timeProvider) with { Reasons = decision.Criteria.Where(c => c.Criterion == "first run").Select(c => c.Explanation).ToArray() };
+        }
+
+        // Promote
+        stage = Begin(run, context, RetrainingStage.Promoting, $"moving {ModelAliases.Champion} to v{registered.Version}");
+        try
+        {
+            await Registry.SetAliasAsync(
+                new AliasChange(ModelName, ModelAliases.Champion, registered.Version, champion?.Version, run.Actor, $"run {run.RunId}: all gates approved ({run.Reason})"),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (AliasConflictException conflict)
+        {
+            await CompleteAsync(run, stage, $"v{registered.Version}", new { conflict = conflict.Message }, cancellationToken, "rejected").ConfigureAwait(false);
+            return Rejected(run, [$"Not promoted: {conflict.Message}"]);
+        }
+
+        await CompleteAsync(run, stage, $"v{registered.Version}", new { from = champion?.Version, to = registered.Version }, cancellationToken).ConfigureAwait(false);
+        RetrainingTelemetry.Promotions.Add(1, new KeyValuePair<string, object?>("model", ModelName));
+        Log.RunSucceeded(_logger, run.RunId, ModelName, registered.Version, champion?.ToString() ?? "none");
+        return run.End(RetrainingRunStatus.Succeeded, _timeProvider);
+    }
+
+    private static string DecisionTag(PromotionOutcome outcome) => outcome switch
+    {
+        PromotionOutcome.Approved => "approved",
+        PromotionOutcome.Rejected => "rejected",
+        _ => "pending-approval",
+    };
+
+    private static PromotionDecision Combine(List<PromotionDecision> decisions)
+    {
+        if (decisions.Count == 1)
+        {
+            return decisions[0];
+        }
+
+        var outcome = decisions.Any(d => d.Outcome == PromotionOutcome.Rejected)
+            ? PromotionOutcome.Rejected
+            : decisions.Any(d => d.Outcome == PromotionOutcome.PendingApproval) ? PromotionOutcome.PendingApproval : PromotionOutcome.Approved;
+        return new PromotionDecision(outcome, decisions.SelectMany(d => d.Criteria).ToArray())
+        {
+            NoBaseline = decisions.Any(d => d.NoBaseline),
+            FirstRunPolicy = string.Join(", ", decisions.Select(d => d.FirstRunPolicy).Where(p => p is not null).Distinct()) is { Length: > 0 } policies ? policies : null,
+        };
+    }
+
+    private static string Fingerprints(DatasetSnapshot training, DatasetSnapshot holdout) => $"training {training.Fingerprint}; holdout {holdout.Fingerprint}";
+
+    private static object Describe(DatasetSnapshot data) => new { data.Name, data.RowCount, data.Fingerprint, Schema = data.Schema.ToString() };
+
+    private RetrainingRunResult Rejected(RunState run, IReadOnlyList<string> reasons)
+    {
+        Log.RunRejected(_logger, run.RunId, ModelName, run.Stage, string.Join(" | ", reasons));
+        return run.End(RetrainingRunStatus.Rejected, _timeProvider) with { Reasons = reasons };
+    }
+
+    private StageScope Begin(RunState run, RetrainingContext context, RetrainingStage stage, string message)
+    {
+        run.Stage = stage;
+        context.ReportProgress(stage, 0, message);
+        var activity = RetrainingTelemetry.Source.StartActivity($"ModelRetraining.{stage}");
+        activity?.SetTag("modelretraining.model", ModelName);
+        activity?.SetTag("modelretraining.run_id", run.RunId);
+        run.StageActivity = activity;
+        return new StageScope(stage, _timeProvider.GetTimestamp(), activity, context);
+    }
+
+    private async ValueTask CompleteAsync(RunState run, StageScope scope, string? inputs, object? outputs, CancellationToken cancellationToken, string status = "completed")
+    {
+        var elapsed = _timeProvider.GetElapsedTime(scope.Started);
+        scope.Activity?.SetTag("modelretraining.stage.status", status);
+        scope.Activity?.Dispose();
+        RetrainingTelemetry.StageDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("stage", scope.Stage.ToString()));
+        Log.StageCompleted(_logger, run.RunId, scope.Stage, elapsed.TotalMilliseconds);
+        scope.Context.ReportProgress(scope.Stage, 1, status);
+        await Registry.Journal.AppendAsync(
+            new RunJournalEntry(run.RunId, ModelName, scope.Stage, status, _timeProvider.GetUtcNow())
+            {
+                InputsFingerprint = inputs,
+                Outputs = outputs is null ? null : JsonSerializer.Serialize(outputs, JsonOptions),
+                Duration = elapsed,
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    // The journal records how a run ended even when the run ended badly; if the journal itself is what
+    // failed (a read-only registry, say), the result still carries the cause.
+    private async ValueTask TryJournalAsync(RunState run, string status, string? inputs, object? outputs)
+    {
+        try
+        {
+            await Registry.Journal.AppendAsync(
+                new RunJournalEntry(run.RunId, ModelName, run.Stage, status, _timeProvider.GetUtcNow())
+                {
+                    InputsFingerprint = inputs,
+                    Outputs = outputs is null ? null : JsonSerializer.Serialize(outputs, JsonOptions),
+                },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ModelRegistryException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            Log.RunFailed(_logger, ex, run.RunId, ModelName, run.Stage);
+        }
+    }
+
+    private sealed record StageScope(RetrainingStage Stage, long Started, Activity? Activity, RetrainingContext Context);
+
+    private sealed class RunState(string modelName, string runId, string actor, string reason, DateTimeOffset startedAt)
+    {
+        public string RunId { get; } = runId;
+
+        public string Actor { get; } = actor;
+
+        public string Reason { get; } = reason;
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
+
+        public RetrainingStage Stage { get; set; } = RetrainingStage.Queued;
+
+        public ModelVersion? Champion { get; set; }
+
+        public Activity? StageActivity { get; set; }
+
+        public IReadOnlyList<DataValidationReport> Validation { get; set; } = [];
+
+        public EvaluationReport? Evaluation { get; set; }
+
+        public PromotionDecision? Decision { get; set; }
+
+        public ModelVersion? Registered { get; set; }
+
+        public RetrainingRunResult End(RetrainingRunStatus status, TimeProvider timeProvider)
+            => new(RunId, modelName, status, StartedAt, timeProvider.GetUtcNow())
+            {
+                Stage = Stage,
+                Validation = Validation,
+                Evaluation = Evaluation,
+                Decision = Decision,
+                PreviousChampion = Champion,
+                RegisteredVersion = Registered,
+            };
+    }
+}

@@ -1,0 +1,15 @@
+namespace ModelRetraining;
+
+/// <summary>Pipeline-wide behaviour that is not a stage.</summary>
+public sealed class RetrainingPipelineOptions
+{
+    /// <summary>Gets or sets a value indicating whether a candidate the gates reject is still registered (without an alias), so that its decision and metrics stay in the registry.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool RegisterRejectedCandidates { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the holdout data set is validated with the same validators as the training data.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool ValidateHoldout { get; set; } = true;
+
+    internal RetrainingPipelineOptions Clone() => (RetrainingPipelineOptions)MemberwiseClone();
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace ModelRetraining;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Run {RunId} of model {ModelName} started by {Actor}; champion {Champion}")]
+    public static partial void RunStarted(ILogger logger, string runId, string modelName, string actor, string champion);
+
+    [LoggerMessage(2, LogLevel.Debug, "Run {RunId}: stage {Stage} completed in {ElapsedMs} ms")]
+    public static partial void StageCompleted(ILogger logger, string runId, RetrainingStage stage, double elapsedMs);
+
+    [LoggerMessage(3, LogLevel.Warning, "Run {RunId} of model {ModelName} rejected at {Stage}: {Reasons}")]
+    public static partial void RunRejected(ILogger logger, string runId, string modelName, RetrainingStage stage, string reasons);
+
+    [LoggerMessage(4, LogLevel.Error, "Run {RunId} of model {ModelName} failed at {Stage}")]
+    public static partial void RunFailed(ILogger logger, Exception exception, string runId, string modelName, RetrainingStage stage);
+
+    [LoggerMessage(5, LogLevel.Information, "Run {RunId} of model {ModelName} succeeded: v{Version} is champion (was {Previous})")]
+    public static partial void RunSucceeded(ILogger logger, string runId, string modelName, int version, string previous);
+
+    [LoggerMessage(6, LogLevel.Information, "Run {RunId} of model {ModelName} cancelled during {Stage}")]
+    public static partial void RunCancelled(ILogger logger, string runId, string modelName, RetrainingStage stage);
+
+    [LoggerMessage(7, LogLevel.Warning, "Run {RunId}: data issue in {DataSet}: {Issue}")]
+    public static partial void DataIssue(ILogger logger, string runId, string dataSet, string issue);
+
+    [LoggerMessage(8, LogLevel.Information, "Run {RunId} of model {ModelName}: v{Version} registered and awaits approval")]
+    public static partial void AwaitingApproval(ILogger logger, string runId, string modelName, int version);
+}
