@@ -84,7 +84,7 @@ internal sealed class MLNetTrainer(Func<MLContext, IEstimator<ITransformer>> est
         var type = estimator.GetType();
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(EstimatorChain<>))
         {
-            var last = type.GetProperty("LastEstimator")?.GetValue(estimator);
+            var last = type.GetProperty("LastEstimator")?.GetValue(estimator) ?? type.GetField("LastEstimator")?.GetValue(estimator);
             return last?.GetType().Name ?? type.Name;
         }
 
