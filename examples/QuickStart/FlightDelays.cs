@@ -56,10 +56,19 @@ public static class FlightDelays
     public static RetrainingPipelineBuilder Pipeline(IModelRegistry registry, string dataFile, (DateTime From, DateTime To) train, (DateTime From, DateTime To) holdout)
     {
         var source = CsvDataSource.FromFile(dataFile, Schema());
-        return new RetrainingPipelineBuilder { ModelName = "flight-delays", Actor = "quickstart" }
-            .UseTrainingData(source.Between(train.From, train.To))
-            .UseHoldoutData(source.Between(holdout.From, holdout.To))
-            .AddSchemaValidation(source.Schema)
+        return Pipeline(registry, source.Between(train.From, train.To), source.Between(holdout.From, holdout.To));
+    }
+
+    /// <summary>A pipeline for the flight-delay model on any training and holdout sources.</summary>
+    /// <param name="registry">The registry.</param>
+    /// <param name="training">The training data.</param>
+    /// <param name="holdout">The holdout.</param>
+    /// <returns>The builder, ready to build or to adjust.</returns>
+    public static RetrainingPipelineBuilder Pipeline(IModelRegistry registry, IDataSource training, IDataSource holdout)
+        => new RetrainingPipelineBuilder { ModelName = "flight-delays", Actor = "quickstart" }
+            .UseTrainingData(training)
+            .UseHoldoutData(holdout)
+            .AddSchemaValidation(Schema().ToDataSchema())
             .AddMLNetTraining(Estimator, o => o.Seed = 1)
             .AddMLNetEvaluation(MLTask.BinaryClassification)
             .AddPromotionGate(g => g
@@ -68,5 +77,4 @@ public static class FlightDelays
                 .NoWorseThanChampion("LogLoss", margin: 0.005)
                 .OnFirstRun(FirstRunPolicy.ValueThresholdsOnly))
             .UseRegistry(registry);
-    }
 }
