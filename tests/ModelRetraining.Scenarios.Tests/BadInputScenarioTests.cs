@@ -185,6 +185,7 @@ public class BadInputScenarioTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task ReadOnlyRegistryFolder_FailsNamingTheFolderAndChangesNothing()
     {
         var before = await ChampionInPlaceAsync();

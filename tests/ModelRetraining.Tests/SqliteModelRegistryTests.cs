@@ -36,6 +36,7 @@ public class SqliteModelRegistryTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Embedded_ReadOnlyFolder_RefusesWithTheFolderNamedAndWritesNothing()
     {
         var folder = TestData.TempFolder();
