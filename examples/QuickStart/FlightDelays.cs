@@ -65,16 +65,21 @@ public static class FlightDelays
     /// <param name="holdout">The holdout.</param>
     /// <returns>The builder, ready to build or to adjust.</returns>
     public static RetrainingPipelineBuilder Pipeline(IModelRegistry registry, IDataSource training, IDataSource holdout)
-        => new RetrainingPipelineBuilder { ModelName = "flight-delays", Actor = "quickstart" }
-            .UseTrainingData(training)
-            .UseHoldoutData(holdout)
-            .AddSchemaValidation(Schema().ToDataSchema())
-            .AddMLNetTraining(Estimator, o => o.Seed = 1)
-            .AddMLNetEvaluation(MLTask.BinaryClassification)
+    {
+        // <snippet:pipeline>
+        var builder = new RetrainingPipelineBuilder { ModelName = "flight-delays", Actor = "quickstart" }
+            .UseTrainingData(training)                          // e.g. CsvDataSource.FromFile(path, schema).Between(march, june)
+            .UseHoldoutData(holdout)                            // candidate AND champion are scored on these rows
+            .AddSchemaValidation(Schema().ToDataSchema())       // columns, types, rows, label: Rejected before training
+            .AddMLNetTraining(Estimator, o => o.Seed = 1)       // any ML.NET estimator, seeded, on a worker thread
+            .AddMLNetEvaluation(MLTask.BinaryClassification)    // AUC, PR-AUC, LogLoss, Brier, ... with directions
             .AddPromotionGate(g => g
                 .Metric("AUC").AtLeast(0.55)
                 .NoWorseThanChampion("AUC", margin: 0.005)
                 .NoWorseThanChampion("LogLoss", margin: 0.005)
                 .OnFirstRun(FirstRunPolicy.ValueThresholdsOnly))
-            .UseRegistry(registry);
+            .UseRegistry(registry);                             // e.g. ModelRegistry.Embedded("models")
+        // </snippet:pipeline>
+        return builder;
+    }
 }
