@@ -15,15 +15,21 @@ public static class FlightDelays
     /// (its hour would leak the delay; the day of month only memorizes January's storms), and the
     /// label Late = arrival delay over 15 minutes.
     /// </summary>
-    public static CsvSchema Schema() => new CsvSchema()
-        .Time("date")
-        .Numeric("delay")
-        .Numeric("distance")
-        .Text("origin")
-        .Text("destination")
-        .DeriveNumeric("DayOfWeek", row => row.GetDateTime("date") is { } at ? (float)at.DayOfWeek : float.NaN)
-        .DeriveBoolean("Late", row => row.IsMissing("delay") ? null : row.GetNumeric("delay") > 15)
-        .Label("Late");
+    public static CsvSchema Schema()
+    {
+        // <snippet:schema>
+        var schema = new CsvSchema()
+            .Time("date")                   // the time column that Between(from, to) filters on
+            .Numeric("delay")
+            .Numeric("distance")
+            .Text("origin")
+            .Text("destination")
+            .DeriveNumeric("DayOfWeek", row => row.GetDateTime("date") is { } at ? (float)at.DayOfWeek : float.NaN)
+            .DeriveBoolean("Late", row => row.IsMissing("delay") ? null : row.GetNumeric("delay") > 15)
+            .Label("Late");
+        // </snippet:schema>
+        return schema;
+    }
 
     /// <summary>
     /// One-hot airports, then a small, regularized LightGBM (7 leaves, at least 500 rows a leaf): larger

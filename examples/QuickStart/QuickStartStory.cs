@@ -65,7 +65,9 @@ public static class QuickStartStory
         if (second.Status == RetrainingRunStatus.Succeeded)
         {
             output.WriteLine("== Rollback: the operator moves the champion back ==");
+            // <snippet:rollback>
             rollback = await registry.RollbackAsync(new RollbackRequest("flight-delays", "operator", "quick start: showing a one-call rollback"), cancellationToken);
+            // </snippet:rollback>
             output.WriteLine($"  {rollback}");
             output.WriteLine();
             await PrintHistoryAsync(registry, output, cancellationToken);
