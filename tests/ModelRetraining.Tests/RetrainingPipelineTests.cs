@@ -70,7 +70,7 @@ public class RetrainingPipelineTests
         var result = await fixture.Builder().Build().RunAsync();
 
         Assert.Equal(RetrainingRunStatus.Rejected, result.Status);
-        Assert.Equal(RetrainingStage.Registering, result.Stage);
+        Assert.Equal(RetrainingStage.Gating, result.Stage);
         Assert.Contains(result.Reasons, r => r.Contains("against champion 0.8", StringComparison.Ordinal));
         Assert.Equal("rejected", result.RegisteredVersion?.Tags["decision"]);
         Assert.Equal(1, (await fixture.Registry.GetAliasAsync("churn", ModelAliases.Champion))?.Version);

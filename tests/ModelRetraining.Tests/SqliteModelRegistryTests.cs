@@ -24,6 +24,18 @@ public class SqliteModelRegistryTests
     }
 
     [Fact]
+    public async Task Embedded_WithAnotherArtifactStore_KeepsArtifactsThereAndMetadataInSqlite()
+    {
+        var folder = TestData.TempFolder();
+        var elsewhere = TestData.TempFolder();
+        var registry = ModelRegistry.Embedded(folder, new EmbeddedRegistryOptions { ArtifactStore = ModelRegistry.LocalArtifactStore(elsewhere) });
+        var version = await RegisterAsync(registry, "stored elsewhere");
+        Assert.False(Directory.Exists(Path.Combine(folder, "artifacts")));
+        Assert.True(File.Exists(Path.Combine(elsewhere, "sha256", version.Artifact.Sha256[..2], version.Artifact.Sha256)));
+        Assert.Equal("stored elsewhere", Encoding.UTF8.GetString((await registry.ReadArtifactAsync(version)).Content.Span));
+    }
+
+    [Fact]
     public async Task Embedded_SameBytesTwice_StoresOneArtifactFile()
     {
         var folder = TestData.TempFolder();

@@ -137,8 +137,22 @@ public sealed class RetrainingPipeline
 
         // Ingest
         var stage = Begin(run, context, RetrainingStage.Ingesting, "reading training and holdout data");
-        var training = await _training.LoadAsync(context, cancellationToken).ConfigureAwait(false);
-        var holdout = await _holdout.LoadAsync(context, cancellationToken).ConfigureAwait(false);
+        // Both sets are read at once: sources that parse files use a core each.
+        var trainingLoad = _training.LoadAsync(context, cancellationToken).AsTask();
+        var holdoutLoad = _holdout.LoadAsync(context, cancellationToken).AsTask();
+        try
+        {
+            await Task.WhenAll(trainingLoad, holdoutLoad).ConfigureAwait(false);
+        }
+        catch (Exception) when (trainingLoad.IsFaulted || holdoutLoad.IsFaulted)
+        {
+            // Report the training source's problem first, as a sequential read would.
+            (trainingLoad.IsFaulted ? trainingLoad : holdoutLoad).GetAwaiter().GetResult();
+            throw;
+        }
+
+        var training = trainingLoad.Result;
+        var holdout = holdoutLoad.Result;
         await CompleteAsync(run, stage, Fingerprints(training, holdout), new { training = Describe(training), holdout = Describe(holdout) }, cancellationToken).ConfigureAwait(false);
 
         // Validate
@@ -231,6 +245,7 @@ public sealed class RetrainingPipeline
 
         if (decision.Outcome == PromotionOutcome.Rejected)
         {
+            run.Stage = RetrainingStage.Gating;
             return Rejected(run, decision.Reasons);
         }
 

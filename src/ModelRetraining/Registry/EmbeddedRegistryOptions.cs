@@ -7,6 +7,10 @@ public sealed class EmbeddedRegistryOptions
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Gets or sets where artifacts are stored; <see langword="null"/> keeps them in the registry folder's <c>artifacts/</c> (content-addressed, hash-verified).</summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public IArtifactStore? ArtifactStore { get; set; }
+
     /// <summary>Gets or sets how long a write waits for another process's write to finish before it fails.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);

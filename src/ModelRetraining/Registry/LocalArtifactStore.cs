@@ -16,8 +16,6 @@ internal sealed class LocalArtifactStore : IArtifactStore
         _root = Path.GetFullPath(root);
     }
 
-    public string Root => _root;
-
     public async ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(content.Span));

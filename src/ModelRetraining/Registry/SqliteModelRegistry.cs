@@ -49,7 +49,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
     private readonly string _folder;
     private readonly string _databasePath;
     private readonly string _connectionString;
-    private readonly LocalArtifactStore _artifacts;
+    private readonly IArtifactStore _artifacts;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _initialization = new();
     private volatile bool _initialized;
@@ -58,7 +58,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
     {
         _folder = Path.GetFullPath(folder);
         _databasePath = Path.Combine(_folder, "registry.db");
-        _artifacts = new LocalArtifactStore(Path.Combine(_folder, "artifacts"));
+        _artifacts = options.ArtifactStore ?? new LocalArtifactStore(Path.Combine(_folder, "artifacts"));
         _timeProvider = options.TimeProvider;
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -390,7 +390,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            throw new ModelRegistryException($"Cannot write the artifact into registry folder '{_artifacts.Root}': {ex.Message}", ex);
+            throw new ModelRegistryException($"Cannot store the artifact of a new version (registry '{_folder}'): {ex.Message}", ex);
         }
     }
 
