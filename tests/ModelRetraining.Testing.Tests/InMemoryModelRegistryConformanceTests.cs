@@ -10,4 +10,12 @@ public class InMemoryModelRegistryConformanceTests : ModelRegistryConformanceTes
         ((InMemoryModelRegistry)registry).TamperWithArtifact(version.Artifact, [9, 9, 9]);
         return ValueTask.CompletedTask;
     }
+
+    [Fact]
+    public async Task CreateRegistry_EachTest_GetsAnEmptyRegistry()
+    {
+        var a = CreateRegistry();
+        await RegisterAsync(a);
+        Assert.Empty(await ToListAsync(CreateRegistry().ListVersionsAsync("churn")));
+    }
 }

@@ -23,4 +23,14 @@ public class SqliteModelRegistryConformanceTests : ModelRegistryConformanceTests
         File.WriteAllBytes(path, bytes);
         return ValueTask.CompletedTask;
     }
+
+    [Fact]
+    public async Task CreateRegistry_EachTest_GetsItsOwnEmptyFolder()
+    {
+        var a = CreateRegistry();
+        var b = CreateRegistry();
+        await RegisterAsync(a);
+        Assert.NotEqual(_folders[a], _folders[b]);
+        Assert.Empty(await ToListAsync(b.ListVersionsAsync("churn")));
+    }
 }
