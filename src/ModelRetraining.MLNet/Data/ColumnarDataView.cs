@@ -8,7 +8,7 @@ namespace ModelRetraining.MLNet;
 /// this gives exact row and column error messages, time-window filtering and a content fingerprint in
 /// a single pass, and ML.NET trainers then read it as fast as a cached view.
 /// </summary>
-internal sealed class ColumnarDataView : IDataView
+internal sealed class ColumnarDataView : IColumnarDataView
 {
     private readonly Array[] _columns;
     private readonly int _rowCount;
@@ -34,6 +34,18 @@ internal sealed class ColumnarDataView : IDataView
     }
 
     public bool CanShuffle => false;
+
+    public bool TryGetColumn<T>(int columnIndex, out ReadOnlyMemory<T> values)
+    {
+        if (columnIndex >= 0 && columnIndex < _columns.Length && _columns[columnIndex] is T[] array)
+        {
+            values = array;
+            return true;
+        }
+
+        values = default;
+        return false;
+    }
 
     public DataViewSchema Schema { get; }
 

@@ -1,0 +1,273 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace ModelRetraining;
+
+/// <summary>
+/// The profile of a data set: one <see cref="ColumnProfile"/> per column, built in one streaming pass
+/// with bounded memory. Profiles of chunks or partitions merge into the profile of the whole; a
+/// profile serializes to JSON and is stored with each model version as the reference for drift checks,
+/// so the raw training data need not be kept.
+/// </summary>
+public sealed class DataProfile
+{
+    private readonly Dictionary<string, ColumnProfile> _columns;
+
+    private DataProfile(long rowCount, Dictionary<string, ColumnProfile> columns)
+    {
+        RowCount = rowCount;
+        _columns = columns;
+    }
+
+    /// <summary>Gets the number of rows profiled.</summary>
+    public long RowCount { get; private set; }
+
+    /// <summary>Gets the column profiles by name, in schema order.</summary>
+    public IReadOnlyList<ColumnProfile> Columns => _columns.Values.ToArray();
+
+    /// <summary>Gets a column's profile.</summary>
+    /// <param name="name">The column.</param>
+    /// <returns>The profile, or <see langword="null"/> when the profile has no such column.</returns>
+    public ColumnProfile? this[string name] => _columns.GetValueOrDefault(name);
+
+    /// <summary>Profiles every scalar numeric, Boolean, text and date-time column of a data view in one pass.</summary>
+    /// <param name="data">The rows.</param>
+    /// <param name="cancellationToken">Cancels the pass.</param>
+    /// <returns>The profile.</returns>
+    public static DataProfile Create(IDataView data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var columns = new Dictionary<string, ColumnProfile>(StringComparer.Ordinal);
+        var selected = new List<(DataViewSchema.Column Column, DataColumnKind Kind)>();
+        foreach (var column in data.Schema)
+        {
+            if (column.IsHidden || KindOf(column.Type) is not { } kind || columns.ContainsKey(column.Name))
+            {
+                continue;
+            }
+
+            columns[column.Name] = new ColumnProfile(column.Name, kind);
+            selected.Add((column, kind));
+        }
+
+        long rows = 0;
+        if (data is IColumnarDataView columnar && selected.All(s => Columnar(columnar, s.Column, s.Kind, columns[s.Column.Name], ref rows, cancellationToken)))
+        {
+            return new DataProfile(rows, columns);
+        }
+
+        // Cursor path for any other data view; reset what a partial columnar attempt may have added.
+        foreach (var (column, kind) in selected)
+        {
+            columns[column.Name] = new ColumnProfile(column.Name, kind);
+        }
+
+        rows = 0;
+        using var cursor = data.GetRowCursor(selected.Select(s => s.Column));
+        var readers = selected.Select(s => Reader(cursor, s.Column, s.Kind, columns[s.Column.Name])).ToArray();
+        while (cursor.MoveNext())
+        {
+            rows++;
+            if ((rows & 0xFFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            foreach (var read in readers)
+            {
+                read();
+            }
+        }
+
+        return new DataProfile(rows, columns);
+    }
+
+    /// <summary>Combines this profile with the profile of more rows of the same columns (another chunk or partition).</summary>
+    /// <param name="other">The other profile.</param>
+    /// <returns>A new profile of all rows; both inputs are unchanged.</returns>
+    public DataProfile Merge(DataProfile other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var merged = FromJson(ToJson());
+        var copy = FromJson(other.ToJson());
+        foreach (var column in copy.Columns)
+        {
+            if (merged._columns.TryGetValue(column.Name, out var existing))
+            {
+                existing.Merge(column);
+            }
+            else
+            {
+                merged._columns[column.Name] = column;
+            }
+        }
+
+        merged.RowCount += other.RowCount;
+        return merged;
+    }
+
+    /// <summary>Serializes the profile, sketches included, as JSON with stable field names.</summary>
+    /// <returns>The JSON text.</returns>
+    public string ToJson() => JsonSerializer.Serialize(new ProfileDocument(1, RowCount, _columns.Values.Select(c => c.ToState()).ToArray()));
+
+    /// <summary>Reads a profile written by <see cref="ToJson"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <returns>The profile.</returns>
+    /// <exception cref="InvalidDataException">The text is not a profile.</exception>
+    public static DataProfile FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ProfileDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize<ProfileDocument>(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The text is not a data profile: {ex.Message}", ex);
+        }
+
+        if (document is null || document.Version != 1)
+        {
+            throw new InvalidDataException($"The text is not a version-1 data profile (version {document?.Version}).");
+        }
+
+        return new DataProfile(document.RowCount, document.Columns.ToDictionary(c => c.Name, ColumnProfile.FromState, StringComparer.Ordinal));
+    }
+
+    internal static DataColumnKind? KindOf(DataViewType type) => type switch
+    {
+        _ when type == NumberDataViewType.Single || type == NumberDataViewType.Double || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64 => DataColumnKind.Numeric,
+        TextDataViewType => DataColumnKind.Text,
+        BooleanDataViewType => DataColumnKind.Boolean,
+        DateTimeDataViewType => DataColumnKind.DateTime,
+        _ => null,
+    };
+
+    private static bool Columnar(IColumnarDataView data, DataViewSchema.Column column, DataColumnKind kind, ColumnProfile profile, ref long rows, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        switch (kind)
+        {
+            case DataColumnKind.Numeric when data.TryGetColumn<float>(column.Index, out var floats):
+                profile.AddNumeric(floats.Span);
+                rows = floats.Length;
+                return true;
+            case DataColumnKind.Text when data.TryGetColumn<ReadOnlyMemory<char>>(column.Index, out var texts):
+                foreach (var text in texts.Span)
+                {
+                    profile.AddText(text.Span, MemoryMarshal.TryGetString(text, out var whole, out var start, out var length) && start == 0 && length == whole.Length ? whole : null);
+                }
+
+                rows = texts.Length;
+                return true;
+            case DataColumnKind.Boolean when data.TryGetColumn<bool>(column.Index, out var flags):
+                foreach (var flag in flags.Span)
+                {
+                    profile.AddText(flag ? "true" : "false", flag ? "true" : "false");
+                }
+
+                rows = flags.Length;
+                return true;
+            case DataColumnKind.DateTime when data.TryGetColumn<DateTime>(column.Index, out var times):
+                foreach (var time in times.Span)
+                {
+                    profile.AddNumeric(time == default ? double.NaN : Seconds(time));
+                }
+
+                rows = times.Length;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static double Seconds(DateTime time) => (time - DateTime.UnixEpoch).TotalSeconds;
+
+    private static Action Reader(DataViewRowCursor cursor, DataViewSchema.Column column, DataColumnKind kind, ColumnProfile profile)
+    {
+        switch (kind)
+        {
+            case DataColumnKind.Numeric when column.Type == NumberDataViewType.Single:
+            {
+                var getter = cursor.GetGetter<float>(column);
+                float value = 0;
+                return () =>
+                {
+                    getter(ref value);
+                    profile.AddNumeric(value);
+                };
+            }
+
+            case DataColumnKind.Numeric when column.Type == NumberDataViewType.Double:
+            {
+                var getter = cursor.GetGetter<double>(column);
+                double value = 0;
+                return () =>
+                {
+                    getter(ref value);
+                    profile.AddNumeric(value);
+                };
+            }
+
+            case DataColumnKind.Numeric when column.Type == NumberDataViewType.Int32:
+            {
+                var getter = cursor.GetGetter<int>(column);
+                int value = 0;
+                return () =>
+                {
+                    getter(ref value);
+                    profile.AddNumeric(value);
+                };
+            }
+
+            case DataColumnKind.Numeric:
+            {
+                var getter = cursor.GetGetter<long>(column);
+                long value = 0;
+                return () =>
+                {
+                    getter(ref value);
+                    profile.AddNumeric(value);
+                };
+            }
+
+            case DataColumnKind.Text:
+            {
+                var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+                ReadOnlyMemory<char> value = default;
+                return () =>
+                {
+                    getter(ref value);
+                    profile.AddText(value.Span);
+                };
+            }
+
+            case DataColumnKind.Boolean:
+            {
+                var getter = cursor.GetGetter<bool>(column);
+                bool value = false;
+                return () =>
+                {
+                    getter(ref value);
+                    profile.AddText(value ? "true" : "false", value ? "true" : "false");
+                };
+            }
+
+            default:
+            {
+                var getter = cursor.GetGetter<DateTime>(column);
+                DateTime value = default;
+                return () =>
+                {
+                    getter(ref value);
+                    profile.AddNumeric(value == default ? double.NaN : Seconds(value));
+                };
+            }
+        }
+    }
+
+    private sealed record ProfileDocument(int Version, long RowCount, ColumnProfileState[] Columns);
+}

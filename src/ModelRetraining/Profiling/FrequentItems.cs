@@ -1,0 +1,93 @@
+namespace ModelRetraining;
+
+/// <summary>
+/// Misra–Gries frequent items with a fixed capacity: exact counts while the column has at most
+/// <c>capacity</c> distinct values; beyond that each count is low by at most N / (capacity + 1), and
+/// memory stays bounded whatever the cardinality.
+/// </summary>
+internal sealed class FrequentItems
+{
+    public const int DefaultCapacity = 1024;
+    private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+
+    public FrequentItems(int capacity = DefaultCapacity)
+    {
+        Capacity = capacity;
+    }
+
+    public int Capacity { get; }
+
+    public long Total { get; private set; }
+
+    /// <summary>Gets the most any reported count can be below the true count.</summary>
+    public long MaxUndercount { get; private set; }
+
+    public IReadOnlyDictionary<string, long> Counts => _counts;
+
+    public void Add(ReadOnlySpan<char> value, string? text = null)
+    {
+        Total++;
+        var lookup = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(value, out var count))
+        {
+            lookup[value] = count + 1;
+            return;
+        }
+
+        if (_counts.Count < Capacity)
+        {
+            _counts[text ?? value.ToString()] = 1;
+            return;
+        }
+
+        // Full: every counter pays one, the new value is dropped (Misra–Gries decrement step).
+        MaxUndercount++;
+        foreach (var key in _counts.Keys.ToArray())
+        {
+            if (--_counts[key] == 0)
+            {
+                _counts.Remove(key);
+            }
+        }
+    }
+
+    public void Merge(FrequentItems other)
+    {
+        foreach (var (key, count) in other._counts)
+        {
+            _counts[key] = _counts.GetValueOrDefault(key) + count;
+        }
+
+        Total += other.Total;
+        MaxUndercount += other.MaxUndercount;
+        if (_counts.Count > Capacity)
+        {
+            // Subtract the (capacity+1)-th largest count from all, as the merge of Misra–Gries summaries does.
+            var cut = _counts.Values.OrderByDescending(c => c).ElementAt(Capacity);
+            MaxUndercount += cut;
+            foreach (var key in _counts.Keys.ToArray())
+            {
+                var reduced = _counts[key] - cut;
+                if (reduced <= 0)
+                {
+                    _counts.Remove(key);
+                }
+                else
+                {
+                    _counts[key] = reduced;
+                }
+            }
+        }
+    }
+
+    public static FrequentItems FromState(int capacity, long total, long maxUndercount, IReadOnlyDictionary<string, long> counts)
+    {
+        var items = new FrequentItems(capacity) { Total = total, MaxUndercount = maxUndercount };
+        foreach (var (key, count) in counts)
+        {
+            items._counts[key] = count;
+        }
+
+        return items;
+    }
+}
