@@ -6,6 +6,9 @@ namespace ModelRetraining;
 /// <param name="Issues">Every issue found, errors and warnings.</param>
 public sealed record DataValidationReport(string Validator, string DataSet, IReadOnlyList<DataValidationIssue> Issues)
 {
+    /// <summary>Gets the report files the validator wrote (JSON, HTML), if any.</summary>
+    public IReadOnlyList<string> ReportFiles { get; init; } = [];
+
     /// <summary>Gets a value indicating whether any issue blocks training.</summary>
     public bool HasErrors => Issues.Any(i => i.Severity == ValidationSeverity.Error);
 }

@@ -56,4 +56,8 @@ public abstract class DelegatingModelRegistry : IModelRegistry
     /// <inheritdoc />
     public virtual ValueTask<ModelArtifact> ReadArtifactAsync(ModelVersion version, CancellationToken cancellationToken = default)
         => InnerRegistry.ReadArtifactAsync(version, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<ModelArtifact> ReadAttachmentAsync(ModelVersion version, string name, CancellationToken cancellationToken = default)
+        => InnerRegistry.ReadAttachmentAsync(version, name, cancellationToken);
 }

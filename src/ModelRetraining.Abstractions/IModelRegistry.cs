@@ -78,4 +78,13 @@ public interface IModelRegistry
     /// <returns>The artifact.</returns>
     /// <exception cref="ArtifactIntegrityException">The artifact is missing or its bytes changed.</exception>
     ValueTask<ModelArtifact> ReadArtifactAsync(ModelVersion version, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one of a version's attachments, verified against its hash.</summary>
+    /// <param name="version">The version.</param>
+    /// <param name="name">The attachment's name.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The attachment's content.</returns>
+    /// <exception cref="KeyNotFoundException">The version has no attachment of that name.</exception>
+    /// <exception cref="ArtifactIntegrityException">The bytes are missing or changed.</exception>
+    ValueTask<ModelArtifact> ReadAttachmentAsync(ModelVersion version, string name, CancellationToken cancellationToken = default);
 }

@@ -34,6 +34,9 @@ public sealed record ModelVersion(string ModelName, int Version, ArtifactReferen
     /// <summary>Gets the tags.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Gets the further artifacts stored with the version.</summary>
+    public IReadOnlyList<ModelAttachment> Attachments { get; init; } = [];
+
     /// <summary>Gets the promotion decision taken on this version, serialized as JSON, if any.</summary>
     public string? Decision { get; init; }
 

@@ -27,6 +27,9 @@ public sealed record NewModelVersion(string ModelName, ModelArtifact Artifact, s
     /// <summary>Gets the initial tags.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Gets further artifacts to store with the version, by name (a training-data profile, an ONNX export).</summary>
+    public IReadOnlyDictionary<string, ModelArtifact> Attachments { get; init; } = new Dictionary<string, ModelArtifact>();
+
     /// <summary>Gets the promotion decision, serialized as JSON.</summary>
     public string? Decision { get; init; }
 }

@@ -38,6 +38,9 @@ public sealed class RetrainingContext
     /// <summary>Gets or initializes the champion version when the run started, or <see langword="null"/> on a first run.</summary>
     public ModelVersion? Champion { get; init; }
 
+    /// <summary>Gets or initializes the registry the run writes to, so stages can read the champion's attachments (its training-data profile, say).</summary>
+    public IModelRegistry? Registry { get; init; }
+
     /// <summary>Gets or initializes the sink for progress reports, if any.</summary>
     public IProgress<RetrainingProgress>? Progress { get; init; }
 

@@ -55,6 +55,11 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal
             RegistryNames.ThrowIfInvalid(key, "tag key", nameof(version));
         }
 
+        foreach (var key in version.Attachments.Keys)
+        {
+            RegistryNames.ThrowIfInvalid(key, "attachment name", nameof(version));
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var bytes = version.Artifact.Content.ToArray();
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -62,6 +67,15 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal
         lock (_gate)
         {
             _artifacts.TryAdd(sha, bytes);
+            var attachments = new List<ModelAttachment>();
+            foreach (var (name, attachment) in version.Attachments.OrderBy(a => a.Key, StringComparer.Ordinal))
+            {
+                var content = attachment.Content.ToArray();
+                var hash = Convert.ToHexStringLower(SHA256.HashData(content));
+                _artifacts.TryAdd(hash, content);
+                attachments.Add(new ModelAttachment(name, attachment.Flavor, attachment.FileName, new ArtifactReference(hash, content.Length)));
+            }
+
             var created = !_lastVersion.ContainsKey(version.ModelName);
             var number = _lastVersion.GetValueOrDefault(version.ModelName) + 1;
             _lastVersion[version.ModelName] = number;
@@ -76,6 +90,7 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal
                 Datasets = version.Datasets.ToArray(),
                 Tags = new Dictionary<string, string>(version.Tags, StringComparer.Ordinal),
                 Decision = version.Decision,
+                Attachments = attachments,
             };
             _versions[(version.ModelName, number)] = registered;
             if (created)
@@ -234,24 +249,39 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal
     public ValueTask<ModelArtifact> ReadArtifactAsync(ModelVersion version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
+        return ValueTask.FromResult(new ModelArtifact(version.Flavor, version.ArtifactFileName, ReadBytes(version.Artifact, $"the artifact of {version}")));
+    }
+
+    private byte[] ReadBytes(ArtifactReference reference, string what)
+    {
         byte[]? bytes;
         lock (_gate)
         {
-            bytes = _artifacts.GetValueOrDefault(version.Artifact.Sha256);
+            bytes = _artifacts.GetValueOrDefault(reference.Sha256);
         }
 
         if (bytes is null)
         {
-            throw new ArtifactIntegrityException($"Artifact sha256:{version.Artifact.Sha256} of {version} is missing from the in-memory store.");
+            throw new ArtifactIntegrityException($"Artifact sha256:{reference.Sha256} ({what}) is missing from the in-memory store.");
         }
 
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (actual != version.Artifact.Sha256)
+        if (actual != reference.Sha256)
         {
-            throw new ArtifactIntegrityException($"Artifact of {version} does not match its address: expected SHA-256 {version.Artifact.Sha256}, found {actual}.");
+            throw new ArtifactIntegrityException($"Artifact sha256:{reference.Sha256} ({what}) does not match its address: found {actual}.");
         }
 
-        return ValueTask.FromResult(new ModelArtifact(version.Flavor, version.ArtifactFileName, bytes.ToArray()));
+        return bytes.ToArray();
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ModelArtifact> ReadAttachmentAsync(ModelVersion version, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var attachment = version.Attachments.FirstOrDefault(a => a.Name == name)
+            ?? throw new KeyNotFoundException($"{version} has no attachment named '{name}'.");
+        var artifact = ReadBytes(attachment.Artifact, $"attachment '{name}' of {version}");
+        return ValueTask.FromResult(new ModelArtifact(attachment.Flavor, attachment.FileName, artifact));
     }
 
     /// <inheritdoc />

@@ -81,6 +81,32 @@ public abstract class ModelRegistryConformanceTests
         Assert.Null(await registry.GetVersionAsync("churn", 99));
     }
 
+    /// <summary>Attachments are stored with the version and read back verified.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task RegisterVersion_WithAttachments_ReadsThemBackByName()
+    {
+        var registry = CreateRegistry();
+        var version = await registry.RegisterVersionAsync(new NewModelVersion("churn", new ModelArtifact("test", "model.bin", new byte[] { 1 }), "tester")
+        {
+            Attachments = new Dictionary<string, ModelArtifact>
+            {
+                ["profile.json"] = new("profile", "profile.json", Encoding.UTF8.GetBytes("{\"rows\":3}")),
+                ["model.onnx"] = new("onnx", "model.onnx", new byte[] { 7, 8 }),
+            },
+        });
+        var read = await registry.GetVersionAsync("churn", version.Version);
+        Assert.Equal(["model.onnx", "profile.json"], read!.Attachments.Select(a => a.Name).Order(StringComparer.Ordinal));
+        var profile = await registry.ReadAttachmentAsync(read, "profile.json");
+        Assert.Equal("profile", profile.Flavor);
+        Assert.Equal("{\"rows\":3}", Encoding.UTF8.GetString(profile.Content.Span));
+        await Assert.ThrowsAsync<KeyNotFoundException>(async () => await registry.ReadAttachmentAsync(read, "schema.json"));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await registry.RegisterVersionAsync(new NewModelVersion("churn", new ModelArtifact("test", "m", new byte[] { 1 }), "tester")
+        {
+            Attachments = new Dictionary<string, ModelArtifact> { ["../evil"] = new("x", "x", new byte[] { 1 }) },
+        }));
+    }
+
     /// <summary>Versions list oldest first.</summary>
     /// <returns>A task.</returns>
     [Fact]

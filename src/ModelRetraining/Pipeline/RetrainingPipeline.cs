@@ -133,6 +133,7 @@ public sealed class RetrainingPipeline
             Actor = run.Actor,
             Champion = champion,
             Progress = options.Progress,
+            Registry = Registry,
         };
 
         // Ingest
@@ -238,6 +239,12 @@ public sealed class RetrainingPipeline
                 ],
                 Tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["decision"] = DecisionTag(decision.Outcome) },
                 Decision = decisionJson,
+                Attachments = _options.StoreTrainingProfile
+                    ? new Dictionary<string, ModelArtifact>(StringComparer.Ordinal)
+                    {
+                        [DriftValidator.ProfileAttachment] = new("profile", DriftValidator.ProfileAttachment, System.Text.Encoding.UTF8.GetBytes(ProfileCache.Get(context, training, cancellationToken).ToJson())),
+                    }
+                    : new Dictionary<string, ModelArtifact>(),
             },
             cancellationToken).ConfigureAwait(false);
         run.Registered = registered;

@@ -125,6 +125,22 @@ public sealed class RetrainingPipelineBuilder
         return AddValidator(new SchemaValidator(options));
     }
 
+    /// <summary>
+    /// Adds the drift check: each data set is compared with the champion's stored training-data profile;
+    /// drifted columns and data-set drift are reported as issues, logged, counted, written as reports and
+    /// passed to <see cref="DriftDetectionOptions.OnDrift"/>. The first run has no reference and says so.
+    /// </summary>
+    /// <param name="configure">Adjusts the options.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message lists every problem.</exception>
+    public RetrainingPipelineBuilder AddDriftDetection(Action<DriftDetectionOptions>? configure = null)
+    {
+        var options = new DriftDetectionOptions();
+        configure?.Invoke(options);
+        ThrowIfInvalid(nameof(DriftDetectionOptions), typeof(DriftDetectionOptions), options.Validate());
+        return AddValidator(new DriftValidator(options, _loggerFactory.CreateLogger<DriftValidator>()));
+    }
+
     /// <summary>Sets the trainer.</summary>
     /// <param name="trainer">The trainer.</param>
     /// <returns>This builder.</returns>

@@ -11,5 +11,9 @@ public sealed class RetrainingPipelineOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool ValidateHoldout { get; set; } = true;
 
+    /// <summary>Gets or sets a value indicating whether the training data's profile is stored with each registered version (as <c>profile.json</c>), the reference for later drift checks.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool StoreTrainingProfile { get; set; } = true;
+
     internal RetrainingPipelineOptions Clone() => (RetrainingPipelineOptions)MemberwiseClone();
 }

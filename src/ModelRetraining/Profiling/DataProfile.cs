@@ -13,6 +13,7 @@ namespace ModelRetraining;
 /// </summary>
 public sealed class DataProfile
 {
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly Dictionary<string, ColumnProfile> _columns;
 
     private DataProfile(long rowCount, Dictionary<string, ColumnProfile> columns)
@@ -110,7 +111,7 @@ public sealed class DataProfile
 
     /// <summary>Serializes the profile, sketches included, as JSON with stable field names.</summary>
     /// <returns>The JSON text.</returns>
-    public string ToJson() => JsonSerializer.Serialize(new ProfileDocument(1, RowCount, _columns.Values.Select(c => c.ToState()).ToArray()));
+    public string ToJson() => JsonSerializer.Serialize(new ProfileDocument(1, RowCount, _columns.Values.Select(c => c.ToState()).ToArray()), Json);
 
     /// <summary>Reads a profile written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The JSON text.</param>
@@ -122,7 +123,7 @@ public sealed class DataProfile
         ProfileDocument? document;
         try
         {
-            document = JsonSerializer.Deserialize<ProfileDocument>(json);
+            document = JsonSerializer.Deserialize<ProfileDocument>(json, Json);
         }
         catch (JsonException ex)
         {

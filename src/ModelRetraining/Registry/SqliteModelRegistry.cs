@@ -30,6 +30,9 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
             PRIMARY KEY(model, version, role, name));
         CREATE TABLE IF NOT EXISTS version_tags(
             model TEXT NOT NULL, version INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(model, version, key));
+        CREATE TABLE IF NOT EXISTS version_attachments(
+            model TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, flavor TEXT NOT NULL, file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL, length INTEGER NOT NULL, PRIMARY KEY(model, version, name));
         CREATE TABLE IF NOT EXISTS aliases(
             model TEXT NOT NULL, alias TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY(model, alias));
         CREATE TABLE IF NOT EXISTS alias_history(
@@ -84,10 +87,20 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
             RegistryNames.ThrowIfInvalid(key, "tag key", nameof(version));
         }
 
+        foreach (var key in version.Attachments.Keys)
+        {
+            RegistryNames.ThrowIfInvalid(key, "attachment name", nameof(version));
+        }
+
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
 
-        // The artifact goes first: a crash after it leaves an unreferenced file, never a version without bytes.
+        // The artifacts go first: a crash after them leaves unreferenced files, never a version without bytes.
         var reference = await PutArtifactAsync(version.Artifact.Content, cancellationToken).ConfigureAwait(false);
+        var attachments = new List<(string Name, ModelArtifact Artifact, ArtifactReference Reference)>();
+        foreach (var (name, attachment) in version.Attachments)
+        {
+            attachments.Add((name, attachment, await PutArtifactAsync(attachment.Content, cancellationToken).ConfigureAwait(false)));
+        }
         var now = _timeProvider.GetUtcNow();
 
         return await WriteAsync(
@@ -133,6 +146,11 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
                 foreach (var (key, value) in version.Tags)
                 {
                     Execute(connection, transaction, "INSERT INTO version_tags VALUES($m, $v, $k, $val)", ("$m", version.ModelName), ("$v", number), ("$k", key), ("$val", value));
+                }
+
+                foreach (var (name, attachment, stored) in attachments)
+                {
+                    Execute(connection, transaction, "INSERT INTO version_attachments VALUES($m, $v, $n, $f, $file, $sha, $len)", ("$m", version.ModelName), ("$v", number), ("$n", name), ("$f", attachment.Flavor), ("$file", attachment.FileName), ("$sha", stored.Sha256), ("$len", stored.Length));
                 }
 
                 if (created)
@@ -327,6 +345,16 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var bytes = await _artifacts.GetAsync(version.Artifact, cancellationToken).ConfigureAwait(false);
         return new ModelArtifact(version.Flavor, version.ArtifactFileName, bytes);
+    }
+
+    public async ValueTask<ModelArtifact> ReadAttachmentAsync(ModelVersion version, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        var attachment = version.Attachments.FirstOrDefault(a => a.Name == name)
+            ?? throw new KeyNotFoundException($"{version} has no attachment named '{name}' (it has: {(version.Attachments.Count == 0 ? "none" : string.Join(", ", version.Attachments.Select(a => a.Name)))}).");
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var bytes = await _artifacts.GetAsync(attachment.Artifact, cancellationToken).ConfigureAwait(false);
+        return new ModelArtifact(attachment.Flavor, attachment.FileName, bytes);
     }
 
     public async ValueTask<RunJournalEntry> AppendAsync(RunJournalEntry entry, CancellationToken cancellationToken = default)
@@ -592,7 +620,17 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
             }
         }
 
-        return version with { Metrics = metrics, Parameters = parameters, Tags = tags, Datasets = datasets };
+        var attachments = new List<ModelAttachment>();
+        using (var command = Command(connection, transaction, "SELECT name, flavor, file_name, sha256, length FROM version_attachments WHERE model = $m AND version = $v ORDER BY name", ("$m", model), ("$v", number)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                attachments.Add(new ModelAttachment(reader.GetString(0), reader.GetString(1), reader.GetString(2), new ArtifactReference(reader.GetString(3), reader.GetInt64(4))));
+            }
+        }
+
+        return version with { Metrics = metrics, Parameters = parameters, Tags = tags, Datasets = datasets, Attachments = attachments };
     }
 
     private static Dictionary<string, string> ReadPairs(SqliteConnection connection, SqliteTransaction? transaction, string sql, string model, int number)

@@ -27,4 +27,10 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Run {RunId} of model {ModelName}: v{Version} registered and awaits approval")]
     public static partial void AwaitingApproval(ILogger logger, string runId, string modelName, int version);
+
+    [LoggerMessage(9, LogLevel.Warning, "Run {RunId}: column {Column} of {DataSet} drifted ({Method} {Statistic}, threshold {Threshold})")]
+    public static partial void ColumnDrifted(ILogger logger, string runId, string column, string dataSet, DriftMethod method, double statistic, double threshold);
+
+    [LoggerMessage(10, LogLevel.Warning, "Run {RunId}: data set {DataSet} drifted: {Drifted} of {Columns} columns")]
+    public static partial void DatasetDrifted(ILogger logger, string runId, string dataSet, int drifted, int columns);
 }

@@ -19,5 +19,11 @@ public static class RetrainingTelemetry
 
     internal static readonly Counter<long> Promotions = Meter.CreateCounter<long>("modelretraining.promotions", "{promotion}", "Champion alias moves made by pipelines.");
 
+    internal static readonly Counter<long> DriftedColumns = Meter.CreateCounter<long>("modelretraining.drift.columns", "{column}", "Columns found drifted against the champion's training data.");
+
+    internal static readonly Counter<long> DriftedDataSets = Meter.CreateCounter<long>("modelretraining.drift.datasets", "{dataset}", "Data sets found drifted against the champion's training data.");
+
+    internal static readonly Histogram<double> DriftScore = Meter.CreateHistogram<double>("modelretraining.drift.score", null, "Drift statistic per column and check.");
+
     internal static readonly Counter<long> DataIssues = Meter.CreateCounter<long>("modelretraining.validation.issues", "{issue}", "Data validation issues by severity.");
 }
