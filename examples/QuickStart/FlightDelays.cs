@@ -58,25 +58,28 @@ public static class FlightDelays
     /// <param name="dataFile">The CSV file.</param>
     /// <param name="train">The training window [from, to).</param>
     /// <param name="holdout">The holdout window [from, to).</param>
+    /// <param name="reportFolder">Where drift reports go, or <see langword="null"/> for none.</param>
     /// <returns>The builder, ready to build or to adjust.</returns>
-    public static RetrainingPipelineBuilder Pipeline(IModelRegistry registry, string dataFile, (DateTime From, DateTime To) train, (DateTime From, DateTime To) holdout)
+    public static RetrainingPipelineBuilder Pipeline(IModelRegistry registry, string dataFile, (DateTime From, DateTime To) train, (DateTime From, DateTime To) holdout, string? reportFolder = null)
     {
         var source = CsvDataSource.FromFile(dataFile, Schema());
-        return Pipeline(registry, source.Between(train.From, train.To), source.Between(holdout.From, holdout.To));
+        return Pipeline(registry, source.Between(train.From, train.To), source.Between(holdout.From, holdout.To), reportFolder);
     }
 
     /// <summary>A pipeline for the flight-delay model on any training and holdout sources.</summary>
     /// <param name="registry">The registry.</param>
     /// <param name="training">The training data.</param>
     /// <param name="holdout">The holdout.</param>
+    /// <param name="reportFolder">Where drift reports go, or <see langword="null"/> for none.</param>
     /// <returns>The builder, ready to build or to adjust.</returns>
-    public static RetrainingPipelineBuilder Pipeline(IModelRegistry registry, IDataSource training, IDataSource holdout)
+    public static RetrainingPipelineBuilder Pipeline(IModelRegistry registry, IDataSource training, IDataSource holdout, string? reportFolder = null)
     {
         // <snippet:pipeline>
         var builder = new RetrainingPipelineBuilder { ModelName = "flight-delays", Actor = "quickstart" }
             .UseTrainingData(training)                          // e.g. CsvDataSource.FromFile(path, schema).Between(march, june)
             .UseHoldoutData(holdout)                            // candidate AND champion are scored on these rows
             .AddSchemaValidation(Schema().ToDataSchema())       // columns, types, rows, label: Rejected before training
+            .AddDriftDetection(o => o.ReportFolder = reportFolder) // against the champion's stored training-data profile
             .AddMLNetTraining(Estimator, o => o.Seed = 1)       // any ML.NET estimator, seeded, on a worker thread
             .AddMLNetEvaluation(MLTask.BinaryClassification)    // AUC, PR-AUC, LogLoss, Brier, ... with directions
             .AddPromotionGate(g => g

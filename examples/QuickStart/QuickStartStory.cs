@@ -33,20 +33,21 @@ public static class QuickStartStory
         }
 
         var registry = ModelRegistry.Embedded(registryFolder);
+        var reports = Path.Combine(registryFolder, "reports");
         output.WriteLine($"Registry: {Path.GetFullPath(registryFolder)} (recreated on every run)");
         output.WriteLine($"Data:     {dataFile}");
         output.WriteLine();
 
         // 1. The first model: January–February, judged on the first week of March. No champion yet.
         output.WriteLine("== Run 1: train v1 on 2001-01-01 .. 2001-03-01, holdout 2001-03-01 .. 2001-03-08 ==");
-        var first = await FlightDelays.Pipeline(registry, dataFile, (new(2001, 1, 1), new(2001, 3, 1)), (new(2001, 3, 1), new(2001, 3, 8)))
+        var first = await FlightDelays.Pipeline(registry, dataFile, (new(2001, 1, 1), new(2001, 3, 1)), (new(2001, 3, 1), new(2001, 3, 8)), reports)
             .Build()
             .RunAsync(new RetrainingRunOptions { Reason = "initial model" }, cancellationToken);
         Report(first, output);
 
         // 2. New data for March–May arrives: validate it, retrain, and judge v2 against v1 on June.
         output.WriteLine("== Run 2: new data arrived; train on 2001-03-01 .. 2001-06-01, judge against the champion on June ==");
-        var second = await FlightDelays.Pipeline(registry, dataFile, (new(2001, 3, 1), new(2001, 6, 1)), (new(2001, 6, 1), new(2001, 7, 1)))
+        var second = await FlightDelays.Pipeline(registry, dataFile, (new(2001, 3, 1), new(2001, 6, 1)), (new(2001, 6, 1), new(2001, 7, 1)), reports)
             .Build()
             .RunAsync(new RetrainingRunOptions { Reason = "new data: March-May" }, cancellationToken);
         Report(second, output);
@@ -81,10 +82,15 @@ public static class QuickStartStory
     {
         output.WriteLine($"  Status: {result.Status}{(result.RegisteredVersion is { } v ? $" (registered v{v.Version})" : string.Empty)} in {(result.CompletedAt - result.StartedAt).TotalSeconds:0.0} s");
         var issues = result.Validation.SelectMany(r => r.Issues).ToArray();
-        output.WriteLine($"  Validation: {result.Validation.Count} reports ({string.Join(", ", result.Validation.Select(r => $"{r.Validator}: {r.DataSet}"))}), {(issues.Length == 0 ? "no issues" : $"{issues.Length} issues")}");
+        output.WriteLine($"  Validation: {result.Validation.Count} reports ({string.Join(", ", result.Validation.Select(r => r.Validator).Distinct())} on training and holdout), {(issues.Length == 0 ? "no issues" : $"{issues.Length} issues")}");
         foreach (var issue in issues)
         {
             output.WriteLine($"  Data: {issue}");
+        }
+
+        foreach (var file in result.Validation.SelectMany(r => r.ReportFiles).Where(f => f.EndsWith(".html", StringComparison.Ordinal)))
+        {
+            output.WriteLine($"  Drift report: {file}");
         }
 
         if (result.Decision is { } decision)

@@ -42,6 +42,13 @@ public class QuickStartScenarioTests
         Assert.Equal(80_535, outcome.Versions[0].Datasets.Single(d => d.Role == "training").Rows);
         Assert.Equal(127_613, outcome.Versions[1].Datasets.Single(d => d.Role == "training").Rows);
 
+        // Each version carries its training-data profile; run 2 compared its data with v1's and wrote reports.
+        Assert.All(outcome.Versions, v => Assert.Contains(v.Attachments, a => a.Name == "profile.json"));
+        var driftFiles = second.Validation.Where(r => r.Validator == "drift").SelectMany(r => r.ReportFiles).ToArray();
+        Assert.Equal(4, driftFiles.Length);
+        Assert.All(driftFiles, f => Assert.True(File.Exists(f), f));
+        Assert.Contains(outcome.FirstRun.Validation.SelectMany(r => r.Issues), i => i.Rule == "drift.no-reference");
+
         // The registry: two versions, and a champion history of none→v1, v1→v2, v2→v1 (the rollback).
         Assert.Equal([1, 2], outcome.Versions.Select(v => v.Version));
         Assert.Equal([(int?)null, 1, 2], outcome.ChampionHistory.Select(h => h.FromVersion));

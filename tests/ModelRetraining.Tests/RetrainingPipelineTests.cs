@@ -273,6 +273,56 @@ public class RetrainingPipelineTests
         Assert.Contains("Succeeded", runs);
     }
 
+    [Fact]
+    public async Task RunAsync_NewDataDriftedFromTheChampionsProfile_AlertsAndStillTrains()
+    {
+        var fixture = new PipelineFixture();
+        await fixture.Builder().Build().RunAsync();
+        var champion = await fixture.Registry.GetAliasAsync("churn", ModelAliases.Champion);
+        Assert.Contains(champion!.Attachments, a => a.Name == "profile.json");
+
+        // New training data whose X sits far above the champion's.
+        fixture.Training.OnLoad = (_, _) =>
+        {
+            var snapshot = TestData.Snapshot("train", 100);
+            var shifted = new Microsoft.ML.MLContext(1).Data.LoadFromEnumerable(Enumerable.Range(0, 100).Select(i => new TestData.Row { X = 1_000 + i, Label = i % 2 == 0 }).ToArray());
+            return snapshot with { Data = shifted, Fingerprint = "sha256:shifted" };
+        };
+        var alerts = new List<DriftAlert>();
+        var reports = TestData.TempFolder();
+        var result = await fixture.Builder().AddDriftDetection(o =>
+        {
+            o.OnDrift = alerts.Add;
+            o.ReportFolder = reports;
+        }).Build().RunAsync(new RetrainingRunOptions { RunId = "drifting" });
+
+        Assert.Equal(RetrainingRunStatus.Succeeded, result.Status);
+        var alert = Assert.Single(alerts, a => a.DataSet == "train");
+        Assert.Equal("drifting", alert.RunId);
+        Assert.True(alert.Report.Columns.Single(c => c.Column == "X").Drifted);
+        var drift = result.Validation.Single(r => r.Validator == "drift" && r.DataSet == "train");
+        Assert.Contains(drift.Issues, i => i.Rule == "drift.column" && i.Column == "X" && i.Severity == ValidationSeverity.Warning);
+        Assert.Contains(drift.Issues, i => i.Rule == "drift.dataset");
+        Assert.All(drift.ReportFiles, f => Assert.True(File.Exists(f)));
+        Assert.Contains(Path.Combine(reports, "drifting"), drift.ReportFiles[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_DatasetDriftAsError_RejectsBeforeTraining()
+    {
+        var fixture = new PipelineFixture();
+        await fixture.Builder().Build().RunAsync();
+        fixture.Training.OnLoad = (_, _) => TestData.Snapshot("train", 100) with
+        {
+            Data = new Microsoft.ML.MLContext(1).Data.LoadFromEnumerable(Enumerable.Range(0, 100).Select(i => new TestData.Row { X = -5_000 - i, Label = i % 2 == 0 }).ToArray()),
+            Fingerprint = "sha256:far",
+        };
+        var result = await fixture.Builder().AddDriftDetection(o => o.DatasetDriftSeverity = ValidationSeverity.Error).Build().RunAsync();
+        Assert.Equal(RetrainingRunStatus.Rejected, result.Status);
+        Assert.Equal(RetrainingStage.Validating, result.Stage);
+        Assert.Equal(1, fixture.Trainer.Calls);
+    }
+
     private sealed class SynchronousProgress(Action<RetrainingProgress> report) : IProgress<RetrainingProgress>
     {
         public void Report(RetrainingProgress value) => report(value);

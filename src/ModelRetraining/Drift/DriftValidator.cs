@@ -59,16 +59,18 @@ internal sealed class DriftValidator(DriftDetectionOptions options, ILogger logg
             options.OnDrift?.Invoke(new DriftAlert(context.ModelName, context.RunId, data.Name, report));
         }
 
-        var files = options.ReportFolder is { } folder ? await WriteAsync(folder, context.RunId, data.Name, report, cancellationToken).ConfigureAwait(false) : [];
+        var files = options.ReportFolder is { } folder ? await WriteAsync(folder, context.RunId, data, report, cancellationToken).ConfigureAwait(false) : [];
         return new DataValidationReport(Name, data.Name, issues) { ReportFiles = files };
     }
 
-    private static async Task<string[]> WriteAsync(string folder, string runId, string dataSet, DriftReport report, CancellationToken cancellationToken)
+    private static async Task<string[]> WriteAsync(string folder, string runId, DatasetSnapshot data, DriftReport report, CancellationToken cancellationToken)
     {
         var target = Path.Combine(folder, runId);
         Directory.CreateDirectory(target);
-        var safe = new string(dataSet.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
-        var stem = Path.Combine(target, "drift-" + (safe.Length > 80 ? safe[^80..] : safe));
+
+        // Named by the data's content hash: data set names are paths and windows, not file names.
+        var hash = data.Fingerprint.Replace("sha256:", string.Empty, StringComparison.Ordinal);
+        var stem = Path.Combine(target, "drift-" + (hash.Length > 12 ? hash[..12] : hash));
         await File.WriteAllTextAsync(stem + ".json", report.ToJson(), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(stem + ".html", report.ToHtml(), cancellationToken).ConfigureAwait(false);
         return [stem + ".json", stem + ".html"];
