@@ -1,4 +1,18 @@
-// dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*'
+// BenchmarkDotNet:          dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*'
+// KS against SciPy:         python3 benchmarks/drift/compare_ks.py   (calls this program with "ks <folder>")
+// Profile throughput/memory: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- profile <rows>
 using BenchmarkDotNet.Running;
+using ModelRetraining.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(ModelRetraining.Benchmarks.PipelineOverheadBenchmarks).Assembly).Run(args);
+return args switch
+{
+    ["ks", var folder] => DriftMeasurements.KolmogorovSmirnov(folder),
+    ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
+    _ => Run(args),
+};
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(PipelineOverheadBenchmarks).Assembly).Run(args);
+    return 0;
+}

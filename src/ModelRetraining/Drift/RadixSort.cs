@@ -14,8 +14,18 @@ internal static class RadixSort
             return;
         }
 
-        var keys = new uint[values.Length];
-        var scratch = new uint[values.Length];
+        Sort(values, new uint[values.Length], new uint[values.Length]);
+    }
+
+    /// <summary>Sorts floats (no NaN) with caller-owned key buffers at least as long as <paramref name="values"/>.</summary>
+    public static void Sort(Span<float> values, uint[] keys, uint[] scratch)
+    {
+        if (values.Length < 256)
+        {
+            values.Sort();
+            return;
+        }
+
         for (var i = 0; i < values.Length; i++)
         {
             var bits = BitConverter.SingleToUInt32Bits(values[i] == 0f ? 0f : values[i]);
@@ -25,12 +35,13 @@ internal static class RadixSort
         Span<int> counts = stackalloc int[2048];
         var source = keys;
         var target = scratch;
+        var n = values.Length;
         for (var shift = 0; shift < 32; shift += 11)
         {
             counts.Clear();
-            foreach (var key in source)
+            for (var i = 0; i < n; i++)
             {
-                counts[(int)((key >> shift) & 0x7FF)]++;
+                counts[(int)((source[i] >> shift) & 0x7FF)]++;
             }
 
             var total = 0;
@@ -41,19 +52,72 @@ internal static class RadixSort
                 total += c;
             }
 
-            foreach (var key in source)
+            for (var i = 0; i < n; i++)
             {
+                var key = source[i];
                 target[counts[(int)((key >> shift) & 0x7FF)]++] = key;
             }
 
             (source, target) = (target, source);
         }
 
-        for (var i = 0; i < values.Length; i++)
+        for (var i = 0; i < n; i++)
         {
             var key = source[i];
             var bits = (key & 0x8000_0000u) != 0 ? key & 0x7FFF_FFFFu : ~key;
             values[i] = BitConverter.UInt32BitsToSingle(bits);
+        }
+    }
+
+    /// <summary>Sorts doubles (no NaN) with six 11-bit passes over order-preserving 64-bit keys.</summary>
+    public static void Sort(Span<double> values, ulong[] keys, ulong[] scratch)
+    {
+        if (values.Length < 256)
+        {
+            values.Sort();
+            return;
+        }
+
+        for (var i = 0; i < values.Length; i++)
+        {
+            var bits = BitConverter.DoubleToUInt64Bits(values[i] == 0d ? 0d : values[i]);
+            keys[i] = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+        }
+
+        Span<int> counts = stackalloc int[2048];
+        var source = keys;
+        var target = scratch;
+        var n = values.Length;
+        for (var shift = 0; shift < 64; shift += 11)
+        {
+            counts.Clear();
+            for (var i = 0; i < n; i++)
+            {
+                counts[(int)((source[i] >> shift) & 0x7FF)]++;
+            }
+
+            var total = 0;
+            for (var b = 0; b < 2048; b++)
+            {
+                var c = counts[b];
+                counts[b] = total;
+                total += c;
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                var key = source[i];
+                target[counts[(int)((key >> shift) & 0x7FF)]++] = key;
+            }
+
+            (source, target) = (target, source);
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            var key = source[i];
+            var bits = (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
+            values[i] = BitConverter.UInt64BitsToDouble(bits);
         }
     }
 }

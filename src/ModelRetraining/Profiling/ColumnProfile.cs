@@ -117,29 +117,32 @@ public sealed class ColumnProfile
     internal void AddNumeric(ReadOnlySpan<float> values)
     {
         // Moments per block (two passes over a cache-resident block), merged with Chan's formula:
-        // as exact as Welford, without a division per value.
+        // as exact as Welford, without a division per value. Finite values go to the sketch in bulk.
         const int block = 4096;
+        Span<float> finite = stackalloc float[block];
         for (var start = 0; start < values.Length; start += block)
         {
             var chunk = values.Slice(start, Math.Min(block, values.Length - start));
-            long n = 0;
+            var n = 0;
             double sum = 0;
+            float min = float.PositiveInfinity, max = float.NegativeInfinity;
             foreach (var v in chunk)
             {
-                if (float.IsNaN(v))
+                if (float.IsFinite(v))
+                {
+                    finite[n++] = v;
+                    sum += v;
+                    min = Math.Min(min, v);
+                    max = Math.Max(max, v);
+                    _distinct.AddHash(HyperLogLog.Hash(v));
+                }
+                else if (float.IsNaN(v))
                 {
                     Missing++;
                 }
-                else if (float.IsInfinity(v))
-                {
-                    Infinite++;
-                }
                 else
                 {
-                    n++;
-                    sum += v;
-                    _sketch!.Add(v);
-                    _distinct.AddHash(HyperLogLog.Hash(v));
+                    Infinite++;
                 }
             }
 
@@ -148,15 +151,14 @@ public sealed class ColumnProfile
                 continue;
             }
 
+            var present = finite[..n];
+            _sketch!.AddRange(present, min, max);
             var mean = sum / n;
             double m2 = 0;
-            foreach (var v in chunk)
+            foreach (var v in present)
             {
-                if (float.IsFinite(v))
-                {
-                    var d = v - mean;
-                    m2 += d * d;
-                }
+                var d = v - mean;
+                m2 += d * d;
             }
 
             Combine(n, mean, m2);

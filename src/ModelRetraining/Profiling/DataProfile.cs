@@ -92,21 +92,25 @@ public sealed class DataProfile
     {
         ArgumentNullException.ThrowIfNull(other);
         var merged = FromJson(ToJson());
-        var copy = FromJson(other.ToJson());
-        foreach (var column in copy.Columns)
+        merged.MergeInPlace(FromJson(other.ToJson()));
+        return merged;
+    }
+
+    internal void MergeInPlace(DataProfile other)
+    {
+        foreach (var column in other.Columns)
         {
-            if (merged._columns.TryGetValue(column.Name, out var existing))
+            if (_columns.TryGetValue(column.Name, out var existing))
             {
                 existing.Merge(column);
             }
             else
             {
-                merged._columns[column.Name] = column;
+                _columns[column.Name] = column;
             }
         }
 
-        merged.RowCount += other.RowCount;
-        return merged;
+        RowCount += other.RowCount;
     }
 
     /// <summary>Serializes the profile, sketches included, as JSON with stable field names.</summary>
