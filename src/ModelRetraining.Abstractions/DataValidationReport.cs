@@ -6,6 +6,9 @@ namespace ModelRetraining;
 /// <param name="Issues">Every issue found, errors and warnings.</param>
 public sealed record DataValidationReport(string Validator, string DataSet, IReadOnlyList<DataValidationIssue> Issues)
 {
+    /// <summary>Gets the 0-based positions of rows the validator quarantined: the pipeline leaves them out of training and evaluation.</summary>
+    public IReadOnlyList<long> QuarantinedRows { get; init; } = [];
+
     /// <summary>Gets the report files the validator wrote (JSON, HTML), if any.</summary>
     public IReadOnlyList<string> ReportFiles { get; init; } = [];
 

@@ -49,7 +49,7 @@ internal sealed class DriftValidator(DriftDetectionOptions options, ILogger logg
 
         if (report.DatasetDrift)
         {
-            issues.Add(new DataValidationIssue(options.DatasetDriftSeverity, "drift.dataset", $"'{data.Name}' drifted from {champion}'s training data: {report.DriftedColumns} of {report.Columns.Count} columns ({report.DriftedShare:P0}) drifted, at or above the {report.DriftShareThreshold:P0} threshold.") { Source = data.Name });
+            issues.Add(new DataValidationIssue(options.DatasetDriftSeverity, "drift.dataset", $"'{data.Name}' drifted from {champion}'s training data: {report.DriftedColumns} of {report.Columns.Count} columns ({report.DriftedShare.ToString("0%", System.Globalization.CultureInfo.InvariantCulture)}) drifted, at or above the {report.DriftShareThreshold.ToString("0%", System.Globalization.CultureInfo.InvariantCulture)} threshold.") { Source = data.Name });
             RetrainingTelemetry.DriftedDataSets.Add(1, new KeyValuePair<string, object?>("model", context.ModelName));
             Log.DatasetDrifted(logger, context.RunId, data.Name, report.DriftedColumns, report.Columns.Count);
         }

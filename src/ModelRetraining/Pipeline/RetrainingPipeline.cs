@@ -184,6 +184,8 @@ public sealed class RetrainingPipeline
         }
 
         await CompleteAsync(run, stage, Fingerprints(training, holdout), validationOutputs, cancellationToken).ConfigureAwait(false);
+        training = WithoutQuarantined(training, reports);
+        holdout = WithoutQuarantined(holdout, reports);
 
         // Train
         stage = Begin(run, context, RetrainingStage.Training, _trainer.Name);
@@ -305,6 +307,25 @@ public sealed class RetrainingPipeline
         {
             NoBaseline = decisions.Any(d => d.NoBaseline),
             FirstRunPolicy = string.Join(", ", decisions.Select(d => d.FirstRunPolicy).Where(p => p is not null).Distinct()) is { Length: > 0 } policies ? policies : null,
+        };
+    }
+
+    // Rows a validator quarantined are left out of training and evaluation; the fingerprint says so.
+    private static DatasetSnapshot WithoutQuarantined(DatasetSnapshot data, IReadOnlyList<DataValidationReport> reports)
+    {
+        var excluded = reports.Where(r => r.DataSet == data.Name).SelectMany(r => r.QuarantinedRows).ToHashSet();
+        if (excluded.Count == 0)
+        {
+            return data;
+        }
+
+        var positions = string.Join(",", excluded.Order());
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(positions)))[..16];
+        return data with
+        {
+            Data = new FilteredDataView(data.Data, excluded),
+            RowCount = data.RowCount - excluded.Count,
+            Fingerprint = $"{data.Fingerprint}-quarantined-{excluded.Count}-{hash}",
         };
     }
 

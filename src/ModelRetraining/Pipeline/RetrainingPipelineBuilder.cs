@@ -141,6 +141,19 @@ public sealed class RetrainingPipelineBuilder
         return AddValidator(new DriftValidator(options, _loggerFactory.CreateLogger<DriftValidator>()));
     }
 
+    /// <summary>Adds data-quality rules (completeness, uniqueness, allowed values, ranges, regex, row counts, statistics, custom predicates), each blocking, warning or quarantining.</summary>
+    /// <param name="configure">Composes the rules.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="OptionsValidationException">A rule is invalid; the message lists every problem.</exception>
+    public RetrainingPipelineBuilder AddDataQuality(Action<DataQualityBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var quality = new DataQualityBuilder();
+        configure(quality);
+        ThrowIfInvalid(nameof(DataQualityBuilder), typeof(DataQualityBuilder), quality.Validate());
+        return AddValidator(new DataQualityValidator(quality.Rules.ToArray(), quality.ReportFolder));
+    }
+
     /// <summary>Sets the trainer.</summary>
     /// <param name="trainer">The trainer.</param>
     /// <returns>This builder.</returns>
