@@ -64,6 +64,16 @@ public class CsvDataSourceTests
     }
 
     [Fact]
+    public async Task Load_HeaderWithDuplicateNames_IsAnErrorNamingBothFields()
+    {
+        var path = Csv.Write("a,b,a\n1,2,3\n");
+        var snapshot = await LoadAsync(path, new CsvSchema().Numeric("a").Numeric("b"));
+        var issue = Assert.Single(snapshot.ReadIssues);
+        Assert.Equal("csv.duplicate-header", issue.Rule);
+        Assert.Contains("names 'a' twice (fields 1 and 3)", issue.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Load_RowWithWrongFieldCount_IsReportedAndSkipped()
     {
         var path = Csv.Write("a,b\n1,2\n3\n5,6\n");

@@ -109,7 +109,15 @@ public sealed class CsvDataSource : IDataSource
         var headerIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < header.Length; i++)
         {
-            headerIndex.TryAdd(header[i], i);
+            if (!headerIndex.TryAdd(header[i], i))
+            {
+                issues.Add(new DataValidationIssue(ValidationSeverity.Error, "csv.duplicate-header", $"The header of '{_path}' names '{header[i]}' twice (fields {headerIndex[header[i]] + 1} and {i + 1}); the first is read, but which one is meant cannot be known.")
+                {
+                    Column = header[i],
+                    Row = 0,
+                    Source = _path,
+                });
+            }
         }
 
         var columns = _schema.Columns;

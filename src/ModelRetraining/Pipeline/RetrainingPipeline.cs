@@ -245,6 +245,7 @@ public sealed class RetrainingPipeline
                     ? new Dictionary<string, ModelArtifact>(StringComparer.Ordinal)
                     {
                         [DriftValidator.ProfileAttachment] = new("profile", DriftValidator.ProfileAttachment, System.Text.Encoding.UTF8.GetBytes(ProfileCache.Get(context, training, cancellationToken).ToJson())),
+                        [InferredSchema.Attachment] = new("schema", InferredSchema.Attachment, System.Text.Encoding.UTF8.GetBytes(InferredSchema.FromProfile(ProfileCache.Get(context, training, cancellationToken), training.Schema.LabelColumn).ToJson())),
                     }
                     : new Dictionary<string, ModelArtifact>(),
             },

@@ -154,6 +154,22 @@ public sealed class RetrainingPipelineBuilder
         return AddValidator(new DataQualityValidator(quality.Rules.ToArray(), quality.ReportFolder));
     }
 
+    /// <summary>
+    /// Adds the check of new data against the schema inferred from the champion's training data (stored with
+    /// every version as <c>schema.json</c>): missing, extra and retyped columns, values the champion never saw
+    /// (share of rows), values outside its range, new missing values, and the label per environment.
+    /// </summary>
+    /// <param name="configure">Adjusts the options.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message lists every problem.</exception>
+    public RetrainingPipelineBuilder AddChampionSchemaValidation(Action<ChampionSchemaOptions>? configure = null)
+    {
+        var options = new ChampionSchemaOptions();
+        configure?.Invoke(options);
+        ThrowIfInvalid(nameof(ChampionSchemaOptions), typeof(ChampionSchemaOptions), options.Validate());
+        return AddValidator(new ChampionSchemaValidator(options));
+    }
+
     /// <summary>Sets the trainer.</summary>
     /// <param name="trainer">The trainer.</param>
     /// <returns>This builder.</returns>

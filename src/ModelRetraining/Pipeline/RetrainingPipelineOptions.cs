@@ -11,7 +11,7 @@ public sealed class RetrainingPipelineOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool ValidateHoldout { get; set; } = true;
 
-    /// <summary>Gets or sets a value indicating whether the training data's profile is stored with each registered version (as <c>profile.json</c>), the reference for later drift checks.</summary>
+    /// <summary>Gets or sets a value indicating whether the training data's profile and inferred schema are stored with each registered version (as <c>profile.json</c> and <c>schema.json</c>), the references for later drift and schema checks.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool StoreTrainingProfile { get; set; } = true;
 
