@@ -79,6 +79,11 @@ public static class FlightDelays
             .UseTrainingData(training)                          // e.g. CsvDataSource.FromFile(path, schema).Between(march, june)
             .UseHoldoutData(holdout)                            // candidate AND champion are scored on these rows
             .AddSchemaValidation(Schema().ToDataSchema())       // columns, types, rows, label: Rejected before training
+            .AddDataQuality(q => q                              // Deequ-style rules: Error blocks, Warning reports
+                .Completeness("delay", mostly: 0.99)
+                .InRange("distance", 1, 6_000)
+                .RowCount(min: 1_000))
+            .AddChampionSchemaValidation()                      // new categories, out-of-range values vs the champion's schema
             .AddDriftDetection(o => o.ReportFolder = reportFolder) // against the champion's stored training-data profile
             .AddMLNetTraining(Estimator, o => o.Seed = 1)       // any ML.NET estimator, seeded, on a worker thread
             .AddMLNetEvaluation(MLTask.BinaryClassification)    // AUC, PR-AUC, LogLoss, Brier, ... with directions
