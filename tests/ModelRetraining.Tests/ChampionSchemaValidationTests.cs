@@ -88,7 +88,7 @@ public class ChampionSchemaValidationTests
         var second = await fixture.Builder().AddChampionSchemaValidation().Build().RunAsync();
         Assert.Equal(RetrainingRunStatus.Succeeded, second.Status);
         Assert.Contains(second.RegisteredVersion!.Attachments, a => a.Name == "schema.json");
-        Assert.Empty(second.Validation.Where(r => r.Validator == "champion-schema").SelectMany(r => r.Issues).Where(i => i.Severity == ValidationSeverity.Error));
+        Assert.DoesNotContain(second.Validation.Where(r => r.Validator == "champion-schema").SelectMany(r => r.Issues), i => i.Severity == ValidationSeverity.Error);
     }
 
     [Fact]
