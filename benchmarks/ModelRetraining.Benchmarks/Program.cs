@@ -1,5 +1,6 @@
 // BenchmarkDotNet:          dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*'
 // KS against SciPy:         python3 benchmarks/drift/compare_ks.py   (calls this program with "ks <folder>")
+// Paired bootstrap speed:   dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- bootstrap
 // Profile throughput/memory: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- profile <rows>
 using BenchmarkDotNet.Running;
 using ModelRetraining.Benchmarks;
@@ -7,6 +8,7 @@ using ModelRetraining.Benchmarks;
 return args switch
 {
     ["ks", var folder] => DriftMeasurements.KolmogorovSmirnov(folder),
+    ["bootstrap"] => BootstrapMeasurement.Run(),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),
 };

@@ -16,6 +16,15 @@ public sealed record GateCriterionResult(string Criterion, string? Metric, bool 
     /// <summary>Gets candidate minus champion, when both are known.</summary>
     public double? Difference { get; init; }
 
+    /// <summary>Gets the lower end of the confidence interval of the difference, where a test computed one.</summary>
+    public double? ConfidenceLower { get; init; }
+
+    /// <summary>Gets the upper end of the confidence interval of the difference, where a test computed one.</summary>
+    public double? ConfidenceUpper { get; init; }
+
+    /// <summary>Gets the test's p-value, where a test computed one.</summary>
+    public double? PValue { get; init; }
+
     /// <summary>Gets the limit the value or the difference was held to, in words (<c>≥ 0.60</c>, <c>≥ -0.005</c>).</summary>
     public string? Limit { get; init; }
 }

@@ -51,12 +51,69 @@ public sealed class PromotionGateBuilder
         return this;
     }
 
+    /// <summary>The candidate must be significantly better than the champion on <paramref name="metric"/> (one-sided, at <paramref name="alpha"/>), judged on both models' per-row outputs on the same holdout rows.</summary>
+    /// <param name="metric">AUC, Accuracy, LogLoss, Brier, RMSE, MSE, MAE or MicroAccuracy.</param>
+    /// <param name="alpha">The one-sided level.</param>
+    /// <param name="test">The test; <see cref="SignificanceTest.Auto"/> is DeLong for AUC, McNemar for Accuracy, the bootstrap otherwise.</param>
+    /// <param name="resamples">Bootstrap resamples.</param>
+    /// <param name="seed">Bootstrap seed: same seed, same decision.</param>
+    /// <returns>This builder.</returns>
+    public PromotionGateBuilder SignificantlyBetter(string metric, double alpha = 0.05, SignificanceTest test = SignificanceTest.Auto, int resamples = 1_000, int seed = 1)
+        => AddSignificance(metric, 0, alpha, test, resamples, seed, superiority: true);
+
+    /// <summary>Non-inferiority with a test: the candidate must not be significantly worse than the champion by <paramref name="margin"/> or more.</summary>
+    /// <param name="metric">AUC, Accuracy, LogLoss, Brier, RMSE, MSE, MAE or MicroAccuracy.</param>
+    /// <param name="margin">The tolerated loss, 0 or more.</param>
+    /// <param name="alpha">The one-sided level.</param>
+    /// <param name="test">The test.</param>
+    /// <param name="resamples">Bootstrap resamples.</param>
+    /// <param name="seed">Bootstrap seed.</param>
+    /// <returns>This builder.</returns>
+    public PromotionGateBuilder NotSignificantlyWorse(string metric, double margin, double alpha = 0.05, SignificanceTest test = SignificanceTest.Auto, int resamples = 1_000, int seed = 1)
+        => AddSignificance(metric, margin, alpha, test, resamples, seed, superiority: false);
+
     /// <summary>Sets the first-run policy.</summary>
     /// <param name="policy">The policy.</param>
     /// <returns>This builder.</returns>
     public PromotionGateBuilder OnFirstRun(FirstRunPolicy policy)
     {
         FirstRunPolicy = policy;
+        return this;
+    }
+
+    private PromotionGateBuilder AddSignificance(string metric, double margin, double alpha, SignificanceTest test, int resamples, int seed, bool superiority)
+    {
+        var rule = superiority ? $"SignificantlyBetter(\"{metric}\")" : $"NotSignificantlyWorse(\"{metric}\")";
+        if (string.IsNullOrWhiteSpace(metric))
+        {
+            _errors.Add($"{rule}: the metric name is empty.");
+        }
+        else if (!PairedStatistics.Supported.ContainsKey(metric))
+        {
+            _errors.Add($"{rule}: '{metric}' cannot be recomputed from per-row outputs; use one of {string.Join(", ", PairedStatistics.Supported.Keys)}.");
+        }
+
+        if (!(alpha > 0 && alpha < 0.5))
+        {
+            _errors.Add($"{rule}: alpha must be in (0, 0.5); it is {alpha}.");
+        }
+
+        if (!(margin >= 0) || double.IsInfinity(margin))
+        {
+            _errors.Add($"{rule}: margin must be a finite number of 0 or more; it is {margin}.");
+        }
+
+        if (resamples < 100)
+        {
+            _errors.Add($"{rule}: at least 100 resamples are needed; got {resamples}.");
+        }
+
+        if ((test == SignificanceTest.DeLong && metric != "AUC") || (test == SignificanceTest.McNemar && metric != "Accuracy") || !Enum.IsDefined(test))
+        {
+            _errors.Add($"{rule}: test {test} does not apply to {metric} (DeLong is for AUC, McNemar for Accuracy).");
+        }
+
+        _criteria.Add(new SignificanceCriterion(metric ?? string.Empty, margin, alpha, test, resamples, seed, superiority));
         return this;
     }
 
