@@ -7,4 +7,10 @@ public sealed record ModelEvaluation(string Model, IReadOnlyDictionary<string, M
 {
     /// <summary>Gets the per-row outputs, when the evaluator keeps them.</summary>
     public PerRowOutputs? Outputs { get; init; }
+
+    /// <summary>Gets the metrics per slice of the holdout, when slices were asked for.</summary>
+    public IReadOnlyList<SliceEvaluation> Slices { get; init; } = [];
+
+    /// <summary>Gets the reliability table of a binary classifier's probabilities (10 equal-width bins), when it has probabilities.</summary>
+    public IReadOnlyList<CalibrationBin> Calibration { get; init; } = [];
 }

@@ -12,6 +12,12 @@ public sealed class FakeEvaluator : IEvaluator
     /// <summary>Gets or sets the champion's metrics.</summary>
     public IReadOnlyDictionary<string, MetricValue> ChampionMetrics { get; set; } = new Dictionary<string, MetricValue>();
 
+    /// <summary>Gets or sets the candidate's per-row outputs, if the test needs them (significance, slices).</summary>
+    public PerRowOutputs? CandidateOutputs { get; set; }
+
+    /// <summary>Gets or sets the champion's per-row outputs.</summary>
+    public PerRowOutputs? ChampionOutputs { get; set; }
+
     /// <summary>Gets the last input evaluated.</summary>
     public EvaluationInput? LastInput { get; private set; }
 
@@ -26,7 +32,7 @@ public sealed class FakeEvaluator : IEvaluator
     {
         ArgumentNullException.ThrowIfNull(input);
         LastInput = input;
-        var champion = input.Champion is { } c ? new ModelEvaluation($"champion v{c.Version.Version}", ChampionMetrics) : null;
-        return ValueTask.FromResult(new EvaluationReport(new ModelEvaluation("candidate", CandidateMetrics), champion, input.Holdout.Fingerprint, input.Holdout.RowCount));
+        var champion = input.Champion is { } c ? new ModelEvaluation($"champion v{c.Version.Version}", ChampionMetrics) { Outputs = ChampionOutputs } : null;
+        return ValueTask.FromResult(new EvaluationReport(new ModelEvaluation("candidate", CandidateMetrics) { Outputs = CandidateOutputs }, champion, input.Holdout.Fingerprint, input.Holdout.RowCount));
     }
 }

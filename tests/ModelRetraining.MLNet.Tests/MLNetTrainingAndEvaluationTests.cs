@@ -100,7 +100,7 @@ public class MLNetTrainingAndEvaluationTests
 
         Assert.Equal(holdout.RowCount, report.HoldoutRows);
         Assert.Equal(holdout.Fingerprint, report.Holdout);
-        foreach (var name in new[] { "AUC", "PR-AUC", "Accuracy", "F1", "Precision", "Recall", "LogLoss", "Brier" })
+        foreach (var name in new[] { "AUC", "PR-AUC", "Accuracy", "F1", "Precision", "Recall", "LogLoss", "Brier", "ECE" })
         {
             Assert.True(report.Candidate.Metrics.ContainsKey(name), name);
             Assert.True(report.Champion!.Metrics.ContainsKey(name), name);
@@ -113,6 +113,8 @@ public class MLNetTrainingAndEvaluationTests
         Assert.True(report.Candidate.Metrics["AUC"].Value > report.Champion!.Metrics["AUC"].Value);
         Assert.Equal("champion v1", report.Champion.Model);
         Assert.Equal(holdout.RowCount, report.Candidate.Outputs!.Scores.Length);
+        Assert.Equal(holdout.RowCount, report.Candidate.Calibration.Sum(b => b.Rows));
+        Assert.Equal(Calibration.ExpectedCalibrationError(report.Candidate.Calibration), report.Candidate.Metrics["ECE"].Value, 12);
         Assert.Equal(holdout.RowCount, report.Champion.Outputs!.Labels.Length);
         Assert.Equal(report.Candidate.Outputs.Labels.ToArray(), report.Champion.Outputs.Labels.ToArray());
     }
@@ -139,6 +141,7 @@ public class MLNetTrainingAndEvaluationTests
         Assert.Equal(MetricDirection.LowerIsBetter, report.Candidate.Metrics["RMSE"].Direction);
         Assert.Equal(MetricDirection.HigherIsBetter, report.Candidate.Metrics["R2"].Direction);
         Assert.True(report.Candidate.Metrics["R2"].Value > 0.95, $"R2 {report.Candidate.Metrics["R2"].Value}");
+        Assert.Equal(MetricDirection.LowerIsBetter, report.Candidate.Metrics["MAPE"].Direction);
         Assert.Null(report.Champion);
     }
 
@@ -153,6 +156,8 @@ public class MLNetTrainingAndEvaluationTests
             new MLNetTrainingOptions()).TrainAsync(data, Csv.Context);
         var report = await new MLNetEvaluator(MLTask.MulticlassClassification, new MLNetEvaluationOptions()).EvaluateAsync(new EvaluationInput(model, null, data), Csv.Context);
         Assert.True(report.Candidate.Metrics["MicroAccuracy"].Value > 0.8);
+        Assert.InRange(report.Candidate.Metrics["MacroF1"].Value, 0.5, 1);
+        Assert.Equal(report.Candidate.Metrics["MicroAccuracy"].Value, report.Candidate.Metrics["MicroF1"].Value);
         Assert.Equal(MetricDirection.LowerIsBetter, report.Candidate.Metrics["LogLoss"].Direction);
         Assert.Equal(data.RowCount, report.Candidate.Outputs!.Scores.Length);
     }

@@ -61,6 +61,7 @@ internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options
         var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         void Add(string name, double value, MetricDirection direction) => metrics[name] = new MetricValue(name, value, direction);
         PerRowOutputs? outputs = null;
+        IReadOnlyList<CalibrationBin> calibration = [];
 
         switch (task)
         {
@@ -93,6 +94,12 @@ internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options
                 }
 
                 outputs = new PerRowOutputs(labels, scores);
+                if (calibrated)
+                {
+                    calibration = Calibration.ReliabilityTable(labels, scores);
+                    Add("ECE", Calibration.ExpectedCalibrationError(calibration), MetricDirection.LowerIsBetter);
+                }
+
                 break;
 
                 void Fill(BinaryClassificationMetrics m)
@@ -112,6 +119,14 @@ internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options
                 Add("MicroAccuracy", m.MicroAccuracy, MetricDirection.HigherIsBetter);
                 Add("MacroAccuracy", m.MacroAccuracy, MetricDirection.HigherIsBetter);
                 Add("LogLoss", m.LogLoss, MetricDirection.LowerIsBetter);
+
+                // F1 per class from the confusion matrix: macro averages the classes, micro pools every row
+                // (for single-label classification micro-F1 equals micro-accuracy).
+                var precision = m.ConfusionMatrix.PerClassPrecision;
+                var recall = m.ConfusionMatrix.PerClassRecall;
+                var f1 = precision.Zip(recall, (p, r) => p + r == 0 ? 0 : 2 * p * r / (p + r)).ToArray();
+                Add("MacroF1", f1.Length == 0 ? double.NaN : f1.Average(), MetricDirection.HigherIsBetter);
+                Add("MicroF1", m.MicroAccuracy, MetricDirection.HigherIsBetter);
                 var keyed = predictions.Schema[label].Type is KeyDataViewType;
                 if (keyed && predictions.Schema.GetColumnOrNull("PredictedLabel") is { Type: KeyDataViewType })
                 {
@@ -130,11 +145,21 @@ internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options
                 Add("MAE", m.MeanAbsoluteError, MetricDirection.LowerIsBetter);
                 Add("MSE", m.MeanSquaredError, MetricDirection.LowerIsBetter);
                 Add("R2", m.RSquared, MetricDirection.HigherIsBetter);
-                outputs = new PerRowOutputs(predictions.GetColumn<float>(label).ToArray(), predictions.GetColumn<float>("Score").ToArray());
+                var actual = predictions.GetColumn<float>(label).ToArray();
+                var predicted = predictions.GetColumn<float>("Score").ToArray();
+                outputs = new PerRowOutputs(actual, predicted);
+
+                // MAPE is defined only where the actual value is not 0; it is left out when no row qualifies.
+                var defined = actual.Select((a, i) => (a, p: predicted[i])).Where(x => x.a != 0 && float.IsFinite(x.a)).ToArray();
+                if (defined.Length > 0)
+                {
+                    Add("MAPE", defined.Average(x => Math.Abs((x.a - x.p) / x.a)), MetricDirection.LowerIsBetter);
+                }
+
                 break;
             }
         }
 
-        return new ModelEvaluation(which, metrics) { Outputs = options.KeepPerRowOutputs ? outputs : null };
+        return new ModelEvaluation(which, metrics) { Outputs = options.KeepPerRowOutputs ? outputs : null, Calibration = calibration };
     }
 }

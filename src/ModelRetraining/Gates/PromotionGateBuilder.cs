@@ -72,6 +72,31 @@ public sealed class PromotionGateBuilder
     public PromotionGateBuilder NotSignificantlyWorse(string metric, double margin, double alpha = 0.05, SignificanceTest test = SignificanceTest.Auto, int resamples = 1_000, int seed = 1)
         => AddSignificance(metric, margin, alpha, test, resamples, seed, superiority: false);
 
+    /// <summary>No slice of <paramref name="sliceColumnOrName"/> may be worse than the champion's same slice on <paramref name="metric"/> by more than <paramref name="margin"/>; the decision names the worst slice. The pipeline must evaluate those slices (<see cref="RetrainingPipelineBuilder.SliceEvaluationBy(string)"/>).</summary>
+    /// <param name="sliceColumnOrName">The slicing column, or the name of a predicate slice.</param>
+    /// <param name="metric">The metric.</param>
+    /// <param name="margin">The tolerated loss per slice, 0 or more.</param>
+    /// <returns>This builder.</returns>
+    public PromotionGateBuilder NoSliceWorseThan(string sliceColumnOrName, string metric, double margin)
+    {
+        if (string.IsNullOrWhiteSpace(sliceColumnOrName) || string.IsNullOrWhiteSpace(metric))
+        {
+            _errors.Add("NoSliceWorseThan(...): the slice and the metric must be named.");
+        }
+        else if (!PairedStatistics.Supported.ContainsKey(metric))
+        {
+            _errors.Add($"NoSliceWorseThan(\"{sliceColumnOrName}\", \"{metric}\"): slices are measured from per-row outputs; use one of {string.Join(", ", PairedStatistics.Supported.Keys)}.");
+        }
+
+        if (!(margin >= 0) || double.IsInfinity(margin))
+        {
+            _errors.Add($"NoSliceWorseThan(\"{sliceColumnOrName}\"): margin must be a finite number of 0 or more; it is {margin}.");
+        }
+
+        _criteria.Add(new WorstSliceCriterion(sliceColumnOrName ?? string.Empty, metric ?? string.Empty, margin));
+        return this;
+    }
+
     /// <summary>Sets the first-run policy.</summary>
     /// <param name="policy">The policy.</param>
     /// <returns>This builder.</returns>

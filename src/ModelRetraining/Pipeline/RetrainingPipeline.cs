@@ -28,6 +28,8 @@ public sealed class RetrainingPipeline
     private readonly IEvaluator _evaluator;
     private readonly IReadOnlyList<IPromotionGate> _gates;
     private readonly RetrainingPipelineOptions _options;
+    private readonly IReadOnlyList<SliceDefinition> _slices;
+    private readonly long _minSliceRows;
     private readonly string _actor;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -42,6 +44,8 @@ public sealed class RetrainingPipeline
         IReadOnlyList<IPromotionGate> gates,
         IModelRegistry registry,
         RetrainingPipelineOptions options,
+        IReadOnlyList<SliceDefinition> slices,
+        long minSliceRows,
         string actor,
         TimeProvider timeProvider,
         ILogger logger)
@@ -55,6 +59,8 @@ public sealed class RetrainingPipeline
         _gates = gates;
         Registry = registry;
         _options = options;
+        _slices = slices;
+        _minSliceRows = minSliceRows;
         _actor = actor;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -203,6 +209,7 @@ public sealed class RetrainingPipeline
         }
 
         var evaluation = await _evaluator.EvaluateAsync(new EvaluationInput(candidate, championModel, holdout), context, cancellationToken).ConfigureAwait(false);
+        evaluation = SliceEvaluator.AddSlices(evaluation, holdout, _slices, _minSliceRows, cancellationToken);
         run.Evaluation = evaluation;
         await CompleteAsync(run, stage, $"candidate sha256:{candidateHash}; champion {champion?.Artifact.Sha256 ?? "none"}; holdout {holdout.Fingerprint}", new { candidate = evaluation.Candidate.Metrics, champion = evaluation.Champion?.Metrics }, cancellationToken).ConfigureAwait(false);
 

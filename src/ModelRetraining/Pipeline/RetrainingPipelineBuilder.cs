@@ -13,6 +13,8 @@ public sealed class RetrainingPipelineBuilder
 {
     private readonly List<IDataValidator> _validators = [];
     private readonly List<IPromotionGate> _gates = [];
+    private readonly List<SliceDefinition> _slices = [];
+    private long _minSliceRows = 100;
     private readonly RetrainingPipelineOptions _options = new();
     private IDataSource? _training;
     private IDataSource? _holdout;
@@ -170,6 +172,42 @@ public sealed class RetrainingPipelineBuilder
         return AddValidator(new ChampionSchemaValidator(options));
     }
 
+    /// <summary>Evaluates both models per value of a holdout column too (from their per-row outputs), for reports and slice gates.</summary>
+    /// <param name="column">The column.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder SliceEvaluationBy(string column)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(column);
+        ThrowIfBuilt();
+        _slices.Add(new SliceDefinition(column, column, null));
+        return this;
+    }
+
+    /// <summary>Evaluates both models on the holdout rows that match a predicate too.</summary>
+    /// <param name="name">The slice's name.</param>
+    /// <param name="predicate">Which rows belong to it.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder SliceEvaluationBy(string name, Func<QualityRow, bool> predicate)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(predicate);
+        ThrowIfBuilt();
+        _slices.Add(new SliceDefinition(name, null, predicate));
+        return this;
+    }
+
+    /// <summary>Sets the fewest holdout rows a slice needs to be judged by gates; smaller slices are reported but not judged.</summary>
+    /// <param name="rows">The minimum, 1 or more.</param>
+    /// <returns>This builder.</returns>
+    /// <value>The default value is 100.</value>
+    public RetrainingPipelineBuilder MinSliceRows(long rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
+        ThrowIfBuilt();
+        _minSliceRows = rows;
+        return this;
+    }
+
     /// <summary>Sets the trainer.</summary>
     /// <param name="trainer">The trainer.</param>
     /// <returns>This builder.</returns>
@@ -296,6 +334,8 @@ public sealed class RetrainingPipelineBuilder
             _gates.ToArray(),
             _registry!,
             _options.Clone(),
+            _slices.ToArray(),
+            _minSliceRows,
             _actor,
             _timeProvider,
             _loggerFactory.CreateLogger<RetrainingPipeline>());
