@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace ModelRetraining.MLNet;
 
 /// <summary>Scores the candidate and the champion on the same holdout rows with ML.NET's evaluators.</summary>
-internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options) : IEvaluator
+internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options) : IEvaluator, IModelScorer
 {
     public string Name => $"mlnet-{task}";
 
@@ -35,6 +35,29 @@ internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    public async ValueTask<PerRowOutputs> ScoreAsync(ModelArtifact artifact, DatasetSnapshot data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        ArgumentNullException.ThrowIfNull(data);
+        var label = options.LabelColumn ?? data.Schema.LabelColumn
+            ?? throw new InvalidOperationException($"'{data.Name}' names no label column; set {nameof(MLNetEvaluationOptions)}.{nameof(MLNetEvaluationOptions.LabelColumn)}.");
+        return await Task.Run(
+            () =>
+            {
+                var ml = new MLContext(options.Seed);
+                var predictions = Load(ml, artifact, "rollback target").Transform(data.Data);
+                return task switch
+                {
+                    MLTask.BinaryClassification => new PerRowOutputs(
+                        predictions.GetColumn<bool>(label).Select(b => b ? 1f : 0f).ToArray(),
+                        predictions.GetColumn<float>(predictions.Schema.GetColumnOrNull("Probability") is null ? "Score" : "Probability").ToArray()),
+                    MLTask.Regression => new PerRowOutputs(predictions.GetColumn<float>(label).ToArray(), predictions.GetColumn<float>("Score").ToArray()),
+                    _ => new PerRowOutputs(predictions.GetColumn<uint>(label).Select(k => (float)k).ToArray(), predictions.GetColumn<uint>("PredictedLabel").Select(k => (float)k).ToArray()),
+                };
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static ITransformer Load(MLContext ml, ModelArtifact artifact, string which)

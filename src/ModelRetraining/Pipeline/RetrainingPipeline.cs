@@ -274,8 +274,15 @@ public sealed class RetrainingPipeline
             return run.End(RetrainingRunStatus.AwaitingApproval, _timeProvider) with { Reasons = decision.Criteria.Where(c => c.Criterion == "first run").Select(c => c.Explanation).ToArray() };
         }
 
-        // Promote
+        // Promote, once the way back is known to work.
         stage = Begin(run, context, RetrainingStage.Promoting, $"moving {ModelAliases.Champion} to v{registered.Version}");
+        if (champion is not null && _options.VerifyRollbackReadiness && await RollbackTargetProblemAsync(champion, evaluation, holdout, cancellationToken).ConfigureAwait(false) is { } problem)
+        {
+            await Registry.SetTagAsync(ModelName, registered.Version, "decision", "held", run.Actor, cancellationToken).ConfigureAwait(false);
+            await CompleteAsync(run, stage, $"v{registered.Version}", new { held = problem }, cancellationToken, "rejected").ConfigureAwait(false);
+            return Rejected(run, [$"Held, not promoted: rollback target not ready: {problem}"]);
+        }
+
         try
         {
             await Registry.SetAliasAsync(
@@ -292,6 +299,55 @@ public sealed class RetrainingPipeline
         RetrainingTelemetry.Promotions.Add(1, new KeyValuePair<string, object?>("model", ModelName));
         Log.RunSucceeded(_logger, run.RunId, ModelName, registered.Version, champion?.ToString() ?? "none");
         return run.End(RetrainingRunStatus.Succeeded, _timeProvider);
+    }
+
+    // The champion must still be loadable from the registry and give the outputs it gave in this run's
+    // evaluation, so that a rollback after this promotion would serve what was measured.
+    private async ValueTask<string?> RollbackTargetProblemAsync(ModelVersion champion, EvaluationReport evaluation, DatasetSnapshot holdout, CancellationToken cancellationToken)
+    {
+        ModelArtifact artifact;
+        try
+        {
+            artifact = await Registry.ReadArtifactAsync(champion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelRegistryException ex)
+        {
+            return $"{champion}'s artifact cannot be read: {ex.Message}";
+        }
+
+        if (_evaluator is not IModelScorer scorer || evaluation.Champion?.Outputs is not { } recorded)
+        {
+            return null;
+        }
+
+        var rows = (int)Math.Min(_options.RollbackSampleRows, recorded.Scores.Length);
+        PerRowOutputs rescored;
+        try
+        {
+            var sample = holdout with { Data = new HeadDataView(holdout.Data, rows), RowCount = rows };
+            rescored = await scorer.ScoreAsync(artifact, sample, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            return $"{champion} does not load: {ex.Message}";
+        }
+
+        if (rescored.Scores.Length != rows)
+        {
+            return $"{champion} scored {rescored.Scores.Length} of {rows} sample rows.";
+        }
+
+        for (var i = 0; i < rows; i++)
+        {
+            var expected = recorded.Scores.Span[i];
+            var actual = rescored.Scores.Span[i];
+            if (Math.Abs(expected - actual) > 1e-5 * Math.Max(1, Math.Abs(expected)))
+            {
+                return $"{champion} scores holdout row {i + 1} as {actual}, but scored it {expected} during evaluation.";
+            }
+        }
+
+        return null;
     }
 
     private static string DecisionTag(PromotionOutcome outcome) => outcome switch

@@ -15,5 +15,13 @@ public sealed class RetrainingPipelineOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool StoreTrainingProfile { get; set; } = true;
 
+    /// <summary>Gets or sets a value indicating whether, before a promotion, the rollback target (the current champion) is read again from the registry, hash-verified, loaded and made to score a sample of the holdout; a mismatch holds the candidate.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool VerifyRollbackReadiness { get; set; } = true;
+
+    /// <summary>Gets or sets how many holdout rows the rollback target must reproduce.</summary>
+    /// <value>The default value is 256.</value>
+    public int RollbackSampleRows { get; set; } = 256;
+
     internal RetrainingPipelineOptions Clone() => (RetrainingPipelineOptions)MemberwiseClone();
 }
