@@ -18,6 +18,9 @@ public abstract class DelegatingModelRegistry : IModelRegistry
     public virtual IRunJournal Journal => InnerRegistry.Journal;
 
     /// <inheritdoc />
+    public virtual IApprovalStore Approvals => InnerRegistry.Approvals;
+
+    /// <inheritdoc />
     public virtual ValueTask<ModelVersion> RegisterVersionAsync(NewModelVersion version, CancellationToken cancellationToken = default)
         => InnerRegistry.RegisterVersionAsync(version, cancellationToken);
 

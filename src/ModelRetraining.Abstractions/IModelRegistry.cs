@@ -9,6 +9,9 @@ public interface IModelRegistry
     /// <summary>Gets the run journal kept in the same store.</summary>
     IRunJournal Journal { get; }
 
+    /// <summary>Gets the approval requests kept in the same store.</summary>
+    IApprovalStore Approvals { get; }
+
     /// <summary>Registers a new version, numbered one past the model's highest so far.</summary>
     /// <param name="version">The version to register.</param>
     /// <param name="cancellationToken">Cancels the registration.</param>

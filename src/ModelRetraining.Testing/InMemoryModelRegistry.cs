@@ -8,7 +8,7 @@ namespace ModelRetraining.Testing;
 /// suite): monotonic versions, optimistic alias moves, alias history, audit events, a run journal and
 /// hash-verified artifacts. For unit tests of code around the registry.
 /// </summary>
-public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal
+public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprovalStore
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
@@ -19,6 +19,7 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal
     private readonly List<AuditEvent> _audit = [];
     private readonly List<RunJournalEntry> _journal = [];
     private readonly Dictionary<string, byte[]> _artifacts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ApprovalRequest> _approvals = new(StringComparer.Ordinal);
     private long _sequence;
 
     /// <summary>Creates an empty registry.</summary>
@@ -30,6 +31,70 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal
 
     /// <inheritdoc />
     public IRunJournal Journal => this;
+
+    /// <inheritdoc />
+    public IApprovalStore Approvals => this;
+
+    /// <inheritdoc />
+    public ValueTask<ApprovalRequest> CreateAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RegistryNames.ThrowIfInvalid(request.ModelName, "model name", nameof(request));
+        lock (_gate)
+        {
+            if (_approvals.ContainsKey(request.Id))
+            {
+                throw new InvalidOperationException($"An approval request '{request.Id}' already exists.");
+            }
+
+            var stored = request with { Revision = 1 };
+            _approvals[request.Id] = stored;
+            return ValueTask.FromResult(stored);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_approvals.GetValueOrDefault(id));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ApprovalRequest> UpdateAsync(ApprovalRequest request, long expectedRevision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            if (!_approvals.TryGetValue(request.Id, out var current) || current.Revision != expectedRevision)
+            {
+                throw new ModelRegistryException($"Approval request '{request.Id}' changed since revision {expectedRevision} (or does not exist); read it again.");
+            }
+
+            var stored = request with { Revision = expectedRevision + 1 };
+            _approvals[request.Id] = stored;
+            return ValueTask.FromResult(stored);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ApprovalRequest> ListOpenAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ApprovalRequest[] open;
+        lock (_gate)
+        {
+            open = _approvals.Values.Where(a => a.Status is ApprovalStatus.Pending or ApprovalStatus.Escalated).OrderBy(a => a.Id, StringComparer.Ordinal).ToArray();
+        }
+
+        foreach (var request in open)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Yield();
+            yield return request;
+        }
+    }
 
     /// <summary>Replaces the stored bytes of an artifact, to test that reads detect the change.</summary>
     /// <param name="reference">The artifact.</param>

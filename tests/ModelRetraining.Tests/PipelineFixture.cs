@@ -3,9 +3,11 @@ using ModelRetraining.Testing;
 namespace ModelRetraining.Tests;
 
 /// <summary>A pipeline of fakes around a real in-memory registry, with knobs for each test.</summary>
-internal sealed class PipelineFixture
+internal sealed class PipelineFixture(TimeProvider? timeProvider = null)
 {
-    public InMemoryModelRegistry Registry { get; } = new();
+    public TimeProvider Time { get; } = timeProvider ?? TimeProvider.System;
+
+    public InMemoryModelRegistry Registry { get; } = new(timeProvider);
 
     public FakeDataSource Training { get; } = new("train.csv", (_, _) => TestData.Snapshot("train", 100));
 
@@ -20,7 +22,7 @@ internal sealed class PipelineFixture
     };
 
     public RetrainingPipelineBuilder Builder(Action<PromotionGateBuilder>? gate = null)
-        => new RetrainingPipelineBuilder { ModelName = "churn", Actor = "tests" }
+        => new RetrainingPipelineBuilder { ModelName = "churn", Actor = "tests", TimeProvider = Time }
             .UseTrainingData(Training)
             .UseHoldoutData(Holdout)
             .AddSchemaValidation(TestData.Schema)

@@ -9,6 +9,7 @@ public sealed class PromotionGateBuilder
 {
     private readonly List<GateCriterion> _criteria = [];
     private readonly List<string> _errors = [];
+    private bool _requireApproval;
 
     /// <summary>Gets or sets the gate's name in decisions and logs.</summary>
     /// <value>The default value is <c>thresholds</c>.</value>
@@ -97,6 +98,14 @@ public sealed class PromotionGateBuilder
         return this;
     }
 
+    /// <summary>After every other criterion passes, a person must approve: the run ends <see cref="RetrainingRunStatus.AwaitingApproval"/> and an <see cref="ApprovalGateway"/> request waits in the registry.</summary>
+    /// <returns>This builder.</returns>
+    public PromotionGateBuilder RequireApproval()
+    {
+        _requireApproval = true;
+        return this;
+    }
+
     /// <summary>Sets the first-run policy.</summary>
     /// <param name="policy">The policy.</param>
     /// <returns>This builder.</returns>
@@ -176,7 +185,7 @@ public sealed class PromotionGateBuilder
             errors.Add($"FirstRunPolicy: {(int)FirstRunPolicy} is not a defined policy.");
         }
 
-        if (_criteria.Count == 0)
+        if (_criteria.Count == 0 && !_requireApproval)
         {
             errors.Add("The gate has no criterion: add Metric(...).AtLeast(...) or NoWorseThanChampion(...).");
         }
@@ -184,5 +193,5 @@ public sealed class PromotionGateBuilder
         return errors;
     }
 
-    internal IPromotionGate Build() => new ThresholdPromotionGate(Name, _criteria.ToArray(), FirstRunPolicy);
+    internal IPromotionGate Build() => new ThresholdPromotionGate(Name, _criteria.ToArray(), FirstRunPolicy, _requireApproval);
 }

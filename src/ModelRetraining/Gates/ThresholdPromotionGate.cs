@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>A gate made of value thresholds and champion comparisons, built by <see cref="PromotionGateBuilder"/>.</summary>
-internal sealed class ThresholdPromotionGate(string name, IReadOnlyList<GateCriterion> criteria, FirstRunPolicy firstRunPolicy) : IPromotionGate
+internal sealed class ThresholdPromotionGate(string name, IReadOnlyList<GateCriterion> criteria, FirstRunPolicy firstRunPolicy, bool requireApproval = false) : IPromotionGate
 {
     public string Name => name;
 
@@ -15,6 +15,12 @@ internal sealed class ThresholdPromotionGate(string name, IReadOnlyList<GateCrit
         if (noBaseline && firstRunPolicy == FirstRunPolicy.RequireApproval && outcome == PromotionOutcome.Approved)
         {
             results.Add(new GateCriterionResult("first run", null, true, "no baseline: there is no champion yet, and the first-run policy RequireApproval leaves the promotion to a person."));
+            outcome = PromotionOutcome.PendingApproval;
+        }
+
+        if (requireApproval && outcome == PromotionOutcome.Approved)
+        {
+            results.Add(new GateCriterionResult("human approval", null, true, "every other criterion passed; the gate requires a person's approval before promotion."));
             outcome = PromotionOutcome.PendingApproval;
         }
 

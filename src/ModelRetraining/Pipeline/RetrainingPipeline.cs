@@ -30,6 +30,7 @@ public sealed class RetrainingPipeline
     private readonly RetrainingPipelineOptions _options;
     private readonly IReadOnlyList<SliceDefinition> _slices;
     private readonly long _minSliceRows;
+    private readonly ApprovalPolicy _approvalPolicy;
     private readonly string _actor;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -46,6 +47,7 @@ public sealed class RetrainingPipeline
         RetrainingPipelineOptions options,
         IReadOnlyList<SliceDefinition> slices,
         long minSliceRows,
+        ApprovalPolicy approvalPolicy,
         string actor,
         TimeProvider timeProvider,
         ILogger logger)
@@ -61,6 +63,7 @@ public sealed class RetrainingPipeline
         _options = options;
         _slices = slices;
         _minSliceRows = minSliceRows;
+        _approvalPolicy = approvalPolicy;
         _actor = actor;
         _timeProvider = timeProvider;
         _logger = logger;
@@ -269,9 +272,23 @@ public sealed class RetrainingPipeline
         if (decision.Outcome == PromotionOutcome.PendingApproval)
         {
             run.Stage = RetrainingStage.AwaitingApproval;
+            var now = _timeProvider.GetUtcNow();
+            await ApprovalGateway.OpenAsync(
+                Registry,
+                new ApprovalRequest(run.RunId, ModelName, registered.Version, champion?.Version, run.Actor, now)
+                {
+                    Quorum = _approvalPolicy.Quorum,
+                    Deadline = _approvalPolicy.Deadline is { } wait ? now + wait : null,
+                    EscalateOnExpiry = _approvalPolicy.EscalateOnExpiry,
+                    FourEyes = _approvalPolicy.FourEyes,
+                },
+                cancellationToken).ConfigureAwait(false);
             await TryJournalAsync(run, "awaiting-approval", $"v{registered.Version}", new { version = registered.Version }).ConfigureAwait(false);
             Log.AwaitingApproval(_logger, run.RunId, ModelName, registered.Version);
-            return run.End(RetrainingRunStatus.AwaitingApproval, _timeProvider) with { Reasons = decision.Criteria.Where(c => c.Criterion == "first run").Select(c => c.Explanation).ToArray() };
+            return run.End(RetrainingRunStatus.AwaitingApproval, _timeProvider) with
+            {
+                Reasons = [.. decision.Criteria.Where(c => c.Criterion is "first run" or "human approval").Select(c => c.Explanation), $"Approval request '{run.RunId}' waits for {_approvalPolicy.Quorum} approver(s)."],
+            };
         }
 
         // Promote, once the way back is known to work.

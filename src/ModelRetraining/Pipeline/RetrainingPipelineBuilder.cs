@@ -15,6 +15,7 @@ public sealed class RetrainingPipelineBuilder
     private readonly List<IPromotionGate> _gates = [];
     private readonly List<SliceDefinition> _slices = [];
     private long _minSliceRows = 100;
+    private ApprovalPolicy _approvalPolicy = new();
     private readonly RetrainingPipelineOptions _options = new();
     private IDataSource? _training;
     private IDataSource? _holdout;
@@ -208,6 +209,21 @@ public sealed class RetrainingPipelineBuilder
         return this;
     }
 
+    /// <summary>Sets how approvals asked for by gates are run: quorum, deadline, escalation, four-eyes.</summary>
+    /// <param name="configure">Adjusts the policy.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="OptionsValidationException">A setting is invalid; the message lists every problem.</exception>
+    public RetrainingPipelineBuilder UseApprovalPolicy(Action<ApprovalPolicy> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        ThrowIfBuilt();
+        var policy = new ApprovalPolicy();
+        configure(policy);
+        ThrowIfInvalid(nameof(ApprovalPolicy), typeof(ApprovalPolicy), policy.Validate());
+        _approvalPolicy = policy;
+        return this;
+    }
+
     /// <summary>Sets the trainer.</summary>
     /// <param name="trainer">The trainer.</param>
     /// <returns>This builder.</returns>
@@ -336,6 +352,7 @@ public sealed class RetrainingPipelineBuilder
             _options.Clone(),
             _slices.ToArray(),
             _minSliceRows,
+            _approvalPolicy,
             _actor,
             _timeProvider,
             _loggerFactory.CreateLogger<RetrainingPipeline>());

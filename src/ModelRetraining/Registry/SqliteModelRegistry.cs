@@ -10,7 +10,7 @@ namespace ModelRetraining;
 /// transaction, which serializes writers across threads and processes on one machine; SQLite's busy
 /// timeout makes a second writer wait rather than fail.
 /// </summary>
-internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
+internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprovalStore
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS models(
@@ -43,6 +43,8 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
             seq INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL,
             actor TEXT NOT NULL, at TEXT NOT NULL, from_value TEXT NULL, to_value TEXT NULL, reason TEXT NULL);
         CREATE INDEX IF NOT EXISTS ix_audit_events ON audit_events(model, seq);
+        CREATE TABLE IF NOT EXISTS approval_requests(
+            id TEXT PRIMARY KEY, model TEXT NOT NULL, status TEXT NOT NULL, revision INTEGER NOT NULL, document TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS run_journal(
             seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, model TEXT NOT NULL, stage TEXT NOT NULL, status TEXT NOT NULL,
             at TEXT NOT NULL, inputs TEXT NULL, outputs TEXT NULL, duration_ms REAL NOT NULL);
@@ -74,6 +76,8 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
     }
 
     public IRunJournal Journal => this;
+
+    public IApprovalStore Approvals => this;
 
     public string Folder => _folder;
 
@@ -407,6 +411,71 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return entry;
+        }
+    }
+
+    public async ValueTask<ApprovalRequest> CreateAsync(ApprovalRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RegistryNames.ThrowIfInvalid(request.ModelName, "model name", nameof(request));
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var stored = request with { Revision = 1 };
+        return await WriteAsync(
+            (connection, transaction) =>
+            {
+                if (Scalar(connection, transaction, "SELECT 1 FROM approval_requests WHERE id = $id", ("$id", request.Id)) is not null)
+                {
+                    throw new InvalidOperationException($"An approval request '{request.Id}' already exists.");
+                }
+
+                Execute(connection, transaction, "INSERT INTO approval_requests VALUES($id, $m, $s, 1, $d)", ("$id", request.Id), ("$m", request.ModelName), ("$s", request.Status.ToString()), ("$d", System.Text.Json.JsonSerializer.Serialize(stored)));
+                return stored;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        return Scalar(connection, null, "SELECT document FROM approval_requests WHERE id = $id", ("$id", id)) is string document
+            ? System.Text.Json.JsonSerializer.Deserialize<ApprovalRequest>(document)
+            : null;
+    }
+
+    public async ValueTask<ApprovalRequest> UpdateAsync(ApprovalRequest request, long expectedRevision, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var stored = request with { Revision = expectedRevision + 1 };
+        return await WriteAsync(
+            (connection, transaction) =>
+            {
+                var changed = Execute(connection, transaction, "UPDATE approval_requests SET status = $s, revision = $next, document = $d WHERE id = $id AND revision = $expected", ("$s", request.Status.ToString()), ("$next", expectedRevision + 1), ("$d", System.Text.Json.JsonSerializer.Serialize(stored)), ("$id", request.Id), ("$expected", expectedRevision));
+                return changed == 1 ? stored : throw new ModelRegistryException($"Approval request '{request.Id}' changed since revision {expectedRevision} (or does not exist); read it again.");
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<ApprovalRequest> ListOpenAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var documents = new List<string>();
+        using (var connection = Open())
+        using (var command = Command(connection, null, "SELECT document FROM approval_requests WHERE status IN ('Pending', 'Escalated') ORDER BY id"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                documents.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var document in documents)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return System.Text.Json.JsonSerializer.Deserialize<ApprovalRequest>(document)!;
         }
     }
 
