@@ -150,3 +150,38 @@ public class PromotionGateTests
         Assert.Equal("thresholds", builder.Name);
     }
 }
+
+public class PromotionGateBadInputTests
+{
+    [Theory]
+    [InlineData("LogLoss", true)]
+    [InlineData("RMSE", true)]
+    [InlineData("AUC", false)]
+    public void Threshold_PointingTheWrongWayForItsMetric_IsRefused(string metric, bool lowerIsBetter)
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RetrainingPipelineBuilder().AddPromotionGate(g =>
+        {
+            if (lowerIsBetter)
+            {
+                g.Metric(metric).AtLeast(0.9);
+            }
+            else
+            {
+                g.Metric(metric).AtMost(0.9);
+            }
+        }));
+        Assert.Contains(lowerIsBetter ? "use AtMost" : "use AtLeast", error.Message, StringComparison.Ordinal);
+        Assert.Contains(metric, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Holdout_SmallerThanTheMinimum_RejectsBeforeTraining()
+    {
+        var fixture = new PipelineFixture();
+        fixture.Holdout.OnLoad = (_, _) => TestData.Snapshot("holdout", 12);
+        var result = await fixture.Builder().Build().RunAsync();
+        Assert.Equal(RetrainingRunStatus.Rejected, result.Status);
+        Assert.Contains(result.Reasons, r => r.Contains("has 12 rows; an evaluation needs at least 30", StringComparison.Ordinal));
+        Assert.Equal(0, fixture.Trainer.Calls);
+    }
+}

@@ -151,8 +151,31 @@ public sealed class PromotionGateBuilder
         return this;
     }
 
+    // Directions of the metrics the built-in evaluators report, to catch a bound that points the wrong way.
+    private static readonly Dictionary<string, MetricDirection> KnownDirections = new(StringComparer.Ordinal)
+    {
+        ["AUC"] = MetricDirection.HigherIsBetter, ["PR-AUC"] = MetricDirection.HigherIsBetter, ["Accuracy"] = MetricDirection.HigherIsBetter,
+        ["F1"] = MetricDirection.HigherIsBetter, ["Precision"] = MetricDirection.HigherIsBetter, ["Recall"] = MetricDirection.HigherIsBetter,
+        ["MicroAccuracy"] = MetricDirection.HigherIsBetter, ["MacroAccuracy"] = MetricDirection.HigherIsBetter, ["MacroF1"] = MetricDirection.HigherIsBetter,
+        ["MicroF1"] = MetricDirection.HigherIsBetter, ["R2"] = MetricDirection.HigherIsBetter,
+        ["LogLoss"] = MetricDirection.LowerIsBetter, ["Brier"] = MetricDirection.LowerIsBetter, ["ECE"] = MetricDirection.LowerIsBetter,
+        ["RMSE"] = MetricDirection.LowerIsBetter, ["MSE"] = MetricDirection.LowerIsBetter, ["MAE"] = MetricDirection.LowerIsBetter, ["MAPE"] = MetricDirection.LowerIsBetter,
+    };
+
     internal PromotionGateBuilder AddValueThreshold(string metric, double? lower, double? upper)
     {
+        if (KnownDirections.TryGetValue(metric, out var direction))
+        {
+            if (direction == MetricDirection.LowerIsBetter && lower is not null && upper is null)
+            {
+                _errors.Add($"Metric(\"{metric}\").AtLeast({lower}): lower {metric} is better, so a lower bound alone rejects the best models; use AtMost(...) (or Between(...) if you mean a range).");
+            }
+            else if (direction == MetricDirection.HigherIsBetter && upper is not null && lower is null)
+            {
+                _errors.Add($"Metric(\"{metric}\").AtMost({upper}): higher {metric} is better, so an upper bound alone rejects the best models; use AtLeast(...) (or Between(...) if you mean a range).");
+            }
+        }
+
         if (lower is { } l && !double.IsFinite(l))
         {
             _errors.Add($"Metric(\"{metric}\"): the lower bound must be a finite number; it is {l}.");

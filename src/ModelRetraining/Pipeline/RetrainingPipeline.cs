@@ -184,6 +184,11 @@ public sealed class RetrainingPipeline
             RetrainingTelemetry.DataIssues.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("severity", issue.Severity.ToString()));
         }
 
+        if (holdout.RowCount < _options.MinHoldoutRows)
+        {
+            reports.Add(new DataValidationReport("holdout-size", holdout.Name, [new DataValidationIssue(ValidationSeverity.Error, "holdout.min-rows", $"The holdout '{holdout.Name}' has {holdout.RowCount} rows; an evaluation needs at least {_options.MinHoldoutRows} ({nameof(RetrainingPipelineOptions.MinHoldoutRows)}).") { Source = holdout.Name }]));
+        }
+
         var errors = reports.SelectMany(r => r.Issues).Where(i => i.Severity == ValidationSeverity.Error).Select(i => i.Message).ToArray();
         var validationOutputs = reports.Select(r => new { r.Validator, r.DataSet, r.Issues }).ToArray();
         if (errors.Length > 0)

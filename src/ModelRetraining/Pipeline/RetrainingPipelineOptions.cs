@@ -23,5 +23,9 @@ public sealed class RetrainingPipelineOptions
     /// <value>The default value is 256.</value>
     public int RollbackSampleRows { get; set; } = 256;
 
+    /// <summary>Gets or sets the fewest holdout rows an evaluation may rest on; a smaller holdout rejects the run before training.</summary>
+    /// <value>The default value is 30.</value>
+    public long MinHoldoutRows { get; set; } = 30;
+
     internal RetrainingPipelineOptions Clone() => (RetrainingPipelineOptions)MemberwiseClone();
 }
