@@ -90,6 +90,7 @@ public static class FlightDelays
             .AddPromotionGate(g => g
                 .Metric("AUC").AtLeast(0.55)
                 .NoWorseThanChampion("AUC", margin: 0.005)
+                .NotSignificantlyWorse("AUC", margin: 0.005)   // DeLong on both models' June scores
                 .NoWorseThanChampion("LogLoss", margin: 0.005)
                 .OnFirstRun(FirstRunPolicy.ValueThresholdsOnly))
             .UseRegistry(registry);                             // e.g. ModelRegistry.Embedded("models")

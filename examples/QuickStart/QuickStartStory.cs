@@ -96,10 +96,11 @@ public static class QuickStartStory
         if (result.Decision is { } decision)
         {
             output.WriteLine($"  Decision: {decision.Outcome}{(decision.NoBaseline ? $" (no baseline; first-run policy {decision.FirstRunPolicy})" : string.Empty)}");
-            output.WriteLine($"  {"criterion",-32} {"metric",-8} {"candidate",10} {"champion",10} {"difference",11} {"limit",-22} result");
+            output.WriteLine($"  {"criterion",-32} {"metric",-8} {"candidate",10} {"champion",10} {"difference",11} {"interval",-19} {"limit",-30} result");
             foreach (var c in decision.Criteria)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Criterion,-32} {c.Metric,-8} {Number(c.CandidateValue),10} {Number(c.ChampionValue),10} {Number(c.Difference),11} {c.Limit,-22} {(c.Passed ? "pass" : "FAIL")}"));
+                var interval = c.ConfidenceLower is { } lo && c.ConfidenceUpper is { } hi ? $"[{Number(lo)}, {Number(hi)}]" : "-";
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Criterion,-32} {c.Metric,-8} {Number(c.CandidateValue),10} {Number(c.ChampionValue),10} {Number(c.Difference),11} {interval,-19} {c.Limit,-30} {(c.Passed ? "pass" : "FAIL")}"));
             }
 
             foreach (var c in decision.Criteria)

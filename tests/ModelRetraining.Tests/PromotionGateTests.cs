@@ -185,3 +185,53 @@ public class PromotionGateBadInputTests
         Assert.Equal(0, fixture.Trainer.Calls);
     }
 }
+
+public class RelativeAndCustomCriterionTests
+{
+    private static readonly RetrainingContext Context = new("churn", "run", TimeProvider.System);
+
+    private static async Task<GateCriterionResult> JudgeAsync(Action<PromotionGateBuilder> configure, double candidate, double? champion, MetricDirection direction = MetricDirection.LowerIsBetter)
+    {
+        var builder = new PromotionGateBuilder();
+        configure(builder);
+        Assert.Empty(builder.Validate());
+        var report = new EvaluationReport(
+            new ModelEvaluation("candidate", Testing.FakeEvaluator.Metrics(("RMSE", candidate, direction))),
+            champion is { } c ? new ModelEvaluation("champion v1", Testing.FakeEvaluator.Metrics(("RMSE", c, direction))) : null,
+            "h",
+            10);
+        return (await builder.Build().DecideAsync(report, Context)).Criteria.Single();
+    }
+
+    [Fact]
+    public async Task RelativeChange_IsCandidateMinusChampionOverTheChampionsMagnitude_InTheMetricsDirection()
+    {
+        var better = await JudgeAsync(g => g.RelativeChangeFromChampion("RMSE", 0.05), 9, 10);
+        Assert.True(better.Passed);
+        Assert.Contains("relative improvement 0.1 (10%)", better.Explanation, StringComparison.Ordinal);
+        var notEnough = await JudgeAsync(g => g.RelativeChangeFromChampion("RMSE", 0.15), 9, 10);
+        Assert.False(notEnough.Passed);
+        var tolerated = await JudgeAsync(g => g.RelativeChangeFromChampion("RMSE", -0.02), 10.1, 10);
+        Assert.True(tolerated.Passed);
+    }
+
+    [Fact]
+    public async Task RelativeChange_ChampionOfZero_IsHandledAndSaid()
+    {
+        var row = await JudgeAsync(g => g.RelativeChangeFromChampion("RMSE", 0.01), 0.5, 0);
+        Assert.False(row.Passed);
+        Assert.Contains("the champion's value is 0, so the relative change is undefined", row.Explanation, StringComparison.Ordinal);
+        var higherBetter = await JudgeAsync(g => g.RelativeChangeFromChampion("RMSE", 0.01), 0.5, 0, MetricDirection.HigherIsBetter);
+        Assert.True(higherBetter.Passed);
+    }
+
+    [Fact]
+    public async Task Custom_DelegateDecides_AndAnExceptionFailsClosed()
+    {
+        var ok = await JudgeAsync(g => g.Custom("small model", r => new GateCriterionResult("small model", null, r.HoldoutRows > 5, "holdout large enough")), 1, 1);
+        Assert.True(ok.Passed);
+        var thrown = await JudgeAsync(g => g.Custom("broken", _ => throw new InvalidOperationException("no size known")), 1, 1);
+        Assert.False(thrown.Passed);
+        Assert.Contains("threw InvalidOperationException: no size known", thrown.Explanation, StringComparison.Ordinal);
+    }
+}

@@ -106,6 +106,41 @@ public sealed class PromotionGateBuilder
         return this;
     }
 
+    /// <summary>The change against the champion relative to the champion's value, (candidate − champion) / |champion| in the metric's direction, must be at least <paramref name="minimum"/>: 0.01 requires a 1% improvement, −0.02 tolerates a 2% loss. A champion value of 0 is handled and said.</summary>
+    /// <param name="metric">The metric.</param>
+    /// <param name="minimum">The smallest accepted relative improvement.</param>
+    /// <returns>This builder.</returns>
+    public PromotionGateBuilder RelativeChangeFromChampion(string metric, double minimum)
+    {
+        if (string.IsNullOrWhiteSpace(metric))
+        {
+            _errors.Add("RelativeChangeFromChampion(...): the metric name is empty.");
+        }
+
+        if (!double.IsFinite(minimum) || minimum <= -1)
+        {
+            _errors.Add($"RelativeChangeFromChampion(\"{metric}\"): minimum must be a finite number above -1 (a relative loss of 100% or more means anything passes); it is {minimum}.");
+        }
+
+        _criteria.Add(new RelativeChangeCriterion(metric ?? string.Empty, minimum));
+        return this;
+    }
+
+    /// <summary>A criterion of your own, as a delegate; an exception it throws fails the criterion closed, with the message.</summary>
+    /// <param name="name">The criterion's name in decisions.</param>
+    /// <param name="judge">Returns the row: passed or not, with a sentence.</param>
+    /// <returns>This builder.</returns>
+    public PromotionGateBuilder Custom(string name, Func<EvaluationReport, GateCriterionResult> judge)
+    {
+        if (string.IsNullOrWhiteSpace(name) || judge is null)
+        {
+            _errors.Add("Custom(...): the criterion needs a name and a delegate.");
+        }
+
+        _criteria.Add(new DelegateCriterion(name ?? "custom", judge!));
+        return this;
+    }
+
     /// <summary>Sets the first-run policy.</summary>
     /// <param name="policy">The policy.</param>
     /// <returns>This builder.</returns>
