@@ -120,6 +120,18 @@ public class MLNetTrainingAndEvaluationTests
     }
 
     [Fact]
+    public async Task Evaluate_DecisionThreshold_MovesPrecisionAndRecall()
+    {
+        var (train, holdout) = await DataAsync();
+        var candidate = await new MLNetTrainer(Binary, new MLNetTrainingOptions()).TrainAsync(train, Csv.Context);
+        var standard = await new MLNetEvaluator(MLTask.BinaryClassification, new MLNetEvaluationOptions()).EvaluateAsync(new EvaluationInput(candidate, null, holdout), Csv.Context);
+        var strict = await new MLNetEvaluator(MLTask.BinaryClassification, new MLNetEvaluationOptions { DecisionThreshold = 0.9 }).EvaluateAsync(new EvaluationInput(candidate, null, holdout), Csv.Context);
+        Assert.True(strict.Candidate.Metrics["Precision"].Value >= standard.Candidate.Metrics["Precision"].Value);
+        Assert.True(strict.Candidate.Metrics["Recall"].Value < standard.Candidate.Metrics["Recall"].Value);
+        Assert.Equal(standard.Candidate.Metrics["AUC"].Value, strict.Candidate.Metrics["AUC"].Value);
+    }
+
+    [Fact]
     public async Task Evaluate_ChampionArtifactThatIsNotAModel_FailsNamingTheChampion()
     {
         var (train, holdout) = await DataAsync();

@@ -15,9 +15,18 @@ public sealed class MLNetEvaluationOptions
     /// <value>The default value is 1.</value>
     public int Seed { get; set; } = 1;
 
+    /// <summary>Gets or sets the probability at or above which a binary prediction counts as positive, for Accuracy, F1, Precision and Recall.</summary>
+    /// <value>The default value is 0.5.</value>
+    public double DecisionThreshold { get; set; } = 0.5;
+
     internal IReadOnlyList<string> Validate(MLTask task)
     {
         var errors = new List<string>();
+        if (!(DecisionThreshold > 0 && DecisionThreshold < 1))
+        {
+            errors.Add($"{nameof(DecisionThreshold)} must be in (0, 1); it is {DecisionThreshold}.");
+        }
+
         if (!Enum.IsDefined(task))
         {
             errors.Add($"Task {(int)task} is not a defined ML task.");

@@ -117,6 +117,30 @@ internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options
                 }
 
                 outputs = new PerRowOutputs(labels, scores);
+                if (calibrated && options.DecisionThreshold != 0.5)
+                {
+                    // ML.NET counts a probability of 0.5 or more as positive; another threshold is applied here.
+                    double tp = 0, fp = 0, tn = 0, fn = 0;
+                    for (var i = 0; i < labels.Length; i++)
+                    {
+                        var positive = scores[i] >= options.DecisionThreshold;
+                        (tp, fp, tn, fn) = (labels[i] > 0.5f, positive) switch
+                        {
+                            (true, true) => (tp + 1, fp, tn, fn),
+                            (false, true) => (tp, fp + 1, tn, fn),
+                            (false, false) => (tp, fp, tn + 1, fn),
+                            _ => (tp, fp, tn, fn + 1),
+                        };
+                    }
+
+                    var precision = tp + fp == 0 ? 0 : tp / (tp + fp);
+                    var recall = tp + fn == 0 ? 0 : tp / (tp + fn);
+                    Add("Accuracy", (tp + tn) / labels.Length, MetricDirection.HigherIsBetter);
+                    Add("Precision", precision, MetricDirection.HigherIsBetter);
+                    Add("Recall", recall, MetricDirection.HigherIsBetter);
+                    Add("F1", precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall), MetricDirection.HigherIsBetter);
+                }
+
                 if (calibrated)
                 {
                     calibration = Calibration.ReliabilityTable(labels, scores);
