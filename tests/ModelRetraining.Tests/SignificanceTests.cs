@@ -118,6 +118,29 @@ public class SignificanceTests
         Assert.Contains("may be worse than allowed", row.Explanation, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("F1")]
+    [InlineData("Recall")]
+    [InlineData("Brier")]
+    public async Task PairedBootstrap_WorksForOtherPerRowMetrics(string metric)
+    {
+        var row = await JudgeAsync(g => g.SignificantlyBetter(metric), Report(Scores(3_000, 0.45, 0.05)));
+        Assert.True(row.Passed, row.Explanation);
+        Assert.Contains("paired bootstrap", row.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Metric_R2AndMape_MatchTheirDefinitions()
+    {
+        float[] y = [1, 2, 4, 0];
+        float[] s = [1.5f, 2, 3, 0.5f];
+        float[] w = [1, 1, 1, 1];
+        var mean = y.Average();
+        var r2 = 1 - (y.Zip(s, (a, b) => (a - b) * (a - b)).Sum() / y.Sum(a => (a - mean) * (a - mean)));
+        Assert.Equal(r2, PairedStatistics.Metric("R2", y, s, w, []), 6);
+        Assert.Equal(((0.5 / 1) + 0 + (1.0 / 4)) / 3, PairedStatistics.Metric("MAPE", y, s, w, []), 6);
+    }
+
     [Fact]
     public async Task WithoutPerRowOutputs_FailsClosed()
     {

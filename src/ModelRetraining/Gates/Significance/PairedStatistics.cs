@@ -18,6 +18,11 @@ internal static class PairedStatistics
         ["MSE"] = MetricDirection.LowerIsBetter,
         ["MAE"] = MetricDirection.LowerIsBetter,
         ["MicroAccuracy"] = MetricDirection.HigherIsBetter,
+        ["F1"] = MetricDirection.HigherIsBetter,
+        ["Precision"] = MetricDirection.HigherIsBetter,
+        ["Recall"] = MetricDirection.HigherIsBetter,
+        ["R2"] = MetricDirection.HigherIsBetter,
+        ["MAPE"] = MetricDirection.LowerIsBetter,
     };
 
     /// <summary>Computes a metric with per-row weights (all 1 for the plain metric). For AUC, <paramref name="order"/> is the rows sorted by score.</summary>
@@ -27,6 +32,63 @@ internal static class PairedStatistics
         {
             case "AUC":
                 return WeightedAuc(labels, scores, weights, order);
+            case "F1" or "Precision" or "Recall":
+            {
+                double tp = 0, fp = 0, fn = 0;
+                for (var i = 0; i < labels.Length; i++)
+                {
+                    var predicted = scores[i] >= 0.5f;
+                    var actual = labels[i] > 0.5f;
+                    tp += predicted && actual ? weights[i] : 0;
+                    fp += predicted && !actual ? weights[i] : 0;
+                    fn += !predicted && actual ? weights[i] : 0;
+                }
+
+                var precision = tp + fp == 0 ? 0 : tp / (tp + fp);
+                var recall = tp + fn == 0 ? 0 : tp / (tp + fn);
+                return metric switch
+                {
+                    "Precision" => precision,
+                    "Recall" => recall,
+                    _ => precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall),
+                };
+            }
+
+            case "R2":
+            {
+                double sw = 0, sy = 0;
+                for (var i = 0; i < labels.Length; i++)
+                {
+                    sw += weights[i];
+                    sy += weights[i] * labels[i];
+                }
+
+                var average = sy / sw;
+                double residual = 0, total = 0;
+                for (var i = 0; i < labels.Length; i++)
+                {
+                    residual += weights[i] * (labels[i] - scores[i]) * (labels[i] - scores[i]);
+                    total += weights[i] * (labels[i] - average) * (labels[i] - average);
+                }
+
+                return total == 0 ? double.NaN : 1 - (residual / total);
+            }
+
+            case "MAPE":
+            {
+                double errors = 0, counted = 0;
+                for (var i = 0; i < labels.Length; i++)
+                {
+                    if (labels[i] != 0)
+                    {
+                        errors += weights[i] * Math.Abs((labels[i] - scores[i]) / labels[i]);
+                        counted += weights[i];
+                    }
+                }
+
+                return counted == 0 ? double.NaN : errors / counted;
+            }
+
             case "MicroAccuracy":
             {
                 double hit = 0, total = 0;
