@@ -1,5 +1,6 @@
 // BenchmarkDotNet:          dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*'
 // KS against SciPy:         python3 benchmarks/drift/compare_ks.py   (calls this program with "ks <folder>")
+// Concept-drift detectors:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- concept-drift [output.md]
 // Paired bootstrap speed:   dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- bootstrap
 // Profile throughput/memory: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- profile <rows>
 using BenchmarkDotNet.Running;
@@ -9,6 +10,7 @@ return args switch
 {
     ["ks", var folder] => DriftMeasurements.KolmogorovSmirnov(folder),
     ["bootstrap"] => BootstrapMeasurement.Run(),
+    ["concept-drift", ..] => ConceptDriftMeasurement.Run(args.Length > 1 ? args[1] : null),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),
 };

@@ -1,0 +1,45 @@
+namespace ModelRetraining;
+
+internal sealed class DdmDetector(double warningThreshold, double driftThreshold, int minInstances) : IConceptDriftDetector
+{
+    private double _errorRate;
+    private double _minRate = double.MaxValue;
+    private double _minStd = double.MaxValue;
+
+    public string Name => "DDM";
+
+    public long Count { get; private set; }
+
+    public ConceptDriftState Add(double error)
+    {
+        Count++;
+        _errorRate += (error - _errorRate) / Count;
+        var std = Math.Sqrt(_errorRate * (1 - _errorRate) / Count);
+        if (Count < minInstances)
+        {
+            return ConceptDriftState.Stable;
+        }
+
+        if (_errorRate + std <= _minRate + _minStd)
+        {
+            _minRate = _errorRate;
+            _minStd = std;
+        }
+
+        if (_errorRate + std > _minRate + (driftThreshold * _minStd))
+        {
+            Reset();
+            return ConceptDriftState.Drift;
+        }
+
+        return _errorRate + std > _minRate + (warningThreshold * _minStd) ? ConceptDriftState.Warning : ConceptDriftState.Stable;
+    }
+
+    private void Reset()
+    {
+        Count = 0;
+        _errorRate = 0;
+        _minRate = double.MaxValue;
+        _minStd = double.MaxValue;
+    }
+}
