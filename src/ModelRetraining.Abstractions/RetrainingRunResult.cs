@@ -13,6 +13,9 @@ public sealed record RetrainingRunResult(string RunId, string ModelName, Retrain
     /// <summary>Gets the stage the run ended in (the failing stage for <see cref="RetrainingRunStatus.Failed"/>).</summary>
     public RetrainingStage? Stage { get; init; }
 
+    /// <summary>Gets the triggers that caused the run.</summary>
+    public IReadOnlyList<RetrainingTrigger> Causes { get; init; } = [];
+
     /// <summary>Gets the reasons, for a rejection or a failure.</summary>
     public IReadOnlyList<string> Reasons { get; init; } = [];
 

@@ -136,7 +136,18 @@ public sealed class RetrainingPipeline
         run.Stage = RetrainingStage.Queued;
         var champion = await Registry.GetAliasAsync(ModelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
         run.Champion = champion;
+        run.Causes = options.Causes;
         Log.RunStarted(_logger, run.RunId, ModelName, run.Actor, champion?.ToString() ?? "none");
+        if (options.Causes.Count > 0)
+        {
+            await Registry.Journal.AppendAsync(
+                new RunJournalEntry(run.RunId, ModelName, RetrainingStage.Queued, "triggered", _timeProvider.GetUtcNow())
+                {
+                    Outputs = JsonSerializer.Serialize(options.Causes, JsonOptions),
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
         var context = new RetrainingContext(ModelName, run.RunId, _timeProvider)
         {
             Actor = run.Actor,
@@ -490,6 +501,8 @@ public sealed class RetrainingPipeline
 
         public ModelVersion? Champion { get; set; }
 
+        public IReadOnlyList<RetrainingTrigger> Causes { get; set; } = [];
+
         public Activity? StageActivity { get; set; }
 
         public IReadOnlyList<DataValidationReport> Validation { get; set; } = [];
@@ -504,6 +517,7 @@ public sealed class RetrainingPipeline
             => new(RunId, modelName, status, StartedAt, timeProvider.GetUtcNow())
             {
                 Stage = Stage,
+                Causes = Causes,
                 Validation = Validation,
                 Evaluation = Evaluation,
                 Decision = Decision,

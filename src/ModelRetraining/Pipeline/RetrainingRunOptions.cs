@@ -14,6 +14,9 @@ public sealed class RetrainingRunOptions
     /// <summary>Gets or sets the run id; a new time-ordered id when <see langword="null"/>.</summary>
     public string? RunId { get; set; }
 
+    /// <summary>Gets or sets the triggers that caused the run; they are written to the run journal and kept in the result.</summary>
+    public IReadOnlyList<RetrainingTrigger> Causes { get; set; } = [];
+
     /// <summary>Gets or sets a sink for progress reports.</summary>
     public IProgress<RetrainingProgress>? Progress { get; set; }
 }

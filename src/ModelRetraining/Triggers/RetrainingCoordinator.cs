@@ -1,0 +1,178 @@
+using Microsoft.Extensions.Options;
+
+namespace ModelRetraining;
+
+/// <summary>
+/// Turns triggers for one model into runs: never two at once (triggers during a run coalesce into one
+/// follow-up), at most one start per cooldown (triggers inside it wait and then start one run together),
+/// and an optional debounce window. Every run carries all the triggers that caused it. Time comes from the
+/// <see cref="TimeProvider"/>, so tests drive it with a fake clock; a clock that jumps backwards never
+/// shortens the cooldown.
+/// </summary>
+public sealed class RetrainingCoordinator : IDisposable
+{
+    private readonly RetrainingPipeline _pipeline;
+    private readonly RetrainingCoordinatorOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _gate = new();
+    private readonly List<RetrainingTrigger> _pending = [];
+    private readonly List<Task<RetrainingRunResult>> _runs = [];
+    private Task<RetrainingRunResult>? _running;
+    private ITimer? _timer;
+    private DateTimeOffset? _lastStart;
+    private DateTimeOffset _latestSeen = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastTrigger;
+    private bool _disposed;
+
+    /// <summary>Creates a coordinator for one pipeline.</summary>
+    /// <param name="pipeline">The pipeline to run.</param>
+    /// <param name="options">The rules; the defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="OptionsValidationException">An option is invalid; the message lists every problem.</exception>
+    public RetrainingCoordinator(RetrainingPipeline pipeline, RetrainingCoordinatorOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        _pipeline = pipeline;
+        _options = options ?? new RetrainingCoordinatorOptions();
+        var errors = _options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(RetrainingCoordinatorOptions), typeof(RetrainingCoordinatorOptions), errors);
+        }
+
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets every run the coordinator started, in order.</summary>
+    public IReadOnlyList<Task<RetrainingRunResult>> Runs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _runs];
+            }
+        }
+    }
+
+    /// <summary>Hands a trigger to the coordinator.</summary>
+    /// <param name="trigger">What fired, why, and the evidence.</param>
+    /// <returns>What happened to it.</returns>
+    public TriggerOutcome Trigger(RetrainingTrigger trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        ArgumentException.ThrowIfNullOrWhiteSpace(trigger.Kind, nameof(trigger));
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var now = Now();
+            _pending.Add(trigger);
+            _lastTrigger = now;
+            if (_running is { IsCompleted: false })
+            {
+                return TriggerOutcome.Coalesced;
+            }
+
+            return Schedule(now);
+        }
+    }
+
+    /// <summary>Fires a manual trigger for an operator.</summary>
+    /// <param name="identity">Who asks.</param>
+    /// <param name="reason">Why.</param>
+    /// <returns>What happened to it.</returns>
+    public TriggerOutcome TriggerManually(string identity, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(identity);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return Trigger(new RetrainingTrigger("manual", reason, identity, _timeProvider.GetUtcNow()));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    // Called under the lock: start now, or arm the timer for the cooldown's or the debounce's end.
+    private TriggerOutcome Schedule(DateTimeOffset now)
+    {
+        var cooldownEnds = _lastStart is { } last ? last + _options.Cooldown : DateTimeOffset.MinValue;
+        var quietEnds = _lastTrigger + _options.Debounce;
+        var startAt = cooldownEnds > quietEnds ? cooldownEnds : quietEnds;
+        if (startAt <= now)
+        {
+            Start(now);
+            return TriggerOutcome.Started;
+        }
+
+        _timer?.Dispose();
+        _timer = _timeProvider.CreateTimer(_ => OnTimer(), null, startAt - now, Timeout.InfiniteTimeSpan);
+        return cooldownEnds > now ? TriggerOutcome.Deferred : TriggerOutcome.Debounced;
+    }
+
+    private void OnTimer()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _pending.Count == 0 || _running is { IsCompleted: false })
+            {
+                return;
+            }
+
+            Schedule(Now());
+        }
+    }
+
+    private void Start(DateTimeOffset now)
+    {
+        var causes = _pending.ToArray();
+        _pending.Clear();
+        _lastStart = now;
+        var run = RunAsync(causes);
+        _running = run;
+        _runs.Add(run);
+    }
+
+    private async Task<RetrainingRunResult> RunAsync(RetrainingTrigger[] causes)
+    {
+        await Task.Yield();
+        try
+        {
+            return await _pipeline.RunAsync(new RetrainingRunOptions
+            {
+                Actor = _options.Actor,
+                Reason = string.Join("; ", causes.Select(c => $"{c.Kind}: {c.Reason}")),
+                Causes = causes,
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (!_disposed && _pending.Count > 0)
+                {
+                    // Triggers that came during the run: one follow-up, still bound by the cooldown.
+                    Schedule(Now());
+                }
+            }
+        }
+    }
+
+    // A clock that steps back must not reopen the cooldown: time only moves forward here.
+    private DateTimeOffset Now()
+    {
+        var now = _timeProvider.GetUtcNow();
+        if (now > _latestSeen)
+        {
+            _latestSeen = now;
+        }
+
+        return _latestSeen;
+    }
+}

@@ -1,0 +1,38 @@
+namespace ModelRetraining;
+
+/// <summary>How triggers become runs for one model.</summary>
+public sealed class RetrainingCoordinatorOptions
+{
+    /// <summary>Gets or sets the least time between the starts of two runs; triggers inside it wait for it to end and then start one run together.</summary>
+    /// <value>The default value is 30 minutes.</value>
+    public TimeSpan Cooldown { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Gets or sets how long triggers must stop arriving before a run starts (zero starts at once).</summary>
+    /// <value>The default value is zero.</value>
+    public TimeSpan Debounce { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Gets or sets the identity runs act as.</summary>
+    /// <value>The default value is <c>scheduler</c>.</value>
+    public string Actor { get; set; } = "scheduler";
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Cooldown <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(Cooldown)} must be positive; it is {Cooldown}.");
+        }
+
+        if (Debounce < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(Debounce)} must be zero or positive; it is {Debounce}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Actor))
+        {
+            errors.Add($"{nameof(Actor)} is empty.");
+        }
+
+        return errors;
+    }
+}
