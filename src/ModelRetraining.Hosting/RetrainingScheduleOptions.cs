@@ -1,0 +1,9 @@
+namespace ModelRetraining.Hosting;
+
+/// <summary>The schedules of a host, checked together at start.</summary>
+internal sealed class RetrainingScheduleOptions
+{
+    public List<ScheduleRegistration> Schedules { get; } = [];
+
+    public Dictionary<string, RetrainingCoordinatorOptions> Coordinators { get; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace ModelRetraining.Hosting;
+
+/// <summary>Stops the host at start when a schedule is wrong: a bad cron expression, an unknown time zone, a non-positive interval, or a pipeline that is not registered.</summary>
+internal sealed class RetrainingScheduleOptionsValidator(IServiceProvider services) : IValidateOptions<RetrainingScheduleOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RetrainingScheduleOptions options)
+    {
+        var errors = new List<string>();
+        var pipelines = services.GetService<IServiceProviderIsKeyedService>();
+        foreach (var schedule in options.Schedules)
+        {
+            var what = schedule.Cron is not null ? $"Cron trigger \"{schedule.Cron}\" for '{schedule.Pipeline}'" : $"Interval trigger every {schedule.Interval} for '{schedule.Pipeline}'";
+            if (pipelines is null || !pipelines.IsKeyedService(typeof(RetrainingPipeline), schedule.Pipeline))
+            {
+                errors.Add($"{what}: no pipeline named '{schedule.Pipeline}' is registered (AddPipeline(\"{schedule.Pipeline}\", ...)).");
+            }
+
+            if (schedule.Cron is { } cron && !IsValidCron(cron))
+            {
+                errors.Add($"{what}: '{cron}' is not a valid Quartz cron expression (seconds minutes hours day-of-month month day-of-week [year]).");
+            }
+
+            if (schedule.TimeZone is { } zone && !TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
+            {
+                errors.Add($"{what}: the time zone '{zone}' does not exist on this machine.");
+            }
+
+            if (schedule.Interval is { } interval && interval <= TimeSpan.Zero)
+            {
+                errors.Add($"{what}: the interval must be positive.");
+            }
+        }
+
+        foreach (var (pipeline, coordinator) in options.Coordinators)
+        {
+            errors.AddRange(coordinator.Validate().Select(e => $"Coordinator of '{pipeline}': {e}"));
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    internal static bool IsValidCron(string cron)
+    {
+        try
+        {
+            _ = new CronExpression(cron);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
