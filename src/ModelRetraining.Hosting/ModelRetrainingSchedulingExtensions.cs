@@ -33,6 +33,42 @@ public static class ModelRetrainingSchedulingExtensions
         return AddSchedule(builder, new ScheduleRegistration(pipeline, null, null, every));
     }
 
+    /// <summary>Checks recent data every <paramref name="every"/> against the champion's stored training-data profile and retrains when the data set drifted.</summary>
+    /// <param name="builder">The ModelRetraining builder.</param>
+    /// <param name="pipeline">The pipeline's name.</param>
+    /// <param name="recent">Gives the recent data to check.</param>
+    /// <param name="every">How often to check.</param>
+    /// <param name="drift">Drift settings; the defaults when <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    public static ModelRetrainingBuilder AddDriftTrigger(this ModelRetrainingBuilder builder, string pipeline, Func<IServiceProvider, IDataSource> recent, TimeSpan every, DriftOptions? drift = null)
+        => AddCheck(builder, pipeline, "drift", recent, every, 0, drift);
+
+    /// <summary>Counts the rows of a source every <paramref name="every"/> and retrains when it holds at least <paramref name="minNewRows"/> more rows than the champion was trained on.</summary>
+    /// <param name="builder">The ModelRetraining builder.</param>
+    /// <param name="pipeline">The pipeline's name.</param>
+    /// <param name="source">Gives the data to count.</param>
+    /// <param name="minNewRows">The fewest new rows that justify a run.</param>
+    /// <param name="every">How often to check.</param>
+    /// <returns>The builder.</returns>
+    public static ModelRetrainingBuilder AddNewDataTrigger(this ModelRetrainingBuilder builder, string pipeline, Func<IServiceProvider, IDataSource> source, long minNewRows, TimeSpan every)
+        => AddCheck(builder, pipeline, "new-data", source, every, minNewRows, null);
+
+    /// <summary>Registers a <see cref="PerformanceMonitor"/> for the pipeline (a keyed service): the host feeds it outcomes, and a change in the error stream retrains.</summary>
+    /// <param name="builder">The ModelRetraining builder.</param>
+    /// <param name="pipeline">The pipeline's name.</param>
+    /// <param name="detector">Creates the detector; ADWIN when <see langword="null"/>.</param>
+    /// <returns>The builder.</returns>
+    public static ModelRetrainingBuilder AddPerformanceTrigger(this ModelRetrainingBuilder builder, string pipeline, Func<IConceptDriftDetector>? detector = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pipeline);
+        EnsureScheduler(builder);
+        builder.Services.Configure<RetrainingScheduleOptions>(o => o.PerformanceTriggers.Add(pipeline));
+        builder.Services.TryAddKeyedSingleton(pipeline, (sp, _) => CoordinatorRegistration.Create(sp, pipeline));
+        builder.Services.AddKeyedSingleton(pipeline, (sp, _) => new PerformanceMonitor(detector?.Invoke(), t => sp.GetRequiredKeyedService<RetrainingCoordinator>(pipeline).Trigger(t), sp.GetService<TimeProvider>()));
+        return builder;
+    }
+
     /// <summary>Sets the cooldown, debounce and actor of a pipeline's coordinator.</summary>
     /// <param name="builder">The ModelRetraining builder.</param>
     /// <param name="pipeline">The pipeline's name.</param>
@@ -48,6 +84,25 @@ public static class ModelRetrainingSchedulingExtensions
         {
             var options = o.Coordinators.TryGetValue(pipeline, out var existing) ? existing : o.Coordinators[pipeline] = new RetrainingCoordinatorOptions();
             configure(options);
+        });
+        return builder;
+    }
+
+    private static ModelRetrainingBuilder AddCheck(ModelRetrainingBuilder builder, string pipeline, string kind, Func<IServiceProvider, IDataSource> source, TimeSpan every, long minNewRows, DriftOptions? drift)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pipeline);
+        ArgumentNullException.ThrowIfNull(source);
+        EnsureScheduler(builder);
+        var check = new DataCheckRegistration($"{pipeline}|{kind}|{every}", pipeline, kind, source, every, minNewRows, drift);
+        builder.Services.Configure<RetrainingScheduleOptions>(o => o.Checks.Add(check));
+        builder.Services.TryAddKeyedSingleton(pipeline, (sp, _) => CoordinatorRegistration.Create(sp, pipeline));
+        builder.Services.AddQuartz(q =>
+        {
+            var job = new JobKey($"check-{check.Id}", "model-retraining");
+            q.AddJob<DataCheckJob>(j => j.WithIdentity(job).StoreDurably().UsingJobData(DataCheckJob.CheckKey, check.Id));
+            var interval = every > TimeSpan.Zero ? every : TimeSpan.FromDays(1);
+            q.AddTrigger(t => t.ForJob(job).WithIdentity(check.Id, "model-retraining").StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
         });
         return builder;
     }

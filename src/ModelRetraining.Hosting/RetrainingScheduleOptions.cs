@@ -6,4 +6,8 @@ internal sealed class RetrainingScheduleOptions
     public List<ScheduleRegistration> Schedules { get; } = [];
 
     public Dictionary<string, RetrainingCoordinatorOptions> Coordinators { get; } = new(StringComparer.Ordinal);
+
+    public List<DataCheckRegistration> Checks { get; } = [];
+
+    public List<string> PerformanceTriggers { get; } = [];
 }

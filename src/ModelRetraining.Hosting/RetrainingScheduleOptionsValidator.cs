@@ -35,6 +35,35 @@ internal sealed class RetrainingScheduleOptionsValidator(IServiceProvider servic
             }
         }
 
+        foreach (var check in options.Checks)
+        {
+            var what = $"{(check.Kind == "drift" ? "Drift" : "New-data")} trigger for '{check.Pipeline}'";
+            if (pipelines is null || !pipelines.IsKeyedService(typeof(RetrainingPipeline), check.Pipeline))
+            {
+                errors.Add($"{what}: no pipeline named '{check.Pipeline}' is registered (AddPipeline(\"{check.Pipeline}\", ...)).");
+            }
+
+            if (check.Every <= TimeSpan.Zero)
+            {
+                errors.Add($"{what}: the check interval must be positive; it is {check.Every}.");
+            }
+
+            if (check.Kind == "new-data" && check.MinNewRows < 1)
+            {
+                errors.Add($"{what}: the new-row threshold must be 1 or more; it is {check.MinNewRows}.");
+            }
+
+            errors.AddRange((check.Drift?.Validate() ?? []).Select(e => $"{what}: {e}"));
+        }
+
+        foreach (var pipeline in options.PerformanceTriggers)
+        {
+            if (pipelines is null || !pipelines.IsKeyedService(typeof(RetrainingPipeline), pipeline))
+            {
+                errors.Add($"Performance trigger for '{pipeline}': no pipeline named '{pipeline}' is registered (AddPipeline(\"{pipeline}\", ...)).");
+            }
+        }
+
         foreach (var (pipeline, coordinator) in options.Coordinators)
         {
             errors.AddRange(coordinator.Validate().Select(e => $"Coordinator of '{pipeline}': {e}"));

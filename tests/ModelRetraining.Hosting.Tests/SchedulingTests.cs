@@ -62,6 +62,54 @@ public class SchedulingTests
     }
 
     [Fact]
+    public async Task NewDataTrigger_WithAChampionTrainedOnFewerRows_StartsARunWithTheEvidence()
+    {
+        var registry = new InMemoryModelRegistry();
+        using var host = Builder(registry, r => r.AddNewDataTrigger("churn", _ => new FakeDataSource("growing", (_, _) => Snapshot("growing")), minNewRows: 10, every: TimeSpan.FromHours(1))).Build();
+        await host.StartAsync();
+        try
+        {
+            var coordinator = host.Services.GetRequiredKeyedService<RetrainingCoordinator>("churn");
+            Assert.True(SpinWait.SpinUntil(() => coordinator.Runs.Count > 0, TimeSpan.FromSeconds(60)), "the new-data check never fired");
+            var run = await coordinator.Runs[0];
+            var cause = Assert.Single(run.Causes);
+            Assert.Equal("new-data", cause.Kind);
+            Assert.Equal("40", cause.Evidence["rows"]);
+            Assert.Equal("0", cause.Evidence["trainedOn"]);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task PerformanceTrigger_IsAKeyedMonitorThatFeedsTheCoordinator()
+    {
+        var registry = new InMemoryModelRegistry();
+        using var host = Builder(registry, r => r.AddPerformanceTrigger("churn", () => ConceptDrift.Ddm())).Build();
+        await host.StartAsync();
+        try
+        {
+            var monitor = host.Services.GetRequiredKeyedService<PerformanceMonitor>("churn");
+            var random = new Random(2);
+            for (var i = 0; i < 3_000; i++)
+            {
+                monitor.RecordOutcome(random.NextDouble() >= (i < 2_000 ? 0.1 : 0.5));
+            }
+
+            var coordinator = host.Services.GetRequiredKeyedService<RetrainingCoordinator>("churn");
+            var run = await Assert.Single(coordinator.Runs);
+            Assert.Equal("performance", run.Causes[0].Kind);
+            Assert.Equal("DDM", run.Causes[0].Evidence["detector"]);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task BadSchedules_StopTheHostAtStartListingEveryProblem()
     {
         using var host = Builder(new InMemoryModelRegistry(), r => r
@@ -69,6 +117,9 @@ public class SchedulingTests
             .AddCronTrigger("churn", "0 0 3 * * ?", timeZone: "Mars/Olympus_Mons")
             .AddCronTrigger("fraud", "0 0 3 * * ?")
             .AddIntervalTrigger("churn", TimeSpan.Zero)
+            .AddNewDataTrigger("churn", _ => new FakeDataSource("x", (_, _) => Snapshot("x")), minNewRows: 0, every: TimeSpan.FromHours(1))
+            .AddDriftTrigger("ghost", _ => new FakeDataSource("x", (_, _) => Snapshot("x")), TimeSpan.FromHours(1))
+            .AddPerformanceTrigger("phantom")
             .ConfigureCoordinator("churn", o => o.Cooldown = TimeSpan.FromMinutes(-1))).Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -78,6 +129,9 @@ public class SchedulingTests
         Assert.Contains("no pipeline named 'fraud' is registered", error.Message, StringComparison.Ordinal);
         Assert.Contains("the interval must be positive", error.Message, StringComparison.Ordinal);
         Assert.Contains("Coordinator of 'churn': Cooldown must be positive", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the new-row threshold must be 1 or more", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Drift trigger for 'ghost': no pipeline named 'ghost'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Performance trigger for 'phantom': no pipeline named 'phantom'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
