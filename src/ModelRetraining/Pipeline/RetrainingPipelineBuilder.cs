@@ -16,6 +16,7 @@ public sealed class RetrainingPipelineBuilder
     private readonly List<SliceDefinition> _slices = [];
     private long _minSliceRows = 100;
     private ApprovalPolicy _approvalPolicy = new();
+    private RetrainingResilienceOptions? _resilience;
     private readonly RetrainingPipelineOptions _options = new();
     private IDataSource? _training;
     private IDataSource? _holdout;
@@ -209,6 +210,20 @@ public sealed class RetrainingPipelineBuilder
         return this;
     }
 
+    /// <summary>Wraps the data sources and the registry in resilience pipelines (retry with jitter, attempt timeout, circuit breaker; non-idempotent registry writes get a timeout only).</summary>
+    /// <param name="configure">Adjusts the standard preset or supplies your own pipelines.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="OptionsValidationException">A setting is invalid; the message lists every problem.</exception>
+    public RetrainingPipelineBuilder UseResilience(Action<RetrainingResilienceOptions>? configure = null)
+    {
+        ThrowIfBuilt();
+        var options = new RetrainingResilienceOptions();
+        configure?.Invoke(options);
+        ThrowIfInvalid(nameof(RetrainingResilienceOptions), typeof(RetrainingResilienceOptions), options.Validate());
+        _resilience = options;
+        return this;
+    }
+
     /// <summary>Sets how approvals asked for by gates are run: quorum, deadline, escalation, four-eyes.</summary>
     /// <param name="configure">Adjusts the policy.</param>
     /// <returns>This builder.</returns>
@@ -340,6 +355,14 @@ public sealed class RetrainingPipelineBuilder
 
         ThrowIfInvalid(_modelName ?? "pipeline", typeof(RetrainingPipeline), errors);
         _built = true;
+        if (_resilience is { } resilience)
+        {
+            var data = resilience.DataSource ?? resilience.Standard(retry: true);
+            _training = new ResilientDataSource(_training!, data);
+            _holdout = new ResilientDataSource(_holdout!, data);
+            _registry = new ResilientModelRegistry(_registry!, resilience.RegistryReads ?? resilience.Standard(retry: true), resilience.RegistryWrites ?? resilience.Standard(retry: false));
+        }
+
         return new RetrainingPipeline(
             _modelName!,
             _training!,
