@@ -290,11 +290,42 @@ public class RetrainingPipelineTests
         };
         var alerts = new List<DriftAlert>();
         var reports = TestData.TempFolder();
-        var result = await fixture.Builder().AddDriftDetection(o =>
+        var logs = new CapturingLoggerProvider();
+        using var loggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([logs]);
+        var driftedColumns = new List<string>();
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == RetrainingTelemetry.Name && instrument.Name == "modelretraining.drift.columns")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "column")
+                {
+                    lock (driftedColumns)
+                    {
+                        driftedColumns.Add((string)tag.Value!);
+                    }
+                }
+            }
+        });
+        meters.Start();
+        var builder = fixture.Builder();
+        builder.LoggerFactory = loggerFactory;
+        var result = await builder.AddDriftDetection(o =>
         {
             o.OnDrift = alerts.Add;
             o.ReportFolder = reports;
         }).Build().RunAsync(new RetrainingRunOptions { RunId = "drifting" });
+
+        // The alert also goes out as a warning log entry (event 9) and a metric.
+        Assert.Contains(logs.Entries, e => e.EventId == 9 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("column X of train drifted", StringComparison.Ordinal));
+        Assert.Contains("X", driftedColumns);
 
         Assert.Equal(RetrainingRunStatus.Succeeded, result.Status);
         var alert = Assert.Single(alerts, a => a.DataSet == "train");
@@ -321,6 +352,33 @@ public class RetrainingPipelineTests
         Assert.Equal(RetrainingRunStatus.Rejected, result.Status);
         Assert.Equal(RetrainingStage.Validating, result.Stage);
         Assert.Equal(1, fixture.Trainer.Calls);
+    }
+
+    private sealed class CapturingLoggerProvider : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public List<(int EventId, Microsoft.Extensions.Logging.LogLevel Level, string Message)> Entries { get; } = [];
+
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(this);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(CapturingLoggerProvider owner) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (owner.Entries)
+                {
+                    owner.Entries.Add((eventId.Id, logLevel, formatter(state, exception)));
+                }
+            }
+        }
     }
 
     private sealed class SynchronousProgress(Action<RetrainingProgress> report) : IProgress<RetrainingProgress>

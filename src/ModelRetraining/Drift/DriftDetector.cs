@@ -344,9 +344,9 @@ public sealed class DriftDetector
         return results;
     }
 
-    private static string Number(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string Number(double value) => Formatting.Number(value);
 
-    private static string P(double p) => p < 1e-4 ? p.ToString("0.##E+0", CultureInfo.InvariantCulture) : p.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string P(double p) => Formatting.PValue(p);
 
-    private static string Percent(double share) => share.ToString("0.#%", CultureInfo.InvariantCulture);
+    private static string Percent(double share) => Formatting.Percent(share);
 }

@@ -154,12 +154,7 @@ internal sealed class DriftSample
         }
 
         using var cursor = data.GetRowCursor([column]);
-        Action read = kind == DataColumnKind.DateTime
-            ? Getter<DateTime>(cursor, column, t => Add(t == default ? double.NaN : (t - DateTime.UnixEpoch).TotalSeconds))
-            : column.Type == NumberDataViewType.Single ? Getter<float>(cursor, column, v => Add(v))
-            : column.Type == NumberDataViewType.Double ? Getter<double>(cursor, column, Add)
-            : column.Type == NumberDataViewType.Int32 ? Getter<int>(cursor, column, v => Add(v))
-            : Getter<long>(cursor, column, v => Add(v));
+        var read = ColumnReaders.Number(cursor, column, Add);
         long rows = 0;
         while (cursor.MoveNext())
         {
@@ -217,8 +212,8 @@ internal sealed class DriftSample
         {
             using var cursor = data.GetRowCursor([column]);
             Action read = kind == DataColumnKind.Boolean
-                ? Getter<bool>(cursor, column, b => Add(b ? "true" : "false"))
-                : Getter<ReadOnlyMemory<char>>(cursor, column, m => Add(m.Span));
+                ? ColumnReaders.Each<bool>(cursor, column, b => Add(b ? "true" : "false"))
+                : ColumnReaders.Each<ReadOnlyMemory<char>>(cursor, column, m => Add(m.Span));
             long rows = 0;
             while (cursor.MoveNext())
             {
@@ -238,16 +233,5 @@ internal sealed class DriftSample
         }
 
         return (counts, missing);
-    }
-
-    private static Action Getter<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Action<T> use)
-    {
-        var getter = cursor.GetGetter<T>(column);
-        T value = default!;
-        return () =>
-        {
-            getter(ref value);
-            use(value);
-        };
     }
 }

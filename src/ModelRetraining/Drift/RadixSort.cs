@@ -1,8 +1,10 @@
+using System.Numerics;
+
 namespace ModelRetraining;
 
 /// <summary>
-/// LSD radix sort of 32-bit floats (three 11-bit passes over order-preserving keys): linear time,
-/// which is what makes exact two-sample tests on millions of rows cheap. NaN must be removed first.
+/// LSD radix sort of floats and doubles (11-bit passes over order-preserving unsigned keys): linear
+/// time, which is what makes exact two-sample tests on millions of rows cheap. NaN must be removed first.
 /// </summary>
 internal static class RadixSort
 {
@@ -32,44 +34,15 @@ internal static class RadixSort
             keys[i] = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
         }
 
-        Span<int> counts = stackalloc int[2048];
-        var source = keys;
-        var target = scratch;
-        var n = values.Length;
-        for (var shift = 0; shift < 32; shift += 11)
+        var sorted = Passes(keys, scratch, values.Length, 32);
+        for (var i = 0; i < values.Length; i++)
         {
-            counts.Clear();
-            for (var i = 0; i < n; i++)
-            {
-                counts[(int)((source[i] >> shift) & 0x7FF)]++;
-            }
-
-            var total = 0;
-            for (var b = 0; b < 2048; b++)
-            {
-                var c = counts[b];
-                counts[b] = total;
-                total += c;
-            }
-
-            for (var i = 0; i < n; i++)
-            {
-                var key = source[i];
-                target[counts[(int)((key >> shift) & 0x7FF)]++] = key;
-            }
-
-            (source, target) = (target, source);
-        }
-
-        for (var i = 0; i < n; i++)
-        {
-            var key = source[i];
-            var bits = (key & 0x8000_0000u) != 0 ? key & 0x7FFF_FFFFu : ~key;
-            values[i] = BitConverter.UInt32BitsToSingle(bits);
+            var key = sorted[i];
+            values[i] = BitConverter.UInt32BitsToSingle((key & 0x8000_0000u) != 0 ? key & 0x7FFF_FFFFu : ~key);
         }
     }
 
-    /// <summary>Sorts doubles (no NaN) with six 11-bit passes over order-preserving 64-bit keys.</summary>
+    /// <summary>Sorts doubles (no NaN) with caller-owned key buffers at least as long as <paramref name="values"/>.</summary>
     public static void Sort(Span<double> values, ulong[] keys, ulong[] scratch)
     {
         if (values.Length < 256)
@@ -84,16 +57,26 @@ internal static class RadixSort
             keys[i] = (bits & 0x8000_0000_0000_0000UL) != 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
         }
 
+        var sorted = Passes(keys, scratch, values.Length, 64);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var key = sorted[i];
+            values[i] = BitConverter.UInt64BitsToDouble((key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key);
+        }
+    }
+
+    // Counting passes over 11-bit digits, least significant first; returns the buffer holding the result.
+    private static T[] Passes<T>(T[] source, T[] target, int n, int keyBits)
+        where T : IBinaryInteger<T>, IUnsignedNumber<T>
+    {
         Span<int> counts = stackalloc int[2048];
-        var source = keys;
-        var target = scratch;
-        var n = values.Length;
-        for (var shift = 0; shift < 64; shift += 11)
+        var mask = T.CreateTruncating(0x7FF);
+        for (var shift = 0; shift < keyBits; shift += 11)
         {
             counts.Clear();
             for (var i = 0; i < n; i++)
             {
-                counts[(int)((source[i] >> shift) & 0x7FF)]++;
+                counts[int.CreateTruncating((source[i] >> shift) & mask)]++;
             }
 
             var total = 0;
@@ -107,17 +90,12 @@ internal static class RadixSort
             for (var i = 0; i < n; i++)
             {
                 var key = source[i];
-                target[counts[(int)((key >> shift) & 0x7FF)]++] = key;
+                target[counts[int.CreateTruncating((key >> shift) & mask)]++] = key;
             }
 
             (source, target) = (target, source);
         }
 
-        for (var i = 0; i < n; i++)
-        {
-            var key = source[i];
-            var bits = (key & 0x8000_0000_0000_0000UL) != 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key;
-            values[i] = BitConverter.UInt64BitsToDouble(bits);
-        }
+        return source;
     }
 }

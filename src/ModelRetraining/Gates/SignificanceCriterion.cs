@@ -107,5 +107,5 @@ internal sealed class SignificanceCriterion(string metric, double margin, double
 
     private static string N(double value) => Number(value);
 
-    private static string P(double p) => p < 1e-4 ? p.ToString("0.##E+0", CultureInfo.InvariantCulture) : p.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string P(double p) => Formatting.PValue(p);
 }

@@ -179,7 +179,7 @@ public sealed class DataProfile
             case DataColumnKind.DateTime when data.TryGetColumn<DateTime>(column.Index, out var times):
                 foreach (var time in times.Span)
                 {
-                    profile.AddNumeric(time == default ? double.NaN : Seconds(time));
+                    profile.AddNumeric(time == default ? double.NaN : ColumnReaders.Seconds(time));
                 }
 
                 rows = times.Length;
@@ -189,90 +189,12 @@ public sealed class DataProfile
         }
     }
 
-    private static double Seconds(DateTime time) => (time - DateTime.UnixEpoch).TotalSeconds;
-
-    private static Action Reader(DataViewRowCursor cursor, DataViewSchema.Column column, DataColumnKind kind, ColumnProfile profile)
+    private static Action Reader(DataViewRowCursor cursor, DataViewSchema.Column column, DataColumnKind kind, ColumnProfile profile) => kind switch
     {
-        switch (kind)
-        {
-            case DataColumnKind.Numeric when column.Type == NumberDataViewType.Single:
-            {
-                var getter = cursor.GetGetter<float>(column);
-                float value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    profile.AddNumeric(value);
-                };
-            }
-
-            case DataColumnKind.Numeric when column.Type == NumberDataViewType.Double:
-            {
-                var getter = cursor.GetGetter<double>(column);
-                double value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    profile.AddNumeric(value);
-                };
-            }
-
-            case DataColumnKind.Numeric when column.Type == NumberDataViewType.Int32:
-            {
-                var getter = cursor.GetGetter<int>(column);
-                int value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    profile.AddNumeric(value);
-                };
-            }
-
-            case DataColumnKind.Numeric:
-            {
-                var getter = cursor.GetGetter<long>(column);
-                long value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    profile.AddNumeric(value);
-                };
-            }
-
-            case DataColumnKind.Text:
-            {
-                var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
-                ReadOnlyMemory<char> value = default;
-                return () =>
-                {
-                    getter(ref value);
-                    profile.AddText(value.Span);
-                };
-            }
-
-            case DataColumnKind.Boolean:
-            {
-                var getter = cursor.GetGetter<bool>(column);
-                bool value = false;
-                return () =>
-                {
-                    getter(ref value);
-                    profile.AddText(value ? "true" : "false", value ? "true" : "false");
-                };
-            }
-
-            default:
-            {
-                var getter = cursor.GetGetter<DateTime>(column);
-                DateTime value = default;
-                return () =>
-                {
-                    getter(ref value);
-                    profile.AddNumeric(value == default ? double.NaN : Seconds(value));
-                };
-            }
-        }
-    }
+        DataColumnKind.Numeric or DataColumnKind.DateTime => ColumnReaders.Number(cursor, column, profile.AddNumeric),
+        DataColumnKind.Text => ColumnReaders.Each<ReadOnlyMemory<char>>(cursor, column, value => profile.AddText(value.Span)),
+        _ => ColumnReaders.Each<bool>(cursor, column, flag => profile.AddText(flag ? "true" : "false", flag ? "true" : "false")),
+    };
 
     private sealed record ProfileDocument(int Version, long RowCount, ColumnProfileState[] Columns);
 }

@@ -270,5 +270,5 @@ public sealed class DataQualityBuilder
         return _rules[^1];
     }
 
-    private static string N(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string N(double value) => Formatting.Number(value);
 }

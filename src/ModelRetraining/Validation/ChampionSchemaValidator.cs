@@ -78,7 +78,7 @@ internal sealed class ChampionSchemaValidator(ChampionSchemaOptions options) : I
         return new DataValidationReport(Name, data.Name, issues);
     }
 
-    private static string Percent(double share) => share.ToString("0.##%", CultureInfo.InvariantCulture);
+    private static string Percent(double share) => Formatting.Percent(share);
 
-    private static string N(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string N(double value) => Formatting.Number(value);
 }
