@@ -1,6 +1,9 @@
 namespace ModelRetraining;
 
-/// <summary>An append-only record of the stages of every run, so that a run can be audited and resumed.</summary>
+/// <summary>
+/// An append-only record of the stages of every run, so that a run can be audited and resumed, with
+/// checkpoints: blobs a run keeps (the trained candidate) so that resuming it does not redo the work.
+/// </summary>
 public interface IRunJournal
 {
     /// <summary>Appends an entry.</summary>
@@ -14,4 +17,31 @@ public interface IRunJournal
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The entries.</returns>
     IAsyncEnumerable<RunJournalEntry> ReadRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the ids of a model's runs in the order they were first journaled.</summary>
+    /// <param name="modelName">The model.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The run ids, oldest first.</returns>
+    IAsyncEnumerable<string> ListRunsAsync(string modelName, CancellationToken cancellationToken = default);
+
+    /// <summary>Keeps a blob for a run, replacing one of the same name; it is written whole or not at all.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="name">The checkpoint's name within the run.</param>
+    /// <param name="content">The bytes.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the checkpoint is durable.</returns>
+    ValueTask SaveCheckpointAsync(string runId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a run's checkpoint.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="name">The checkpoint's name within the run.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The bytes, or <see langword="null"/> when the run has no such checkpoint.</returns>
+    ValueTask<byte[]?> ReadCheckpointAsync(string runId, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every checkpoint of a run; a run that has ended needs none.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the delete.</param>
+    /// <returns>A task that completes when they are gone.</returns>
+    ValueTask DeleteCheckpointsAsync(string runId, CancellationToken cancellationToken = default);
 }

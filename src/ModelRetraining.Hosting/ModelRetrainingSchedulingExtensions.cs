@@ -157,6 +157,9 @@ public static class ModelRetrainingSchedulingExtensions
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetrainingScheduleOptions>, RetrainingScheduleOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddQuartz();
+
+        // Before Quartz starts: unfinished runs resume first, and triggers that fire meanwhile coalesce.
+        builder.Services.AddHostedService<UnfinishedRunsResumer>();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 

@@ -18,6 +18,7 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprov
     private readonly List<AliasHistoryEntry> _aliasHistory = [];
     private readonly List<AuditEvent> _audit = [];
     private readonly List<RunJournalEntry> _journal = [];
+    private readonly Dictionary<(string RunId, string Name), byte[]> _checkpoints = [];
     private readonly Dictionary<string, byte[]> _artifacts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ApprovalRequest> _approvals = new(StringComparer.Ordinal);
     private long _sequence;
@@ -359,6 +360,63 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprov
             _journal.Add(stored);
             return ValueTask.FromResult(stored);
         }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> ListRunsAsync(string modelName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        string[] runs;
+        lock (_gate)
+        {
+            runs = _journal.Where(j => j.ModelName == modelName).Select(j => j.RunId).Distinct().ToArray();
+        }
+
+        foreach (var run in runs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Yield();
+            yield return run;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SaveCheckpointAsync(string runId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_gate)
+        {
+            _checkpoints[(runId, name)] = content.ToArray();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<byte[]?> ReadCheckpointAsync(string runId, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_checkpoints.TryGetValue((runId, name), out var bytes) ? (byte[]?)bytes.ToArray() : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DeleteCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        lock (_gate)
+        {
+            foreach (var key in _checkpoints.Keys.Where(k => k.RunId == runId).ToArray())
+            {
+                _checkpoints.Remove(key);
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -335,6 +335,37 @@ public abstract class ModelRegistryConformanceTests
         Assert.True(entries[0].Sequence < entries[1].Sequence);
     }
 
+    /// <summary>Runs are listed per model in the order they were first journaled.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Journal_ListRuns_PerModelOldestFirst()
+    {
+        var registry = CreateRegistry();
+        var at = DateTimeOffset.UnixEpoch;
+        await registry.Journal.AppendAsync(new RunJournalEntry("r2", "churn", RetrainingStage.Queued, "started", at));
+        await registry.Journal.AppendAsync(new RunJournalEntry("r1", "churn", RetrainingStage.Queued, "started", at));
+        await registry.Journal.AppendAsync(new RunJournalEntry("x", "fraud", RetrainingStage.Queued, "started", at));
+        await registry.Journal.AppendAsync(new RunJournalEntry("r2", "churn", RetrainingStage.Ingesting, "completed", at));
+        Assert.Equal(["r2", "r1"], await ToListAsync(registry.Journal.ListRunsAsync("churn")));
+        Assert.Empty(await ToListAsync(registry.Journal.ListRunsAsync("nobody")));
+    }
+
+    /// <summary>Checkpoints are kept per run, replaced by name, and deleted with the run's.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Journal_Checkpoints_SaveReplaceReadDelete()
+    {
+        var registry = CreateRegistry();
+        Assert.Null(await registry.Journal.ReadCheckpointAsync("r1", "candidate"));
+        await registry.Journal.SaveCheckpointAsync("r1", "candidate", new byte[] { 1, 2, 3 });
+        await registry.Journal.SaveCheckpointAsync("r1", "candidate", new byte[] { 4, 5 });
+        await registry.Journal.SaveCheckpointAsync("r2", "candidate", new byte[] { 9 });
+        Assert.Equal(new byte[] { 4, 5 }, await registry.Journal.ReadCheckpointAsync("r1", "candidate"));
+        await registry.Journal.DeleteCheckpointsAsync("r1");
+        Assert.Null(await registry.Journal.ReadCheckpointAsync("r1", "candidate"));
+        Assert.Equal(new byte[] { 9 }, await registry.Journal.ReadCheckpointAsync("r2", "candidate"));
+    }
+
     /// <summary>Collects an async sequence.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="source">The sequence.</param>

@@ -62,6 +62,33 @@ public class SchedulingTests
     }
 
     [Fact]
+    public async Task HostStart_ResumesARunWhoseProcessDied_BeforeAnyTriggerStartsOne()
+    {
+        var registry = new InMemoryModelRegistry();
+        var at = DateTimeOffset.UtcNow;
+        // What a killed process leaves: the run started and ingested, and nothing more.
+        await registry.Journal.AppendAsync(new RunJournalEntry("died", "churn", RetrainingStage.Queued, "started", at) { Outputs = """{"Actor":"ops","Reason":"cron 0 3 * * *","Causes":[]}""" });
+        await registry.Journal.AppendAsync(new RunJournalEntry("died", "churn", RetrainingStage.Ingesting, "completed", at));
+        using var host = Builder(registry, r => r.AddCronTrigger("churn", "0 0 3 1 1 ? 2099")).Build();
+        await host.StartAsync();
+        try
+        {
+            var coordinator = host.Services.GetRequiredKeyedService<RetrainingCoordinator>("churn");
+            Assert.True(SpinWait.SpinUntil(() => coordinator.Runs.Count > 0, TimeSpan.FromSeconds(60)), "the unfinished run was not resumed");
+            var run = await coordinator.Runs[0];
+            Assert.Equal("died", run.RunId);
+            Assert.Equal(RetrainingRunStatus.Succeeded, run.Status);
+            Assert.Equal(RetrainingStage.Ingesting, run.ResumedAfter);
+            Assert.Equal("died", (await registry.GetVersionAsync("churn", 1))?.RunId);
+            Assert.Equal("ops", (await registry.GetVersionAsync("churn", 1))?.CreatedBy);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
     public async Task NewDataTrigger_WithAChampionTrainedOnFewerRows_StartsARunWithTheEvidence()
     {
         var registry = new InMemoryModelRegistry();

@@ -35,12 +35,16 @@ public class RetrainingPipelineTests
         var result = await fixture.Builder().Build().RunAsync(new RetrainingRunOptions { RunId = "run-42" });
         var journal = await fixture.JournalAsync("run-42");
         Assert.Equal(
-            [RetrainingStage.Ingesting, RetrainingStage.Validating, RetrainingStage.Training, RetrainingStage.Evaluating, RetrainingStage.Gating, RetrainingStage.Registering, RetrainingStage.Promoting],
+            [RetrainingStage.Queued, RetrainingStage.Ingesting, RetrainingStage.Validating, RetrainingStage.Training, RetrainingStage.Evaluating, RetrainingStage.Gating, RetrainingStage.Registering, RetrainingStage.Promoting, RetrainingStage.Promoting],
             journal.Select(j => j.Stage));
-        Assert.All(journal, j => Assert.Equal("completed", j.Status));
-        Assert.Contains("sha256:train-100", journal[0].InputsFingerprint, StringComparison.Ordinal);
-        Assert.Contains("sha256:holdout-40", journal[0].InputsFingerprint, StringComparison.Ordinal);
-        Assert.Contains("\"version\":1", journal[5].Outputs, StringComparison.Ordinal);
+        Assert.Equal("started", journal[0].Status);
+        Assert.Contains("\"Actor\":\"tests\"", journal[0].Outputs, StringComparison.Ordinal);
+        Assert.All(journal[1..^1], j => Assert.Equal("completed", j.Status));
+        Assert.Equal("succeeded", journal[^1].Status);
+        Assert.Contains("sha256:train-100", journal[1].InputsFingerprint, StringComparison.Ordinal);
+        Assert.Contains("sha256:holdout-40", journal[1].InputsFingerprint, StringComparison.Ordinal);
+        Assert.Contains("\"version\":1", journal[6].Outputs, StringComparison.Ordinal);
+        Assert.Null(await fixture.Registry.Journal.ReadCheckpointAsync("run-42", "candidate"));
         Assert.Equal("run-42", result.RunId);
         Assert.Equal("run-42", (await fixture.Registry.GetVersionAsync("churn", 1))?.RunId);
     }

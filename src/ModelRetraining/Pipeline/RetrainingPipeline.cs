@@ -85,7 +85,7 @@ public sealed class RetrainingPipeline
     /// <param name="options">Who runs it, why, and where progress goes.</param>
     /// <param name="cancellationToken">Cancels the run; the result is then <see cref="RetrainingRunStatus.Cancelled"/>.</param>
     /// <returns>How the run ended.</returns>
-    public async ValueTask<RetrainingRunResult> RunAsync(RetrainingRunOptions? options = null, CancellationToken cancellationToken = default)
+    public ValueTask<RetrainingRunResult> RunAsync(RetrainingRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RetrainingRunOptions();
         var run = new RunState(
@@ -94,13 +94,92 @@ public sealed class RetrainingPipeline
             options.Actor ?? _actor,
             options.Reason,
             _timeProvider.GetUtcNow());
+        return ExecuteAsync(run, options, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Resumes a run that did not end (its process died) or that failed or was cancelled: data is read and
+    /// checked again, the candidate trained before the interruption is taken from the journal's checkpoint
+    /// (or the version the run already registered) instead of being trained again, and a version the run
+    /// already registered or a promotion it already made is never repeated.
+    /// </summary>
+    /// <param name="runId">The run to resume.</param>
+    /// <param name="cancellationToken">Cancels the resumed run.</param>
+    /// <returns>How the resumed run ended.</returns>
+    /// <exception cref="KeyNotFoundException">The journal has no run <paramref name="runId"/>.</exception>
+    /// <exception cref="InvalidOperationException">The run belongs to another model, or it already ended (succeeded, rejected or awaiting approval).</exception>
+    public async ValueTask<RetrainingRunResult> ResumeAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        var entries = new List<RunJournalEntry>();
+        await foreach (var entry in Registry.Journal.ReadRunAsync(runId, cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(entry);
+        }
+
+        if (entries.Count == 0)
+        {
+            throw new KeyNotFoundException($"The run journal has no run '{runId}' to resume.");
+        }
+
+        if (entries[0].ModelName != ModelName)
+        {
+            throw new InvalidOperationException($"Run '{runId}' belongs to model '{entries[0].ModelName}', not to '{ModelName}'; resume it with that model's pipeline.");
+        }
+
+        if (entries.LastOrDefault(e => FinalStatuses.Contains(e.Status)) is { } end)
+        {
+            throw new InvalidOperationException($"Run '{runId}' of '{ModelName}' already ended ({end.Status} at {end.Stage}, {end.At:u}); there is nothing to resume.");
+        }
+
+        var start = entries.FirstOrDefault(e => e.Status == "started") is { Outputs: { } json }
+            ? JsonSerializer.Deserialize<RunStart>(json, JsonOptions)
+            : null;
+        var run = new RunState(ModelName, runId, start?.Actor ?? _actor, start?.Reason ?? "resumed run", entries[0].At)
+        {
+            Attempt = entries.Count(e => e.Status is "started" or "resumed") + 1,
+        };
+        var resume = new ResumePoint(
+            LastCompleted: entries.LastOrDefault(e => e.Status == "completed")?.Stage,
+            ChampionAtStart: start?.Champion,
+            Training: entries.LastOrDefault(e => e.Stage == RetrainingStage.Training && e.Status == "completed"));
+        var options = new RetrainingRunOptions { RunId = runId, Actor = run.Actor, Reason = run.Reason, Causes = start?.Causes ?? [] };
+        return await ExecuteAsync(run, options, resume, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Lists this model's runs that started but never ended: their process died. Each can be passed to <see cref="ResumeAsync"/>.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The run ids, oldest first.</returns>
+    public async ValueTask<IReadOnlyList<string>> FindUnfinishedRunsAsync(CancellationToken cancellationToken = default)
+    {
+        var unfinished = new List<string>();
+        await foreach (var runId in Registry.Journal.ListRunsAsync(ModelName, cancellationToken).ConfigureAwait(false))
+        {
+            var ended = false;
+            await foreach (var entry in Registry.Journal.ReadRunAsync(runId, cancellationToken).ConfigureAwait(false))
+            {
+                ended |= FinalStatuses.Contains(entry.Status) || entry.Status is "failed" or "cancelled";
+            }
+
+            if (!ended)
+            {
+                unfinished.Add(runId);
+            }
+        }
+
+        return unfinished;
+    }
+
+    private async ValueTask<RetrainingRunResult> ExecuteAsync(RunState run, RetrainingRunOptions options, ResumePoint? resume, CancellationToken cancellationToken)
+    {
         using var activity = RetrainingTelemetry.Source.StartActivity("ModelRetraining.Run");
         activity?.SetTag("modelretraining.model", ModelName);
         activity?.SetTag("modelretraining.run_id", run.RunId);
 
         try
         {
-            var result = await RunStagesAsync(run, options, cancellationToken).ConfigureAwait(false);
+            var result = await RunStagesAsync(run, options, resume, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(run, result).ConfigureAwait(false);
             activity?.SetTag("modelretraining.status", result.Status.ToString());
             RetrainingTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("status", result.Status.ToString()));
             return result;
@@ -131,22 +210,43 @@ public sealed class RetrainingPipeline
         }
     }
 
-    private async ValueTask<RetrainingRunResult> RunStagesAsync(RunState run, RetrainingRunOptions options, CancellationToken cancellationToken)
+    private async ValueTask<RetrainingRunResult> RunStagesAsync(RunState run, RetrainingRunOptions options, ResumePoint? resume, CancellationToken cancellationToken)
     {
         run.Stage = RetrainingStage.Queued;
-        var champion = await Registry.GetAliasAsync(ModelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
-        run.Champion = champion;
         run.Causes = options.Causes;
-        Log.RunStarted(_logger, run.RunId, ModelName, run.Actor, champion?.ToString() ?? "none");
-        if (options.Causes.Count > 0)
+        ModelVersion? champion;
+        ModelVersion? alreadyRegistered = null;
+        if (resume is null)
         {
+            champion = await Registry.GetAliasAsync(ModelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
+            Log.RunStarted(_logger, run.RunId, ModelName, run.Actor, champion?.ToString() ?? "none");
             await Registry.Journal.AppendAsync(
-                new RunJournalEntry(run.RunId, ModelName, RetrainingStage.Queued, "triggered", _timeProvider.GetUtcNow())
+                new RunJournalEntry(run.RunId, ModelName, RetrainingStage.Queued, "started", _timeProvider.GetUtcNow())
                 {
-                    Outputs = JsonSerializer.Serialize(options.Causes, JsonOptions),
+                    Outputs = JsonSerializer.Serialize(new RunStart(run.Actor, run.Reason, champion?.Version, options.Causes), JsonOptions),
                 },
                 cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            // The champion the run started against, not the alias now: this run may have moved it already.
+            champion = resume.ChampionAtStart is { } number ? await Registry.GetVersionAsync(ModelName, number, cancellationToken).ConfigureAwait(false) : null;
+            await foreach (var version in Registry.ListVersionsAsync(ModelName, cancellationToken).ConfigureAwait(false))
+            {
+                alreadyRegistered = version.RunId == run.RunId ? version : alreadyRegistered;
+            }
+
+            run.ResumedAfter = resume.LastCompleted ?? RetrainingStage.Queued;
+            Log.RunResumed(_logger, run.RunId, ModelName, run.Attempt, run.ResumedAfter.Value, alreadyRegistered?.ToString() ?? "none");
+            await Registry.Journal.AppendAsync(
+                new RunJournalEntry(run.RunId, ModelName, RetrainingStage.Queued, "resumed", _timeProvider.GetUtcNow())
+                {
+                    Outputs = JsonSerializer.Serialize(new { attempt = run.Attempt, after = run.ResumedAfter.ToString(), registered = alreadyRegistered?.Version }, JsonOptions),
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        run.Champion = champion;
 
         var context = new RetrainingContext(ModelName, run.RunId, _timeProvider)
         {
@@ -214,9 +314,9 @@ public sealed class RetrainingPipeline
 
         // Train
         stage = Begin(run, context, RetrainingStage.Training, _trainer.Name);
-        var candidate = await _trainer.TrainAsync(training, context, cancellationToken).ConfigureAwait(false);
+        var (candidate, reusedFrom) = await TrainOrReuseAsync(run, training, context, resume, alreadyRegistered, cancellationToken).ConfigureAwait(false);
         var candidateHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(candidate.Artifact.Content.Span));
-        await CompleteAsync(run, stage, training.Fingerprint, new { trainer = _trainer.Name, candidate = $"sha256:{candidateHash}", bytes = candidate.Artifact.Content.Length, seconds = candidate.Duration.TotalSeconds, candidate.Parameters }, cancellationToken).ConfigureAwait(false);
+        await CompleteAsync(run, stage, training.Fingerprint, new TrainingRecord(_trainer.Name, $"sha256:{candidateHash}", candidate.Artifact.Flavor, candidate.Artifact.FileName, candidate.Artifact.Content.Length, candidate.Duration.TotalSeconds, candidate.Parameters, reusedFrom), cancellationToken).ConfigureAwait(false);
 
         // Evaluate
         stage = Begin(run, context, RetrainingStage.Evaluating, champion is null ? "candidate (no champion yet)" : $"candidate and champion {champion}");
@@ -251,8 +351,8 @@ public sealed class RetrainingPipeline
         }
 
         // Register
-        stage = Begin(run, context, RetrainingStage.Registering, "registering the candidate");
-        var registered = await Registry.RegisterVersionAsync(
+        stage = Begin(run, context, RetrainingStage.Registering, alreadyRegistered is null ? "registering the candidate" : $"already registered as {alreadyRegistered}");
+        var registered = alreadyRegistered ?? await Registry.RegisterVersionAsync(
             new NewModelVersion(ModelName, candidate.Artifact, run.Actor)
             {
                 ParentVersion = champion?.Version,
@@ -277,7 +377,7 @@ public sealed class RetrainingPipeline
             },
             cancellationToken).ConfigureAwait(false);
         run.Registered = registered;
-        await CompleteAsync(run, stage, $"candidate sha256:{candidateHash}", new { version = registered.Version }, cancellationToken).ConfigureAwait(false);
+        await CompleteAsync(run, stage, $"candidate sha256:{candidateHash}", new { version = registered.Version, reused = alreadyRegistered is not null ? true : (bool?)null }, cancellationToken).ConfigureAwait(false);
 
         if (decision.Outcome == PromotionOutcome.Rejected)
         {
@@ -289,16 +389,20 @@ public sealed class RetrainingPipeline
         {
             run.Stage = RetrainingStage.AwaitingApproval;
             var now = _timeProvider.GetUtcNow();
-            await ApprovalGateway.OpenAsync(
-                Registry,
-                new ApprovalRequest(run.RunId, ModelName, registered.Version, champion?.Version, run.Actor, now)
-                {
-                    Quorum = _approvalPolicy.Quorum,
-                    Deadline = _approvalPolicy.Deadline is { } wait ? now + wait : null,
-                    EscalateOnExpiry = _approvalPolicy.EscalateOnExpiry,
-                    FourEyes = _approvalPolicy.FourEyes,
-                },
-                cancellationToken).ConfigureAwait(false);
+            if (await Registry.Approvals.GetAsync(run.RunId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                await ApprovalGateway.OpenAsync(
+                    Registry,
+                    new ApprovalRequest(run.RunId, ModelName, registered.Version, champion?.Version, run.Actor, now)
+                    {
+                        Quorum = _approvalPolicy.Quorum,
+                        Deadline = _approvalPolicy.Deadline is { } wait ? now + wait : null,
+                        EscalateOnExpiry = _approvalPolicy.EscalateOnExpiry,
+                        FourEyes = _approvalPolicy.FourEyes,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+
             await TryJournalAsync(run, "awaiting-approval", $"v{registered.Version}", new { version = registered.Version }).ConfigureAwait(false);
             Log.AwaitingApproval(_logger, run.RunId, ModelName, registered.Version);
             return run.End(RetrainingRunStatus.AwaitingApproval, _timeProvider) with
@@ -316,11 +420,16 @@ public sealed class RetrainingPipeline
             return Rejected(run, [$"Held, not promoted: rollback target not ready: {problem}"]);
         }
 
+        var current = resume is null ? null : await Registry.GetAliasAsync(ModelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
         try
         {
-            await Registry.SetAliasAsync(
-                new AliasChange(ModelName, ModelAliases.Champion, registered.Version, champion?.Version, run.Actor, $"run {run.RunId}: all gates approved ({run.Reason})"),
-                cancellationToken).ConfigureAwait(false);
+            // A resumed run whose process died right after the move finds it made: it is not made twice.
+            if (current?.Version != registered.Version)
+            {
+                await Registry.SetAliasAsync(
+                    new AliasChange(ModelName, ModelAliases.Champion, registered.Version, champion?.Version, run.Actor, $"run {run.RunId}: all gates approved ({run.Reason})"),
+                    cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (AliasConflictException conflict)
         {
@@ -332,6 +441,61 @@ public sealed class RetrainingPipeline
         RetrainingTelemetry.Promotions.Add(1, new KeyValuePair<string, object?>("model", ModelName));
         Log.RunSucceeded(_logger, run.RunId, ModelName, registered.Version, champion?.ToString() ?? "none");
         return run.End(RetrainingRunStatus.Succeeded, _timeProvider);
+    }
+
+    // The candidate comes from, in order: the version this run already registered, the checkpoint an
+    // interrupted attempt left (only when the training data is the same), or the trainer.
+    private async ValueTask<(TrainedModel Candidate, string? ReusedFrom)> TrainOrReuseAsync(RunState run, DatasetSnapshot training, RetrainingContext context, ResumePoint? resume, ModelVersion? registered, CancellationToken cancellationToken)
+    {
+        if (registered is not null)
+        {
+            var artifact = await Registry.ReadArtifactAsync(registered, cancellationToken).ConfigureAwait(false);
+            return (new TrainedModel(artifact, training.Fingerprint, TimeSpan.Zero) { Parameters = registered.Parameters, TrainingRows = training.RowCount }, registered.ToString());
+        }
+
+        if (resume?.Training is { Outputs: { } json } entry && JsonSerializer.Deserialize<TrainingRecord>(json, JsonOptions) is { } record)
+        {
+            if (entry.InputsFingerprint != training.Fingerprint)
+            {
+                Log.CheckpointStale(_logger, run.RunId, entry.InputsFingerprint ?? "none", training.Fingerprint);
+            }
+            else if (await Registry.Journal.ReadCheckpointAsync(run.RunId, CandidateCheckpoint, cancellationToken).ConfigureAwait(false) is { } bytes
+                && $"sha256:{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))}" == record.Candidate)
+            {
+                var artifact = new ModelArtifact(record.Flavor, record.FileName, bytes);
+                return (new TrainedModel(artifact, training.Fingerprint, TimeSpan.FromSeconds(record.Seconds)) { Parameters = record.Parameters, TrainingRows = training.RowCount }, "checkpoint");
+            }
+        }
+
+        var candidate = await _trainer.TrainAsync(training, context, cancellationToken).ConfigureAwait(false);
+        if (_options.CheckpointCandidate)
+        {
+            await Registry.Journal.SaveCheckpointAsync(run.RunId, CandidateCheckpoint, candidate.Artifact.Content, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (candidate, null);
+    }
+
+    // Every run ends with one final journal entry; an ended run needs no checkpoint.
+    private async ValueTask FinishAsync(RunState run, RetrainingRunResult result)
+    {
+        if (result.Status == RetrainingRunStatus.Succeeded)
+        {
+            await TryJournalAsync(run, "succeeded", $"v{result.RegisteredVersion?.Version}", new { version = result.RegisteredVersion?.Version, previous = result.PreviousChampion?.Version }).ConfigureAwait(false);
+        }
+        else if (result.Status == RetrainingRunStatus.Rejected && run.LastJournalStatus != "rejected")
+        {
+            await TryJournalAsync(run, "rejected", null, new { reasons = result.Reasons }).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Registry.Journal.DeleteCheckpointsAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ModelRegistryException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            Log.RunFailed(_logger, ex, run.RunId, ModelName, run.Stage);
+        }
     }
 
     // The champion must still be loadable from the registry and give the outputs it gave in this run's
@@ -455,6 +619,7 @@ public sealed class RetrainingPipeline
         RetrainingTelemetry.StageDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("stage", scope.Stage.ToString()));
         Log.StageCompleted(_logger, run.RunId, scope.Stage, elapsed.TotalMilliseconds);
         scope.Context.ReportProgress(scope.Stage, 1, status);
+        run.LastJournalStatus = status;
         await Registry.Journal.AppendAsync(
             new RunJournalEntry(run.RunId, ModelName, scope.Stage, status, _timeProvider.GetUtcNow())
             {
@@ -469,6 +634,7 @@ public sealed class RetrainingPipeline
     // failed (a read-only registry, say), the result still carries the cause.
     private async ValueTask TryJournalAsync(RunState run, string status, string? inputs, object? outputs)
     {
+        run.LastJournalStatus = status;
         try
         {
             await Registry.Journal.AppendAsync(
@@ -484,6 +650,17 @@ public sealed class RetrainingPipeline
             Log.RunFailed(_logger, ex, run.RunId, ModelName, run.Stage);
         }
     }
+
+    private const string CandidateCheckpoint = "candidate";
+
+    // Statuses that end a run for good; a failed or cancelled run may still be resumed on request.
+    private static readonly HashSet<string> FinalStatuses = new(StringComparer.Ordinal) { "succeeded", "rejected", "awaiting-approval" };
+
+    private sealed record RunStart(string Actor, string Reason, int? Champion, IReadOnlyList<RetrainingTrigger> Causes);
+
+    private sealed record TrainingRecord(string Trainer, string Candidate, string Flavor, string FileName, int Bytes, double Seconds, IReadOnlyDictionary<string, string> Parameters, string? ReusedFrom);
+
+    private sealed record ResumePoint(RetrainingStage? LastCompleted, int? ChampionAtStart, RunJournalEntry? Training);
 
     private sealed record StageScope(RetrainingStage Stage, long Started, Activity? Activity, RetrainingContext Context);
 
@@ -502,6 +679,12 @@ public sealed class RetrainingPipeline
         public ModelVersion? Champion { get; set; }
 
         public IReadOnlyList<RetrainingTrigger> Causes { get; set; } = [];
+
+        public int Attempt { get; init; } = 1;
+
+        public RetrainingStage? ResumedAfter { get; set; }
+
+        public string? LastJournalStatus { get; set; }
 
         public Activity? StageActivity { get; set; }
 
@@ -523,6 +706,7 @@ public sealed class RetrainingPipeline
                 Decision = Decision,
                 PreviousChampion = Champion,
                 RegisteredVersion = Registered,
+                ResumedAfter = ResumedAfter,
             };
     }
 }

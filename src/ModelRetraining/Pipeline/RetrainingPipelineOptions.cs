@@ -27,5 +27,9 @@ public sealed class RetrainingPipelineOptions
     /// <value>The default value is 30.</value>
     public long MinHoldoutRows { get; set; } = 30;
 
+    /// <summary>Gets or sets a value indicating whether the trained candidate is kept in the run journal as a checkpoint until the run ends, so that a run resumed after its process died does not train again.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool CheckpointCandidate { get; set; } = true;
+
     internal RetrainingPipelineOptions Clone() => (RetrainingPipelineOptions)MemberwiseClone();
 }

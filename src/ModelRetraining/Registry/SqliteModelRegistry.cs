@@ -49,6 +49,9 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprov
             seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, model TEXT NOT NULL, stage TEXT NOT NULL, status TEXT NOT NULL,
             at TEXT NOT NULL, inputs TEXT NULL, outputs TEXT NULL, duration_ms REAL NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_run_journal ON run_journal(run_id, seq);
+        CREATE INDEX IF NOT EXISTS ix_run_journal_model ON run_journal(model, seq);
+        CREATE TABLE IF NOT EXISTS run_checkpoints(
+            run_id TEXT NOT NULL, name TEXT NOT NULL, content BLOB NOT NULL, PRIMARY KEY(run_id, name));
         """;
 
     private readonly string _folder;
@@ -412,6 +415,65 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprov
             cancellationToken.ThrowIfCancellationRequested();
             yield return entry;
         }
+    }
+
+    public async IAsyncEnumerable<string> ListRunsAsync(string modelName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        List<string> runs = [];
+        using (var connection = Open())
+        using (var command = Command(connection, null, "SELECT run_id FROM run_journal WHERE model = $m GROUP BY run_id ORDER BY MIN(seq)", ("$m", modelName)))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                runs.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var run in runs)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return run;
+        }
+    }
+
+    public async ValueTask SaveCheckpointAsync(string runId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAsync(
+            (connection, transaction) =>
+            {
+                Execute(connection, transaction, "INSERT OR REPLACE INTO run_checkpoints(run_id, name, content) VALUES($r, $n, $c)", ("$r", runId), ("$n", name), ("$c", content.ToArray()));
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<byte[]?> ReadCheckpointAsync(string runId, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        using var command = Command(connection, null, "SELECT content FROM run_checkpoints WHERE run_id = $r AND name = $n", ("$r", runId), ("$n", name));
+        return command.ExecuteScalar() as byte[];
+    }
+
+    public async ValueTask DeleteCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAsync(
+            (connection, transaction) =>
+            {
+                Execute(connection, transaction, "DELETE FROM run_checkpoints WHERE run_id = $r", ("$r", runId));
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<ApprovalRequest> CreateAsync(ApprovalRequest request, CancellationToken cancellationToken = default)

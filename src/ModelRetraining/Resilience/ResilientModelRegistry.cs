@@ -40,4 +40,17 @@ internal sealed class ResilientModelRegistry(IModelRegistry inner, ResiliencePip
 
     public IAsyncEnumerable<RunJournalEntry> ReadRunAsync(string runId, CancellationToken cancellationToken = default)
         => InnerRegistry.Journal.ReadRunAsync(runId, cancellationToken);
+
+    public IAsyncEnumerable<string> ListRunsAsync(string modelName, CancellationToken cancellationToken = default)
+        => InnerRegistry.Journal.ListRunsAsync(modelName, cancellationToken);
+
+    // A checkpoint replaces one of the same name, so writing it again is harmless: it may be retried.
+    public ValueTask SaveCheckpointAsync(string runId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+        => reads.ExecuteAsync(static (s, t) => s.Journal.SaveCheckpointAsync(s.runId, s.name, s.content, t), (InnerRegistry.Journal, runId, name, content), cancellationToken);
+
+    public ValueTask<byte[]?> ReadCheckpointAsync(string runId, string name, CancellationToken cancellationToken = default)
+        => reads.ExecuteAsync(static (s, t) => s.Journal.ReadCheckpointAsync(s.runId, s.name, t), (InnerRegistry.Journal, runId, name), cancellationToken);
+
+    public ValueTask DeleteCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
+        => reads.ExecuteAsync(static (s, t) => s.Journal.DeleteCheckpointsAsync(s.runId, t), (InnerRegistry.Journal, runId), cancellationToken);
 }

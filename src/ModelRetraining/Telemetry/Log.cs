@@ -33,4 +33,10 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "Run {RunId}: data set {DataSet} drifted: {Drifted} of {Columns} columns")]
     public static partial void DatasetDrifted(ILogger logger, string runId, string dataSet, int drifted, int columns);
+
+    [LoggerMessage(11, LogLevel.Information, "Run {RunId} of model {ModelName} resumed (attempt {Attempt}) after {Stage}; already registered: {Registered}")]
+    public static partial void RunResumed(ILogger logger, string runId, string modelName, int attempt, RetrainingStage stage, string registered);
+
+    [LoggerMessage(12, LogLevel.Warning, "Run {RunId}: the training data changed since the interrupted attempt ({Before} -> {After}); training again")]
+    public static partial void CheckpointStale(ILogger logger, string runId, string before, string after);
 }

@@ -17,7 +17,7 @@ public sealed class RetrainingCoordinator : IDisposable
     private readonly Lock _gate = new();
     private readonly List<RetrainingTrigger> _pending = [];
     private readonly List<Task<RetrainingRunResult>> _runs = [];
-    private Task<RetrainingRunResult>? _running;
+    private Task? _running;
     private ITimer? _timer;
     private DateTimeOffset? _lastStart;
     private DateTimeOffset _latestSeen = DateTimeOffset.MinValue;
@@ -86,6 +86,30 @@ public sealed class RetrainingCoordinator : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(identity);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         return Trigger(new RetrainingTrigger("manual", reason, identity, _timeProvider.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Resumes, one after another, the pipeline's runs that started but never ended because their process
+    /// died (see <see cref="RetrainingPipeline.ResumeAsync"/>). While they run, triggers coalesce into one
+    /// follow-up as they do during any run. A host calls this once at start.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the resumed runs.</param>
+    /// <returns>How each resumed run ended, oldest first.</returns>
+    /// <exception cref="InvalidOperationException">A run is under way.</exception>
+    public Task<IReadOnlyList<RetrainingRunResult>> ResumeUnfinishedAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_running is { IsCompleted: false })
+            {
+                throw new InvalidOperationException($"A run of '{_pipeline.ModelName}' is under way; resume unfinished runs before triggers start runs (at host start).");
+            }
+
+            var resuming = ResumeAllAsync(cancellationToken);
+            _running = resuming;
+            return resuming;
+        }
     }
 
     /// <inheritdoc />
@@ -158,6 +182,36 @@ public sealed class RetrainingCoordinator : IDisposable
                 if (!_disposed && _pending.Count > 0)
                 {
                     // Triggers that came during the run: one follow-up, still bound by the cooldown.
+                    Schedule(Now());
+                }
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<RetrainingRunResult>> ResumeAllAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var results = new List<RetrainingRunResult>();
+        try
+        {
+            foreach (var runId in await _pipeline.FindUnfinishedRunsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var result = await _pipeline.ResumeAsync(runId, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                lock (_gate)
+                {
+                    _runs.Add(Task.FromResult(result));
+                }
+            }
+
+            return results;
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (!_disposed && _pending.Count > 0)
+                {
                     Schedule(Now());
                 }
             }

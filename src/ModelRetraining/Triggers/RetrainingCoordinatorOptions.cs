@@ -15,6 +15,10 @@ public sealed class RetrainingCoordinatorOptions
     /// <value>The default value is <c>scheduler</c>.</value>
     public string Actor { get; set; } = "scheduler";
 
+    /// <summary>Gets or sets a value indicating whether a host resumes the pipeline's unfinished runs (their process died) when it starts, before any trigger starts a new run.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool ResumeUnfinishedRunsOnStart { get; set; } = true;
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
