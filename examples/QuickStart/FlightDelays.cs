@@ -73,9 +73,20 @@ public static class FlightDelays
     /// <param name="reportFolder">Where drift reports go, or <see langword="null"/> for none.</param>
     /// <returns>The builder, ready to build or to adjust.</returns>
     public static RetrainingPipelineBuilder Pipeline(IModelRegistry registry, IDataSource training, IDataSource holdout, string? reportFolder = null)
+        => Configure(new RetrainingPipelineBuilder { ModelName = "flight-delays", Actor = "quickstart" }, training, holdout, reportFolder)
+            .UseRegistry(registry);                             // e.g. ModelRegistry.Embedded("models")
+
+    /// <summary>Adds the flight-delay model's stages to a pipeline builder (a host's <c>AddPipeline</c> hands one in).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="training">The training data.</param>
+    /// <param name="holdout">The holdout.</param>
+    /// <param name="reportFolder">Where drift reports go, or <see langword="null"/> for none.</param>
+    /// <returns>The builder.</returns>
+    public static RetrainingPipelineBuilder Configure(RetrainingPipelineBuilder builder, IDataSource training, IDataSource holdout, string? reportFolder = null)
     {
+        ArgumentNullException.ThrowIfNull(builder);
         // <snippet:pipeline>
-        var builder = new RetrainingPipelineBuilder { ModelName = "flight-delays", Actor = "quickstart" }
+        builder
             .UseTrainingData(training)                          // e.g. CsvDataSource.FromFile(path, schema).Between(march, june)
             .UseHoldoutData(holdout)                            // candidate AND champion are scored on these rows
             .AddSchemaValidation(Schema().ToDataSchema())       // columns, types, rows, label: Rejected before training
@@ -92,8 +103,7 @@ public static class FlightDelays
                 .NoWorseThanChampion("AUC", margin: 0.005)
                 .NotSignificantlyWorse("AUC", margin: 0.005)   // DeLong on both models' June scores
                 .NoWorseThanChampion("LogLoss", margin: 0.005)
-                .OnFirstRun(FirstRunPolicy.ValueThresholdsOnly))
-            .UseRegistry(registry);                             // e.g. ModelRegistry.Embedded("models")
+                .OnFirstRun(FirstRunPolicy.ValueThresholdsOnly));
         // </snippet:pipeline>
         return builder;
     }

@@ -69,6 +69,24 @@ public static class ModelRetrainingSchedulingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Makes one clock drive everything: pipelines, coordinators, checks and the Quartz scheduler itself
+    /// (cron and interval triggers fire when this clock says so). Pass a <c>FakeTimeProvider</c> to replay
+    /// months of schedules in seconds.
+    /// </summary>
+    /// <param name="builder">The ModelRetraining builder.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <returns>The builder.</returns>
+    public static ModelRetrainingBuilder UseTimeProvider(this ModelRetrainingBuilder builder, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        builder.Services.Replace(ServiceDescriptor.Singleton(timeProvider));
+        EnsureScheduler(builder);
+        builder.Services.AddQuartz(q => q.UseTimeProvider(timeProvider));
+        return builder;
+    }
+
     /// <summary>Sets the cooldown, debounce and actor of a pipeline's coordinator.</summary>
     /// <param name="builder">The ModelRetraining builder.</param>
     /// <param name="pipeline">The pipeline's name.</param>
