@@ -87,6 +87,27 @@ public static class ModelRetrainingSchedulingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Retrains <paramref name="pipeline"/> when the label-free estimate of a binary classifier's
+    /// performance (CBPE) falls below the reference range. Resolve the keyed
+    /// <see cref="EstimatedPerformanceMonitor"/> and hand it each prediction's score.
+    /// </summary>
+    /// <param name="builder">The ModelRetraining builder.</param>
+    /// <param name="pipeline">The pipeline's name.</param>
+    /// <param name="estimator">Creates the estimator, fitted on a labelled reference period.</param>
+    /// <returns>The builder.</returns>
+    public static ModelRetrainingBuilder AddEstimatedPerformanceTrigger(this ModelRetrainingBuilder builder, string pipeline, Func<IServiceProvider, ConfidenceBasedPerformanceEstimator> estimator)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(pipeline);
+        ArgumentNullException.ThrowIfNull(estimator);
+        EnsureScheduler(builder);
+        builder.Services.Configure<RetrainingScheduleOptions>(o => o.PerformanceTriggers.Add(pipeline));
+        builder.Services.TryAddKeyedSingleton(pipeline, (sp, _) => CoordinatorRegistration.Create(sp, pipeline));
+        builder.Services.AddKeyedSingleton(pipeline, (sp, _) => new EstimatedPerformanceMonitor(estimator(sp), t => sp.GetRequiredKeyedService<RetrainingCoordinator>(pipeline).Trigger(t), sp.GetService<TimeProvider>()));
+        return builder;
+    }
+
     /// <summary>Sets the cooldown, debounce and actor of a pipeline's coordinator.</summary>
     /// <param name="builder">The ModelRetraining builder.</param>
     /// <param name="pipeline">The pipeline's name.</param>
@@ -178,6 +199,7 @@ public static class ModelRetrainingSchedulingExtensions
 
         // Before Quartz starts: unfinished runs resume first, and triggers that fire meanwhile coalesce.
         builder.Services.AddHostedService<UnfinishedRunsResumer>();
+        builder.Services.AddHostedService<ApprovalExpiryScheduler>();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
 

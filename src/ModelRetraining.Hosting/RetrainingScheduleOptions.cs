@@ -10,4 +10,7 @@ internal sealed class RetrainingScheduleOptions
     public List<DataCheckRegistration> Checks { get; } = [];
 
     public List<string> PerformanceTriggers { get; } = [];
+
+    public IEnumerable<string> Pipelines()
+        => Schedules.Select(s => s.Pipeline).Concat(Checks.Select(c => c.Pipeline)).Concat(PerformanceTriggers).Distinct(StringComparer.Ordinal);
 }

@@ -17,11 +17,7 @@ internal sealed partial class UnfinishedRunsResumer(IServiceProvider services, I
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var schedule = options.Value;
-        var pipelines = schedule.Schedules.Select(s => s.Pipeline)
-            .Concat(schedule.Checks.Select(c => c.Pipeline))
-            .Concat(schedule.PerformanceTriggers)
-            .Distinct(StringComparer.Ordinal);
-        foreach (var pipeline in pipelines)
+        foreach (var pipeline in schedule.Pipelines())
         {
             if (schedule.Coordinators.GetValueOrDefault(pipeline) is { ResumeUnfinishedRunsOnStart: false })
             {

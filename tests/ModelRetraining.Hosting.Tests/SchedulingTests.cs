@@ -89,6 +89,94 @@ public class SchedulingTests
     }
 
     [Fact]
+    public async Task ApprovalDeadline_IsAOneOffQuartzTriggerOnTheHostClock_AndExpiresTheRequest()
+    {
+        var registry = new InMemoryModelRegistry();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IModelRegistry>(registry);
+        builder.Services.AddModelRetraining()
+            .AddPipeline("churn", (p, _) => p
+                .UseTrainingData(new FakeDataSource("train", (_, _) => Snapshot("train")))
+                .UseHoldoutData(new FakeDataSource("holdout", (_, _) => Snapshot("holdout")))
+                .UseTrainer(new FakeTrainer())
+                .UseEvaluator(new FakeEvaluator { CandidateMetrics = FakeEvaluator.Metrics(("AUC", 0.8, MetricDirection.HigherIsBetter)) })
+                .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5).RequireApproval())
+                .UseApprovalPolicy(a => a.Deadline = TimeSpan.FromHours(4)))
+            .UseTimeProvider(clock)
+            .AddCronTrigger("churn", "0 0 3 1 1 ? 2099");
+        using var host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            var coordinator = host.Services.GetRequiredKeyedService<RetrainingCoordinator>("churn");
+            coordinator.TriggerManually("ops", "test approval expiry");
+            var run = await WaitForRunAsync(coordinator, 0);
+            Assert.Equal(RetrainingRunStatus.AwaitingApproval, run.Status);
+            Assert.Equal(ApprovalStatus.Pending, (await registry.Approvals.GetAsync(run.RunId))?.Status);
+
+            clock.Advance(TimeSpan.FromHours(3));
+            await Task.Delay(300);
+            Assert.Equal(ApprovalStatus.Pending, (await registry.Approvals.GetAsync(run.RunId))?.Status);
+
+            var scheduler = await host.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+            var trigger = await scheduler.GetTrigger(new Quartz.TriggerKey($"approval-expiry|{run.RunId}", "model-retraining"));
+            Assert.Equal(clock.Start + TimeSpan.FromHours(4), trigger?.StartTimeUtc);
+
+            clock.Advance(TimeSpan.FromHours(2));
+            var status = ApprovalStatus.Pending;
+            for (var i = 0; i < 300 && status != ApprovalStatus.Expired; i++)
+            {
+                await Task.Delay(100);
+                clock.Advance(TimeSpan.FromMinutes(1)); // the scheduler's idle waits run on this clock too
+                status = (await registry.Approvals.GetAsync(run.RunId))!.Status;
+            }
+
+            Assert.Equal(ApprovalStatus.Expired, status);
+            Assert.Null(await registry.GetAliasAsync("churn", ModelAliases.Champion));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task EstimatedPerformanceTrigger_LowLabelFreeEstimate_StartsARun()
+    {
+        var registry = new InMemoryModelRegistry();
+        var random = new Random(3);
+        var reference = Enumerable.Range(0, 4_000).Select(_ => random.NextDouble() < 0.5 ? random.NextDouble() * 0.1 : 0.9 + (random.NextDouble() * 0.1)).ToArray();
+        var labels = reference.Select(p => random.NextDouble() < p).ToArray();
+        using var host = Builder(registry, r => r.AddEstimatedPerformanceTrigger("churn", _ => ConfidenceBasedPerformanceEstimator.Fit(reference, labels, new PerformanceEstimatorOptions { Metric = EstimatedMetric.Accuracy, ChunkSize = 500 }))).Build();
+        await host.StartAsync();
+        try
+        {
+            var monitor = host.Services.GetRequiredKeyedService<EstimatedPerformanceMonitor>("churn");
+            PerformanceEstimate? estimate = null;
+            for (var i = 0; i < 500; i++)
+            {
+                estimate = monitor.RecordPrediction(0.45 + (random.NextDouble() * 0.1)) ?? estimate;
+            }
+
+            Assert.True(estimate?.Alert, estimate?.ToString());
+            var coordinator = host.Services.GetRequiredKeyedService<RetrainingCoordinator>("churn");
+            var run = await WaitForRunAsync(coordinator, 0);
+            Assert.Equal("performance-estimate", Assert.Single(run.Causes).Kind);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private static async Task<RetrainingRunResult> WaitForRunAsync(RetrainingCoordinator coordinator, int index)
+    {
+        Assert.True(SpinWait.SpinUntil(() => coordinator.Runs.Count > index, TimeSpan.FromSeconds(60)), "no run started");
+        return await coordinator.Runs[index];
+    }
+
+    [Fact]
     public async Task NewDataTrigger_WithAChampionTrainedOnFewerRows_StartsARunWithTheEvidence()
     {
         var registry = new InMemoryModelRegistry();

@@ -43,6 +43,9 @@ public sealed class RetrainingCoordinator : IDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>Raised when a run the coordinator started (or resumed) ends, with how it ended; a host uses it to schedule approval expiry.</summary>
+    public event EventHandler<RetrainingRunResult>? RunCompleted;
+
     /// <summary>Gets every run the coordinator started, in order.</summary>
     public IReadOnlyList<Task<RetrainingRunResult>> Runs
     {
@@ -168,12 +171,14 @@ public sealed class RetrainingCoordinator : IDisposable
         await Task.Yield();
         try
         {
-            return await _pipeline.RunAsync(new RetrainingRunOptions
+            var result = await _pipeline.RunAsync(new RetrainingRunOptions
             {
                 Actor = _options.Actor,
                 Reason = string.Join("; ", causes.Select(c => $"{c.Kind}: {c.Reason}")),
                 Causes = causes,
             }).ConfigureAwait(false);
+            RunCompleted?.Invoke(this, result);
+            return result;
         }
         finally
         {
@@ -198,6 +203,7 @@ public sealed class RetrainingCoordinator : IDisposable
             {
                 var result = await _pipeline.ResumeAsync(runId, cancellationToken).ConfigureAwait(false);
                 results.Add(result);
+                RunCompleted?.Invoke(this, result);
                 lock (_gate)
                 {
                     _runs.Add(Task.FromResult(result));
