@@ -108,6 +108,29 @@ public static class ModelRetrainingSchedulingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Keeps Quartz's jobs and triggers in a SQLite file, so that schedules, their last fire times and
+    /// one-off triggers (approval deadlines) survive a restart. The tables are created when missing.
+    /// Without it, the store is in memory.
+    /// </summary>
+    /// <param name="builder">The ModelRetraining builder.</param>
+    /// <param name="databasePath">The SQLite file, created with its folder when missing.</param>
+    /// <returns>The builder.</returns>
+    public static ModelRetrainingBuilder UseSqliteJobStore(this ModelRetrainingBuilder builder, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        EnsureScheduler(builder);
+        var path = Path.GetFullPath(databasePath);
+        builder.Services.Configure<RetrainingScheduleOptions>(o => o.JobStorePath = path);
+        builder.Services.AddQuartz(q => q.UsePersistentStore(s =>
+        {
+            s.UseSqlite(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = path }.ToString());
+            s.ProvisionSchema();
+        }));
+        return builder;
+    }
+
     /// <summary>Sets the cooldown, debounce and actor of a pipeline's coordinator.</summary>
     /// <param name="builder">The ModelRetraining builder.</param>
     /// <param name="pipeline">The pipeline's name.</param>

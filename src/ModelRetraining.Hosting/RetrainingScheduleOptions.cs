@@ -11,6 +11,8 @@ internal sealed class RetrainingScheduleOptions
 
     public List<string> PerformanceTriggers { get; } = [];
 
+    public string? JobStorePath { get; set; }
+
     public IEnumerable<string> Pipelines()
         => Schedules.Select(s => s.Pipeline).Concat(Checks.Select(c => c.Pipeline)).Concat(PerformanceTriggers).Distinct(StringComparer.Ordinal);
 }

@@ -35,6 +35,11 @@ internal sealed class RetrainingScheduleOptionsValidator(IServiceProvider servic
             }
         }
 
+        if (options.JobStorePath is { } store && JobStoreProblem(store) is { } problem)
+        {
+            errors.Add($"UseSqliteJobStore(\"{store}\"): {problem}");
+        }
+
         foreach (var check in options.Checks)
         {
             var what = $"{(check.Kind == "drift" ? "Drift" : "New-data")} trigger for '{check.Pipeline}'";
@@ -82,6 +87,25 @@ internal sealed class RetrainingScheduleOptionsValidator(IServiceProvider servic
         catch (FormatException)
         {
             return false;
+        }
+    }
+
+    // The folder must exist or be creatable, and the path must not be a folder; checked before Quartz opens it.
+    private static string? JobStoreProblem(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return "the path is a folder; name the database file.";
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"its folder cannot be created: {ex.Message}";
         }
     }
 }
