@@ -14,4 +14,7 @@ public sealed record TrainedModel(ModelArtifact Artifact, string TrainingData, T
 
     /// <summary>Gets the number of training rows.</summary>
     public long TrainingRows { get; init; }
+
+    /// <summary>Gets further artifacts of the same model (an ONNX export, say), stored as attachments of the version it becomes, by name.</summary>
+    public IReadOnlyDictionary<string, ModelArtifact> Attachments { get; init; } = new Dictionary<string, ModelArtifact>();
 }

@@ -367,13 +367,7 @@ public sealed class RetrainingPipeline
                 ],
                 Tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["decision"] = DecisionTag(decision.Outcome) },
                 Decision = decisionJson,
-                Attachments = _options.StoreTrainingProfile
-                    ? new Dictionary<string, ModelArtifact>(StringComparer.Ordinal)
-                    {
-                        [DriftValidator.ProfileAttachment] = new("profile", DriftValidator.ProfileAttachment, System.Text.Encoding.UTF8.GetBytes(ProfileCache.Get(context, training, cancellationToken).ToJson())),
-                        [InferredSchema.Attachment] = new("schema", InferredSchema.Attachment, System.Text.Encoding.UTF8.GetBytes(InferredSchema.FromProfile(ProfileCache.Get(context, training, cancellationToken), training.Schema.LabelColumn).ToJson())),
-                    }
-                    : new Dictionary<string, ModelArtifact>(),
+                Attachments = Attachments(candidate, training, context, cancellationToken),
             },
             cancellationToken).ConfigureAwait(false);
         run.Registered = registered;
@@ -441,6 +435,20 @@ public sealed class RetrainingPipeline
         RetrainingTelemetry.Promotions.Add(1, new KeyValuePair<string, object?>("model", ModelName));
         Log.RunSucceeded(_logger, run.RunId, ModelName, registered.Version, champion?.ToString() ?? "none");
         return run.End(RetrainingRunStatus.Succeeded, _timeProvider);
+    }
+
+    // The trainer's own extra artifacts (an ONNX export) and, unless turned off, the training data's profile and schema.
+    private Dictionary<string, ModelArtifact> Attachments(TrainedModel candidate, DatasetSnapshot training, RetrainingContext context, CancellationToken cancellationToken)
+    {
+        var attachments = new Dictionary<string, ModelArtifact>(candidate.Attachments, StringComparer.Ordinal);
+        if (_options.StoreTrainingProfile)
+        {
+            var profile = ProfileCache.Get(context, training, cancellationToken);
+            attachments[DriftValidator.ProfileAttachment] = new("profile", DriftValidator.ProfileAttachment, System.Text.Encoding.UTF8.GetBytes(profile.ToJson()));
+            attachments[InferredSchema.Attachment] = new("schema", InferredSchema.Attachment, System.Text.Encoding.UTF8.GetBytes(InferredSchema.FromProfile(profile, training.Schema.LabelColumn).ToJson()));
+        }
+
+        return attachments;
     }
 
     // The candidate comes from, in order: the version this run already registered, the checkpoint an

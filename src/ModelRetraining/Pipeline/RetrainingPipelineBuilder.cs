@@ -250,6 +250,18 @@ public sealed class RetrainingPipelineBuilder
         return this;
     }
 
+    /// <summary>Wraps the trainer set so far (to export its model to another format after training, say).</summary>
+    /// <param name="decorate">Receives the current trainer and returns the one to use.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="InvalidOperationException">No trainer is set yet.</exception>
+    public RetrainingPipelineBuilder DecorateTrainer(Func<ITrainer, ITrainer> decorate)
+    {
+        ArgumentNullException.ThrowIfNull(decorate);
+        ThrowIfBuilt();
+        _trainer = decorate(_trainer ?? throw new InvalidOperationException("Set a trainer (UseTrainer, AddMLNetTraining) before decorating it."));
+        return this;
+    }
+
     /// <summary>Sets the evaluator.</summary>
     /// <param name="evaluator">The evaluator.</param>
     /// <returns>This builder.</returns>
