@@ -16,6 +16,9 @@ public sealed record RetrainingRunResult(string RunId, string ModelName, Retrain
     /// <summary>Gets the triggers that caused the run.</summary>
     public IReadOnlyList<RetrainingTrigger> Causes { get; init; } = [];
 
+    /// <summary>Gets the infra validation reports (the candidate loaded and run as serving will run it), when the run got that far.</summary>
+    public IReadOnlyList<InfraValidationReport> InfraValidation { get; init; } = [];
+
     /// <summary>Gets the last stage an earlier, interrupted attempt of this run completed, when the run was resumed; <see langword="null"/> for a run that ran in one go.</summary>
     public RetrainingStage? ResumedAfter { get; init; }
 

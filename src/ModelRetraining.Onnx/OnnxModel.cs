@@ -132,6 +132,10 @@ public sealed partial class OnnxModel : IDisposable
     /// <returns>One score per row.</returns>
     /// <exception cref="InvalidDataException">The data does not fit the graph's inputs; the message lists each problem.</exception>
     public float[] Score(DatasetSnapshot data, CancellationToken cancellationToken = default)
+        => Score(data, int.MaxValue, _options.BatchSize, null, cancellationToken);
+
+    // The first maxRows rows, batchSize at a time; each ONNX Runtime call is timed when asked.
+    internal float[] Score(DatasetSnapshot data, int maxRows, int batchSize, List<TimeSpan>? callTimes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (CheckInputs(data.Schema) is { Count: > 0 } problems)
@@ -141,9 +145,9 @@ public sealed partial class OnnxModel : IDisposable
 
         var inputs = Inputs.Keys.ToArray();
         var columns = inputs.Select(n => data.Data.Schema[n]).ToArray();
-        var scores = new List<float>(checked((int)Math.Min(data.RowCount, int.MaxValue)));
+        var scores = new List<float>((int)Math.Min(data.RowCount, maxRows));
         using var cursor = data.Data.GetRowCursor(columns);
-        var readers = columns.Select(c => ColumnReader.Create(cursor, c, _options.BatchSize)).ToArray();
+        var readers = columns.Select(c => ColumnReader.Create(cursor, c, batchSize)).ToArray();
         using var run = new RunOptions();
         using var registration = cancellationToken.Register(() => run.Terminate = true);
         var more = true;
@@ -151,7 +155,7 @@ public sealed partial class OnnxModel : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rows = 0;
-            while (rows < _options.BatchSize && (more = cursor.MoveNext()))
+            while (rows < batchSize && scores.Count + rows < maxRows && (more = cursor.MoveNext()))
             {
                 foreach (var reader in readers)
                 {
@@ -166,10 +170,14 @@ public sealed partial class OnnxModel : IDisposable
                 break;
             }
 
+            more &= scores.Count + rows < maxRows;
+
             var values = readers.Select(r => r.ToOrtValue(rows)).ToArray();
             try
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 using var outputs = _session.Run(run, inputs, values, [_scoreOutput]);
+                callTimes?.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 scores.AddRange(outputs[0].GetTensorDataAsSpan<float>()[..rows]);
             }
             finally

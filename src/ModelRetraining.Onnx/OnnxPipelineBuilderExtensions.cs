@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using ModelRetraining.Onnx;
 
 namespace ModelRetraining;
@@ -16,5 +17,29 @@ public static class OnnxPipelineBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.DecorateTrainer(trainer => new OnnxExportTrainer(trainer));
+    }
+
+    /// <summary>
+    /// Adds infra validation on ONNX Runtime before the gates: the candidate's ONNX model (from
+    /// <see cref="ExportOnnx"/>, or an ONNX candidate) is loaded with the serving options, scores a sample of
+    /// the holdout that must match the evaluation's scores (1e-5 by default), and meets the latency and
+    /// memory budgets given. The provider used is recorded in the report; a failure rejects the run with the numbers.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets providers, sample, tolerance and budgets.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
+    public static RetrainingPipelineBuilder AddOnnxInfraValidation(this RetrainingPipelineBuilder builder, Action<OnnxInfraValidationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new OnnxInfraValidationOptions();
+        configure?.Invoke(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(OnnxInfraValidationOptions), typeof(OnnxInfraValidationOptions), errors);
+        }
+
+        return builder.AddInfraValidation(new OnnxInfraValidator(options, builder.LoggerFactory.CreateLogger<OnnxInfraValidator>()));
     }
 }

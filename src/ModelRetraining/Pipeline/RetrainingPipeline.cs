@@ -27,6 +27,7 @@ public sealed class RetrainingPipeline
     private readonly ITrainer _trainer;
     private readonly IEvaluator _evaluator;
     private readonly IReadOnlyList<IPromotionGate> _gates;
+    private readonly IReadOnlyList<IInfraValidator> _infraValidators;
     private readonly RetrainingPipelineOptions _options;
     private readonly IReadOnlyList<SliceDefinition> _slices;
     private readonly long _minSliceRows;
@@ -43,6 +44,7 @@ public sealed class RetrainingPipeline
         ITrainer trainer,
         IEvaluator evaluator,
         IReadOnlyList<IPromotionGate> gates,
+        IReadOnlyList<IInfraValidator> infraValidators,
         IModelRegistry registry,
         RetrainingPipelineOptions options,
         IReadOnlyList<SliceDefinition> slices,
@@ -59,6 +61,7 @@ public sealed class RetrainingPipeline
         _trainer = trainer;
         _evaluator = evaluator;
         _gates = gates;
+        _infraValidators = infraValidators;
         Registry = registry;
         _options = options;
         _slices = slices;
@@ -331,6 +334,25 @@ public sealed class RetrainingPipeline
         evaluation = SliceEvaluator.AddSlices(evaluation, holdout, _slices, _minSliceRows, cancellationToken);
         run.Evaluation = evaluation;
         await CompleteAsync(run, stage, $"candidate sha256:{candidateHash}; champion {champion?.Artifact.Sha256 ?? "none"}; holdout {holdout.Fingerprint}", new { candidate = evaluation.Candidate.Metrics, champion = evaluation.Champion?.Metrics }, cancellationToken).ConfigureAwait(false);
+
+        // Infra validation: the candidate as serving will run it.
+        if (_infraValidators.Count > 0)
+        {
+            stage = Begin(run, context, RetrainingStage.InfraValidating, string.Join(", ", _infraValidators.Select(v => v.Name)));
+            var infra = new List<InfraValidationReport>();
+            foreach (var validator in _infraValidators)
+            {
+                infra.Add(await validator.ValidateAsync(new InfraValidationInput(candidate, holdout, evaluation.Candidate.Outputs), context, cancellationToken).ConfigureAwait(false));
+            }
+
+            run.InfraValidation = infra;
+            var failures = infra.SelectMany(r => r.Problems.Select(p => $"Infra validation ({r.Validator}, {r.ExecutionProvider ?? "?"}): {p}")).ToArray();
+            await CompleteAsync(run, stage, $"candidate sha256:{candidateHash}", infra, cancellationToken, failures.Length > 0 ? "rejected" : "completed").ConfigureAwait(false);
+            if (failures.Length > 0)
+            {
+                return Rejected(run, failures);
+            }
+        }
 
         // Gate
         stage = Begin(run, context, RetrainingStage.Gating, $"{_gates.Count} gates");
@@ -700,6 +722,8 @@ public sealed class RetrainingPipeline
 
         public EvaluationReport? Evaluation { get; set; }
 
+        public IReadOnlyList<InfraValidationReport> InfraValidation { get; set; } = [];
+
         public PromotionDecision? Decision { get; set; }
 
         public ModelVersion? Registered { get; set; }
@@ -715,6 +739,7 @@ public sealed class RetrainingPipeline
                 PreviousChampion = Champion,
                 RegisteredVersion = Registered,
                 ResumedAfter = ResumedAfter,
+                InfraValidation = InfraValidation,
             };
     }
 }

@@ -13,6 +13,7 @@ public sealed class RetrainingPipelineBuilder
 {
     private readonly List<IDataValidator> _validators = [];
     private readonly List<IPromotionGate> _gates = [];
+    private readonly List<IInfraValidator> _infraValidators = [];
     private readonly List<SliceDefinition> _slices = [];
     private long _minSliceRows = 100;
     private ApprovalPolicy _approvalPolicy = new();
@@ -273,6 +274,17 @@ public sealed class RetrainingPipelineBuilder
         return this;
     }
 
+    /// <summary>Adds an infra validation: after evaluation and before the gates, the candidate is loaded and run as serving will run it; a failure rejects the run with the numbers.</summary>
+    /// <param name="validator">The validator.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder AddInfraValidation(IInfraValidator validator)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        ThrowIfBuilt();
+        _infraValidators.Add(validator);
+        return this;
+    }
+
     /// <summary>Adds a promotion gate; every gate must approve.</summary>
     /// <param name="gate">The gate.</param>
     /// <returns>This builder.</returns>
@@ -383,6 +395,7 @@ public sealed class RetrainingPipelineBuilder
             _trainer!,
             _evaluator!,
             _gates.ToArray(),
+            _infraValidators.ToArray(),
             _registry!,
             _options.Clone(),
             _slices.ToArray(),
