@@ -3,6 +3,8 @@
 // Concept-drift detectors:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- concept-drift [output.md]
 // Paired bootstrap speed:   dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- bootstrap
 // Profile throughput/memory: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- profile <rows>
+// ONNX batch scoring:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*ScoringBenchmarks*'
+// ONNX rows/s by batch:     dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- onnx-throughput cpu|cuda   (cuda: benchmarks/onnx-gpu/run.sh)
 using BenchmarkDotNet.Running;
 using ModelRetraining.Benchmarks;
 
@@ -11,6 +13,7 @@ return args switch
     ["ks", var folder] => DriftMeasurements.KolmogorovSmirnov(folder),
     ["bootstrap"] => BootstrapMeasurement.Run(),
     ["concept-drift", ..] => ConceptDriftMeasurement.Run(args.Length > 1 ? args[1] : null),
+    ["onnx-throughput", var provider] => OnnxThroughputMeasurement.Run(provider),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),
 };

@@ -43,7 +43,36 @@ public static class OnnxExport
             throw new NotSupportedException($"The ML.NET model cannot be exported to ONNX: {ex.Message} (its transforms: {Chain(transformer)}).", ex);
         }
 
-        return new ModelArtifact("onnx", Attachment, onnx.ToArray());
+        var bytes = onnx.ToArray();
+        RefuseWhatOnnxRuntimeRefuses(bytes, transformer);
+        return new ModelArtifact("onnx", Attachment, bytes);
+    }
+
+    // The converter can write graphs ONNX Runtime will not load (a LightGBM tree that is a single leaf
+    // becomes a branch on feature -1, for one): fail at export, not at serving. Skipped when the host has
+    // no native ONNX Runtime, since then nothing here can load the model either way.
+    private static void RefuseWhatOnnxRuntimeRefuses(byte[] bytes, ITransformer transformer)
+    {
+        try
+        {
+            using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { LogSeverityLevel = Microsoft.ML.OnnxRuntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bytes, options);
+        }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException ex)
+        {
+            throw new NotSupportedException($"The ML.NET model was converted to ONNX, but ONNX Runtime refuses the graph: {FirstLine(ex.Message)} (its transforms: {Chain(transformer)}).", ex);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        {
+        }
+    }
+
+    // ONNX Runtime's message carries a C++ signature with its template arguments; keep the head and the reason.
+    private static string FirstLine(string message)
+    {
+        var source = message.IndexOf("/onnxruntime_src", StringComparison.Ordinal);
+        var reason = message.LastIndexOf(">] ", StringComparison.Ordinal);
+        return source > 0 && reason > source ? $"{message[..source]}{message[(reason + 3)..]}" : message;
     }
 
     // The chain's transforms by type, so that a refusal can be traced to one of them.

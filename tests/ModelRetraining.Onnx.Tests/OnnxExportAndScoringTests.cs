@@ -165,6 +165,23 @@ public class OnnxExportAndScoringTests
         Assert.Contains("cannot be exported to ONNX", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ExportThatOnnxRuntimeRefuses_FailsAtExport_NotAtServing()
+    {
+        // Seen here: the quick start's LightGBM trained on January–February converts (OnnxConverter 0.23.1)
+        // to a tree ensemble whose first node branches on feature -1, which ONNX Runtime 1.31 refuses;
+        // trained on January 1–15 it converts and scores fine. The root cause is in the converter.
+        var context = new RetrainingContext("flights", "onnx-test", TimeProvider.System);
+        var train = await Flights.Between(new(2001, 1, 1), new(2001, 3, 1)).LoadAsync(context);
+        var model = await TrainAsync(FlightDelays.Estimator, train);
+
+        var error = Assert.Throws<NotSupportedException>(() => OnnxExport.FromMLNet(model, train));
+
+        Assert.Contains("ONNX Runtime refuses the graph", error.Message, StringComparison.Ordinal);
+        Assert.Contains("nodes_featureids", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("[with InputType", error.Message, StringComparison.Ordinal);
+    }
+
     private static OnnxModelOptions CpuOnly()
     {
         var options = new OnnxModelOptions();
