@@ -8,6 +8,9 @@ public sealed record ModelEvaluation(string Model, IReadOnlyDictionary<string, M
     /// <summary>Gets the per-row outputs, when the evaluator keeps them.</summary>
     public PerRowOutputs? Outputs { get; init; }
 
+    /// <summary>Gets where the model ran for this evaluation (an ONNX Runtime execution provider), when the evaluator says.</summary>
+    public string? ExecutionProvider { get; init; }
+
     /// <summary>Gets the metrics per slice of the holdout, when slices were asked for.</summary>
     public IReadOnlyList<SliceEvaluation> Slices { get; init; } = [];
 

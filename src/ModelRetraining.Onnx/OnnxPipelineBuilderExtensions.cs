@@ -42,4 +42,57 @@ public static class OnnxPipelineBuilderExtensions
 
         return builder.AddInfraValidation(new OnnxInfraValidator(options, builder.LoggerFactory.CreateLogger<OnnxInfraValidator>()));
     }
+
+    /// <summary>Evaluates the candidate and the champion on ONNX Runtime (their ONNX artifacts or <c>model.onnx</c> attachments), recording the execution provider with each evaluation.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="task">Binary classification (AUC, accuracy, log-loss, Brier, F1, precision, recall) or regression (RMSE, MSE, MAE, R²).</param>
+    /// <param name="configure">Sets providers and batch size.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
+    public static RetrainingPipelineBuilder AddOnnxEvaluation(this RetrainingPipelineBuilder builder, ModelRetraining.MLNet.MLTask task, Action<OnnxModelOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (task == ModelRetraining.MLNet.MLTask.MulticlassClassification)
+        {
+            throw new NotSupportedException("ONNX evaluation covers binary classification and regression; multiclass models are not read yet.");
+        }
+
+        var options = new OnnxModelOptions();
+        configure?.Invoke(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(OnnxModelOptions), typeof(OnnxModelOptions), errors);
+        }
+
+        return builder.UseEvaluator(new OnnxEvaluator(task, options, builder.LoggerFactory.CreateLogger<OnnxEvaluator>()));
+    }
+
+    /// <summary>Takes an externally trained ONNX model as the candidate; its inputs are checked against the training data's schema.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="path">The ONNX file.</param>
+    /// <returns>The builder.</returns>
+    public static RetrainingPipelineBuilder UseOnnxModel(this RetrainingPipelineBuilder builder, string path)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return builder.UseTrainer(new OnnxImportTrainer(Path.GetFullPath(path), null, [], TimeSpan.Zero, builder.LoggerFactory.CreateLogger<OnnxImportTrainer>()));
+    }
+
+    /// <summary>Runs a command (a Python training script, say) that writes an ONNX model, then takes that model as the candidate. The command's output goes to the run's log; it is stopped after <paramref name="timeout"/>.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="command">The program to run.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="outputPath">Where the command writes the ONNX model.</param>
+    /// <param name="timeout">How long it may run.</param>
+    /// <returns>The builder.</returns>
+    public static RetrainingPipelineBuilder UseOnnxTrainingCommand(this RetrainingPipelineBuilder builder, string command, IReadOnlyList<string> arguments, string outputPath, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(command);
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        return builder.UseTrainer(new OnnxImportTrainer(Path.GetFullPath(outputPath), command, arguments, timeout, builder.LoggerFactory.CreateLogger<OnnxImportTrainer>()));
+    }
 }
