@@ -1,0 +1,47 @@
+namespace ModelRetraining.Serving;
+
+/// <summary>Options of a <see cref="ModelServer{TInput, TOutput}"/>.</summary>
+public sealed class ModelServerOptions
+{
+    /// <summary>Gets or sets the alias served.</summary>
+    /// <value>The default value is <c>champion</c>.</value>
+    public string Alias { get; set; } = ModelAliases.Champion;
+
+    /// <summary>Gets or sets how often the registry is polled for a moved alias (moves in other processes); moves made through this process's registry are seen at the next poll or at <see cref="ModelServer{TInput, TOutput}.RefreshAsync"/>.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Gets or sets how long a prediction id accepts an outcome.</summary>
+    /// <value>The default value is 24 hours.</value>
+    public TimeSpan OutcomeWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Gets or sets the most prediction ids kept for outcomes; the oldest are dropped first.</summary>
+    /// <value>The default value is 1,000,000.</value>
+    public int MaxPendingOutcomes { get; set; } = 1_000_000;
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(Alias))
+        {
+            errors.Add($"{nameof(Alias)} is empty.");
+        }
+
+        if (PollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(PollInterval)} must be positive; it is {PollInterval}.");
+        }
+
+        if (OutcomeWindow <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(OutcomeWindow)} must be positive; it is {OutcomeWindow}.");
+        }
+
+        if (MaxPendingOutcomes < 1)
+        {
+            errors.Add($"{nameof(MaxPendingOutcomes)} must be 1 or more; it is {MaxPendingOutcomes}.");
+        }
+
+        return errors;
+    }
+}

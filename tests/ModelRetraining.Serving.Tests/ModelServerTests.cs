@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.ML;
+using ModelRetraining.Serving;
+using ModelRetraining.Testing;
+
+namespace ModelRetraining.Serving.Tests;
+
+/// <summary>
+/// The model server follows the champion alias with atomic swaps: under 8 concurrent callers and 100
+/// swaps no call fails, every answer comes from one whole model, and every retired model is disposed.
+/// </summary>
+public class ModelServerTests
+{
+    public sealed class Row
+    {
+        public float X { get; set; }
+    }
+
+    public sealed class Output
+    {
+        public float Score { get; set; }
+    }
+
+    // A regression model whose every answer is about `value`: the answer tells which model gave it.
+    private static byte[] ConstantModel(float value)
+    {
+        var ml = new MLContext(1);
+        var random = new Random(1);
+        var rows = Enumerable.Range(0, 200).Select(_ => (float)random.NextDouble()).Select(x => new { X = x, Label = value + (0.1f * (x - 0.5f)) }).ToArray();
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var model = ml.Transforms.Concatenate("Features", "X").Append(ml.Regression.Trainers.LbfgsPoissonRegression(labelColumnName: "Label")).Fit(data);
+        using var stream = new MemoryStream();
+        ml.Model.Save(model, data.Schema, stream);
+        return stream.ToArray();
+    }
+
+    private static async Task<InMemoryModelRegistry> RegistryAsync(params float[] values)
+    {
+        var registry = new InMemoryModelRegistry();
+        foreach (var value in values)
+        {
+            await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", ConstantModel(value)), "tests"));
+        }
+
+        return registry;
+    }
+
+    [Fact]
+    public async Task PredictBeforeAnyChampion_IsAClearError()
+    {
+        var registry = await RegistryAsync(1);
+        await using var server = new ModelServer<Row, Output>(registry, "delays");
+        await server.StartAsync();
+
+        var error = Assert.Throws<InvalidOperationException>(() => server.Predict(new Row()));
+        Assert.Contains("No version of 'delays' is being served: its 'champion' alias is not set yet", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EightCallersAndAHundredSwaps_NoFailedCall_WholeModelsOnly_AllRetiredModelsDisposed()
+    {
+        var registry = await RegistryAsync(1, 2);
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+        var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) });
+        await server.StartAsync();
+
+        using var stop = new CancellationTokenSource();
+        var failures = new ConcurrentQueue<string>();
+        long calls = 0;
+        var callers = Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+        {
+            var random = new Random(i);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var prediction = server.Predict(new Row { X = (float)random.NextDouble() });
+                    if (Math.Abs(prediction.Output.Score - prediction.Version) > 0.2)
+                    {
+                        failures.Enqueue($"v{prediction.Version} answered {prediction.Output.Score}");
+                    }
+
+                    Interlocked.Increment(ref calls);
+                }
+                catch (Exception ex)
+                {
+                    failures.Enqueue(ex.ToString());
+                }
+            }
+        })).ToArray();
+
+        for (var swap = 0; swap < 100; swap++)
+        {
+            var from = server.Current!.Version;
+            var to = from == 1 ? 2 : 1;
+            await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, to, from, "tests", $"swap {swap}"));
+            Assert.True(await server.RefreshAsync());
+            Assert.Equal(to, server.Current!.Version);
+            await Task.Delay(2);
+        }
+
+        stop.Cancel();
+        await Task.WhenAll(callers);
+        await server.DisposeAsync();
+
+        Assert.Empty(failures);
+        Assert.True(calls > 1_000, $"{calls} calls");
+        Assert.Equal(101, server.LoadedModels);
+        Assert.Equal(server.LoadedModels, server.DisposedModels);
+    }
+
+    [Fact]
+    public async Task ChampionThatFailsToLoad_KeepsTheOldOneServing_AndRaisesTheFailure()
+    {
+        var registry = await RegistryAsync(1);
+        await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", "not a model"u8.ToArray()), "tests"));
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+        await using var server = new ModelServer<Row, Output>(registry, "delays");
+        await server.StartAsync();
+        ModelSwapFailedEventArgs? failure = null;
+        server.SwapFailed += (_, e) => failure = e;
+
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 2, 1, "tests", "broken promotion"));
+        Assert.False(await server.RefreshAsync());
+
+        Assert.Equal(1, server.Current!.Version);
+        Assert.Equal(2, failure?.Attempted.Version);
+        Assert.Equal(1, failure?.StillServing?.Version);
+        Assert.Equal(1, server.Predict(new Row { X = 0.5f }).Version);
+    }
+
+    [Fact]
+    public async Task Outcomes_AreRecordedOncePerPredictionId_AndExpire()
+    {
+        var registry = await RegistryAsync(1);
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero));
+        var triggers = new List<RetrainingTrigger>();
+        var monitor = new PerformanceMonitor(ConceptDrift.Ddm(), triggers.Add, clock);
+        await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { OutcomeWindow = TimeSpan.FromHours(1) }, monitor, clock);
+        await server.StartAsync();
+
+        var first = server.Predict(new Row { X = 0.1f });
+        var second = server.Predict(new Row { X = 0.2f });
+        Assert.NotEqual(first.Id, second.Id);
+        server.RecordOutcome(first.Id, correct: true);
+
+        Assert.Equal((1L, 1.0), server.OnlineAccuracyOf(1));
+        Assert.Contains("already has its outcome", Assert.Throws<KeyNotFoundException>(() => server.RecordOutcome(first.Id, true)).Message, StringComparison.Ordinal);
+        Assert.Contains("'nope'", Assert.Throws<KeyNotFoundException>(() => server.RecordOutcome("nope", true)).Message, StringComparison.Ordinal);
+        clock.Advance(TimeSpan.FromHours(2));
+        Assert.Contains("expired", Assert.Throws<KeyNotFoundException>(() => server.RecordOutcome(second.Id, false)).Message, StringComparison.Ordinal);
+        Assert.Equal((1L, 1.0), server.OnlineAccuracyOf(1));
+    }
+
+    [Fact]
+    public async Task Rollback_InTheRegistry_IsFollowedByTheServer()
+    {
+        var registry = await RegistryAsync(1, 2);
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 2, 1, "tests", "promotion"));
+        await using var server = new ModelServer<Row, Output>(registry, "delays");
+        await server.StartAsync();
+        Assert.Equal(2, server.Current!.Version);
+
+        await registry.RollbackAsync(new RollbackRequest("delays", "ops", "canary failed"));
+        Assert.True(await server.RefreshAsync());
+
+        Assert.Equal(1, server.Predict(new Row { X = 0.3f }).Version);
+    }
+
+    [Fact]
+    public void BadOptions_AreRefusedListingEach()
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new ModelServer<Row, Output>(new InMemoryModelRegistry(), "delays", new ModelServerOptions { PollInterval = TimeSpan.Zero, OutcomeWindow = TimeSpan.FromSeconds(-1) }));
+        Assert.Contains("PollInterval", error.Message, StringComparison.Ordinal);
+        Assert.Contains("OutcomeWindow", error.Message, StringComparison.Ordinal);
+    }
+}
