@@ -38,6 +38,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private readonly MLContext _ml = new(seed: 0);
     private LoadedModel<TInput, TOutput>? _current;
     private ITimer? _poll;
+    private int _pendingCount;
     private int _loaded;
     private int _disposedModels;
 
@@ -179,6 +180,8 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' is unknown, expired or already has its outcome; nothing was recorded.");
         }
 
+        Interlocked.Decrement(ref _pendingCount);
+
         if (_timeProvider.GetUtcNow() - prediction.At > _options.OutcomeWindow)
         {
             throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' expired: its outcome came after {_options.OutcomeWindow}; nothing was recorded.");
@@ -208,13 +211,22 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         _refresh.Dispose();
     }
 
+    // ConcurrentDictionary.Count takes every lock of the dictionary: the size is counted here instead.
     private void Remember(string id, int version)
     {
         _pending[id] = (version, _timeProvider.GetUtcNow());
         _pendingOrder.Enqueue(id);
-        while (_pending.Count > _options.MaxPendingOutcomes && _pendingOrder.TryDequeue(out var oldest))
+        if (Interlocked.Increment(ref _pendingCount) <= _options.MaxPendingOutcomes)
         {
-            _pending.TryRemove(oldest, out _);
+            return;
+        }
+
+        while (Volatile.Read(ref _pendingCount) > _options.MaxPendingOutcomes && _pendingOrder.TryDequeue(out var oldest))
+        {
+            if (_pending.TryRemove(oldest, out _))
+            {
+                Interlocked.Decrement(ref _pendingCount);
+            }
         }
     }
 
