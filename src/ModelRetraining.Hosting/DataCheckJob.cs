@@ -18,7 +18,9 @@ internal sealed class DataCheckJob(IServiceProvider services, IOptions<Retrainin
         var source = check.Source(services);
         var trigger = check.Kind == "drift"
             ? await DataCheck.DriftAsync(pipeline.Registry, pipeline.ModelName, source, check.Drift, timeProvider, cancellationToken).ConfigureAwait(false)
-            : await DataCheck.NewDataAsync(pipeline.Registry, pipeline.ModelName, source, check.MinNewRows, timeProvider, cancellationToken).ConfigureAwait(false);
+            : check.MinNewShare is { } share
+                ? await DataCheck.NewDataShareAsync(pipeline.Registry, pipeline.ModelName, source, share, timeProvider, cancellationToken).ConfigureAwait(false)
+                : await DataCheck.NewDataAsync(pipeline.Registry, pipeline.ModelName, source, check.MinNewRows, timeProvider, cancellationToken).ConfigureAwait(false);
         if (trigger is not null)
         {
             services.GetRequiredKeyedService<RetrainingCoordinator>(check.Pipeline).Trigger(trigger);

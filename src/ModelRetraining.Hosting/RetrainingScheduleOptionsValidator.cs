@@ -53,6 +53,11 @@ internal sealed class RetrainingScheduleOptionsValidator(IServiceProvider servic
                 errors.Add($"{what}: the check interval must be positive; it is {check.Every}.");
             }
 
+            if (check.MinNewShare is { } share && !(share > 0 && double.IsFinite(share)))
+            {
+                errors.Add($"{what}: the new-row share must be a positive number; it is {share}.");
+            }
+
             if (check.Kind == "new-data" && check.MinNewRows < 1)
             {
                 errors.Add($"{what}: the new-row threshold must be 1 or more; it is {check.MinNewRows}.");

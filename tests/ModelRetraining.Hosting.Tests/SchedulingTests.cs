@@ -234,6 +234,7 @@ public class SchedulingTests
             .AddNewDataTrigger("churn", _ => new FakeDataSource("x", (_, _) => Snapshot("x")), minNewRows: 0, every: TimeSpan.FromHours(1))
             .AddDriftTrigger("ghost", _ => new FakeDataSource("x", (_, _) => Snapshot("x")), TimeSpan.FromHours(1))
             .AddPerformanceTrigger("phantom")
+            .AddNewDataShareTrigger("churn", _ => new FakeDataSource("x", (_, _) => Snapshot("x")), minNewShare: -0.5, every: TimeSpan.FromHours(2))
             .ConfigureCoordinator("churn", o => o.Cooldown = TimeSpan.FromMinutes(-1))).Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
@@ -246,6 +247,7 @@ public class SchedulingTests
         Assert.Contains("the new-row threshold must be 1 or more", error.Message, StringComparison.Ordinal);
         Assert.Contains("Drift trigger for 'ghost': no pipeline named 'ghost'", error.Message, StringComparison.Ordinal);
         Assert.Contains("Performance trigger for 'phantom': no pipeline named 'phantom'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the new-row share must be a positive number; it is -0.5", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -67,4 +67,22 @@ public class PerformanceAndDataCheckTests
         Assert.Null(await DataCheck.NewDataAsync(fixture.Registry, "churn", slightly, 30, TimeProvider.System));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await DataCheck.NewDataAsync(fixture.Registry, "churn", grown, 0, TimeProvider.System));
     }
+
+    [Fact]
+    public async Task NewDataShareCheck_FiresWhenNewRowsReachTheShareOfTheChampionsTrainingRows()
+    {
+        var fixture = new PipelineFixture();
+        var first = new Testing.FakeDataSource("first", (_, _) => TestData.Snapshot("first", 10));
+        Assert.NotNull(await DataCheck.NewDataShareAsync(fixture.Registry, "churn", first, 0.2, TimeProvider.System));
+
+        await fixture.Builder().Build().RunAsync();
+        var fifth = new Testing.FakeDataSource("fifth", (_, _) => TestData.Snapshot("fifth", 120));
+        var less = new Testing.FakeDataSource("less", (_, _) => TestData.Snapshot("less", 119));
+        var trigger = await DataCheck.NewDataShareAsync(fixture.Registry, "churn", fifth, 0.2, TimeProvider.System);
+        Assert.Equal("new-data", trigger!.Kind);
+        Assert.Contains("threshold 0.2 of 100 rows", trigger.Reason, StringComparison.Ordinal);
+        Assert.Null(await DataCheck.NewDataShareAsync(fixture.Registry, "churn", less, 0.2, TimeProvider.System));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await DataCheck.NewDataShareAsync(fixture.Registry, "churn", fifth, 0, TimeProvider.System));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await DataCheck.NewDataShareAsync(fixture.Registry, "churn", fifth, double.NaN, TimeProvider.System));
+    }
 }

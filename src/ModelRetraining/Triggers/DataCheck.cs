@@ -57,19 +57,44 @@ public static class DataCheck
     /// <param name="timeProvider">The clock.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>The trigger, or <see langword="null"/>.</returns>
-    public static async ValueTask<RetrainingTrigger?> NewDataAsync(IModelRegistry registry, string modelName, IDataSource source, long minNewRows, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    public static ValueTask<RetrainingTrigger?> NewDataAsync(IModelRegistry registry, string modelName, IDataSource source, long minNewRows, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minNewRows, 1);
+        return NewDataAsync(registry, modelName, source, minNewRows, null, timeProvider, cancellationToken);
+    }
+
+    /// <summary>Counts the rows of a source and returns a <c>new-data</c> trigger when the rows beyond the champion's training rows make at least <paramref name="minNewShare"/> of them (0.2 = 20% more data); with no champion, any rows do.</summary>
+    /// <param name="registry">The registry holding the champion.</param>
+    /// <param name="modelName">The model.</param>
+    /// <param name="source">The data the champion's successor would train on.</param>
+    /// <param name="minNewShare">The smallest share of new rows, relative to the champion's training rows, that justifies a run.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The trigger, or <see langword="null"/>.</returns>
+    public static ValueTask<RetrainingTrigger?> NewDataShareAsync(IModelRegistry registry, string modelName, IDataSource source, double minNewShare, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    {
+        if (!(minNewShare > 0) || !double.IsFinite(minNewShare))
+        {
+            throw new ArgumentOutOfRangeException(nameof(minNewShare), minNewShare, "The new-row share must be a positive number.");
+        }
+
+        return NewDataAsync(registry, modelName, source, null, minNewShare, timeProvider, cancellationToken);
+    }
+
+    private static async ValueTask<RetrainingTrigger?> NewDataAsync(IModelRegistry registry, string modelName, IDataSource source, long? minNewRows, double? minNewShare, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentOutOfRangeException.ThrowIfLessThan(minNewRows, 1);
         var champion = await registry.GetAliasAsync(modelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
         var trained = champion?.Datasets.FirstOrDefault(d => d.Role == "training")?.Rows ?? 0;
         var data = await source.LoadAsync(new RetrainingContext(modelName, $"new-data-check-{timeProvider.GetUtcNow():yyyyMMddHHmmss}", timeProvider), cancellationToken).ConfigureAwait(false);
         var fresh = data.RowCount - trained;
-        return fresh < minNewRows
+        var enough = minNewRows is { } rows ? fresh >= rows : fresh >= 1 && (trained == 0 || fresh >= minNewShare!.Value * trained);
+        var threshold = minNewRows is { } r ? $"{r} rows" : $"{minNewShare:0.###} of {trained} rows";
+        return !enough
             ? null
-            : new RetrainingTrigger("new-data", $"'{data.Name}' has {fresh} rows more than {(champion is null ? "no champion" : champion.ToString())} was trained on (threshold {minNewRows})", "new-data-check", timeProvider.GetUtcNow())
+            : new RetrainingTrigger("new-data", $"'{data.Name}' has {fresh} rows more than {(champion is null ? "no champion" : champion.ToString())} was trained on (threshold {threshold})", "new-data-check", timeProvider.GetUtcNow())
             {
                 Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
                 {
