@@ -15,12 +15,9 @@ internal static class OnnxThroughputMeasurement
     public static int Run(string provider)
     {
         var wanted = provider.Equals("cuda", StringComparison.OrdinalIgnoreCase) ? OnnxExecutionProvider.Cuda : OnnxExecutionProvider.Cpu;
-        var context = new RetrainingContext("flight-delays", "throughput", TimeProvider.System);
-        var source = CsvDataSource.FromFile(FlightDelays.DataFile, FlightDelays.Schema());
-        var train = source.Between(new(2001, 1, 1), new(2001, 1, 15)).LoadAsync(context).AsTask().GetAwaiter().GetResult();
-        var data = source.Between(new(2001, 3, 1), new(2001, 7, 1)).LoadAsync(context).AsTask().GetAwaiter().GetResult();
-        var trained = new MLNetTrainer(ScoringBenchmarks.Estimator, new MLNetTrainingOptions { Seed = 1 }).TrainAsync(train, context).AsTask().GetAwaiter().GetResult();
-        var onnx = OnnxExport.FromMLNet(trained.Artifact, train);
+        var train = BenchmarkFlights.Load(new(2001, 1, 1), new(2001, 1, 15));
+        var data = BenchmarkFlights.Load(new(2001, 3, 1), new(2001, 7, 1));
+        var onnx = OnnxExport.FromMLNet(BenchmarkFlights.Train(train), train);
 
         Console.WriteLine($"| batch size | rows scored | seconds | rows/s | provider |");
         Console.WriteLine($"| ---: | ---: | ---: | ---: | --- |");

@@ -29,15 +29,13 @@ public class ScoringBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var context = new RetrainingContext("flight-delays", "bench", TimeProvider.System);
-        var source = CsvDataSource.FromFile(FlightDelays.DataFile, FlightDelays.Schema());
-        var train = source.Between(new(2001, 1, 1), new(2001, 1, 15)).LoadAsync(context).AsTask().GetAwaiter().GetResult();
-        var score = source.Between(new(2001, 3, 1), new(2001, 7, 1)).LoadAsync(context).AsTask().GetAwaiter().GetResult();
+        var train = BenchmarkFlights.Load(new(2001, 1, 1), new(2001, 1, 15));
+        var score = BenchmarkFlights.Load(new(2001, 3, 1), new(2001, 7, 1));
         _data = score with { Data = new HeadDataView(score.Data, Rows), RowCount = Rows };
 
-        var trained = new MLNetTrainer(Estimator, new MLNetTrainingOptions { Seed = 1 }).TrainAsync(train, context).AsTask().GetAwaiter().GetResult();
+        var trained = BenchmarkFlights.Train(train);
         _ml = new MLContext(0);
-        using (var stream = new MemoryStream(trained.Artifact.Content.ToArray()))
+        using (var stream = new MemoryStream(trained.Content.ToArray()))
         {
             _model = _ml.Model.Load(stream, out _);
         }
@@ -45,7 +43,7 @@ public class ScoringBenchmarks
         var options = new OnnxModelOptions();
         options.ExecutionProviders.Clear();
         options.ExecutionProviders.Add(OnnxExecutionProvider.Cpu);
-        _onnx = OnnxModel.Load(OnnxExport.FromMLNet(trained.Artifact, train), options);
+        _onnx = OnnxModel.Load(OnnxExport.FromMLNet(trained, train), options);
         _engine = _ml.Model.CreatePredictionEngine<FlightRow, FlightScore>(_model);
         _rows = [.. _ml.Data.CreateEnumerable<FlightRow>(_data.Data, reuseRowObject: false)];
         if (_rows.Length != Rows)

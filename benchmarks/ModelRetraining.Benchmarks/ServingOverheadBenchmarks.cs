@@ -27,13 +27,10 @@ public class ServingOverheadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var context = new RetrainingContext("flight-delays", "bench", TimeProvider.System);
-        var source = CsvDataSource.FromFile(FlightDelays.DataFile, FlightDelays.Schema());
-        var first = source.Between(new(2001, 1, 1), new(2001, 1, 15)).LoadAsync(context).AsTask().GetAwaiter().GetResult();
-        var second = source.Between(new(2001, 1, 15), new(2001, 2, 1)).LoadAsync(context).AsTask().GetAwaiter().GetResult();
-        var trainer = new MLNetTrainer(ScoringBenchmarks.Estimator, new MLNetTrainingOptions { Seed = 1 });
-        var v1 = trainer.TrainAsync(first, context).AsTask().GetAwaiter().GetResult().Artifact;
-        var v2 = trainer.TrainAsync(second, context).AsTask().GetAwaiter().GetResult().Artifact;
+        var first = BenchmarkFlights.Load(new(2001, 1, 1), new(2001, 1, 15));
+        var second = BenchmarkFlights.Load(new(2001, 1, 15), new(2001, 2, 1));
+        var v1 = BenchmarkFlights.Train(first);
+        var v2 = BenchmarkFlights.Train(second);
 
         var ml = new MLContext(0);
         _rows = [.. ml.Data.CreateEnumerable<ScoringBenchmarks.FlightRow>(second.Data, reuseRowObject: false).Take(PerThread)];
