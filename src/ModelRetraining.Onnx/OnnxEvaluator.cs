@@ -15,11 +15,21 @@ internal sealed class OnnxEvaluator(MLTask task, OnnxModelOptions options, ILogg
     private static readonly string[] BinaryMetrics = ["AUC", "Accuracy", "LogLoss", "Brier", "F1", "Precision", "Recall"];
     private static readonly string[] RegressionMetrics = ["RMSE", "MSE", "MAE", "R2"];
 
+    // ML.NET clips the true class's probability here before taking its logarithm.
+    private const double LogLossEpsilon = 1e-15;
+
     public string Name => $"onnx-{task}";
 
     public ValueTask<EvaluationReport> EvaluateAsync(EvaluationInput input, RetrainingContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (task == MLTask.MulticlassClassification)
+        {
+            var candidateClasses = EvaluateClasses("candidate", OnnxArtifact(input.Candidate.Artifact, input.Candidate.Attachments, "the candidate"), input.Holdout, cancellationToken);
+            var championClasses = input.Champion is { } current ? EvaluateClasses(current.Version.ToString(), OnnxArtifact(current.Artifact, new Dictionary<string, ModelArtifact>(), current.Version.ToString()), input.Holdout, cancellationToken) : null;
+            return ValueTask.FromResult(new EvaluationReport(candidateClasses, championClasses, input.Holdout.Name, input.Holdout.RowCount));
+        }
+
         var labels = Labels(input.Holdout);
         var candidate = Evaluate("candidate", OnnxArtifact(input.Candidate.Artifact, input.Candidate.Attachments, "the candidate"), input.Holdout, labels, cancellationToken);
         var champion = input.Champion is { } c ? Evaluate(c.Version.ToString(), OnnxArtifact(c.Artifact, new Dictionary<string, ModelArtifact>(), c.Version.ToString()), input.Holdout, labels, cancellationToken) : null;
@@ -30,7 +40,101 @@ internal sealed class OnnxEvaluator(MLTask task, OnnxModelOptions options, ILogg
     {
         ArgumentNullException.ThrowIfNull(data);
         using var model = OnnxModel.Load(OnnxArtifact(artifact, new Dictionary<string, ModelArtifact>(), artifact.FileName), options, logger);
+        if (task == MLTask.MulticlassClassification)
+        {
+            var (keys, predicted, _) = ClassOutputs(model, data, cancellationToken);
+            return ValueTask.FromResult(new PerRowOutputs(keys, predicted));
+        }
+
         return ValueTask.FromResult(new PerRowOutputs(Labels(data), model.Score(data, cancellationToken)));
+    }
+
+    // Micro and macro accuracy, log-loss and F1 as ML.NET computes them; per-row outputs are 1-based class keys.
+    private ModelEvaluation EvaluateClasses(string name, ModelArtifact artifact, DatasetSnapshot holdout, CancellationToken cancellationToken)
+    {
+        using var model = OnnxModel.Load(artifact, options, logger);
+        var (keys, predicted, logLoss) = ClassOutputs(model, holdout, cancellationToken);
+        var classes = model.ScoreWidth;
+        var truePositives = new double[classes];
+        var actual = new double[classes];
+        var predictedCount = new double[classes];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var (truth, guess) = ((int)keys[i] - 1, (int)predicted[i] - 1);
+            actual[truth]++;
+            predictedCount[guess]++;
+            truePositives[truth] += truth == guess ? 1 : 0;
+        }
+
+        var present = Enumerable.Range(0, classes).Where(c => actual[c] > 0).ToArray();
+        var recall = present.Select(c => truePositives[c] / actual[c]).ToArray();
+        var f1 = Enumerable.Range(0, classes).Select(c =>
+        {
+            var p = predictedCount[c] == 0 ? 0 : truePositives[c] / predictedCount[c];
+            var r = actual[c] == 0 ? 0 : truePositives[c] / actual[c];
+            return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        }).ToArray();
+        var micro = keys.Length == 0 ? double.NaN : truePositives.Sum() / keys.Length;
+        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal)
+        {
+            ["MicroAccuracy"] = new("MicroAccuracy", micro, MetricDirection.HigherIsBetter),
+            ["MacroAccuracy"] = new("MacroAccuracy", recall.Length == 0 ? double.NaN : recall.Average(), MetricDirection.HigherIsBetter),
+            ["LogLoss"] = new("LogLoss", logLoss, MetricDirection.LowerIsBetter),
+            ["MacroF1"] = new("MacroF1", f1.Length == 0 ? double.NaN : f1.Average(), MetricDirection.HigherIsBetter),
+            ["MicroF1"] = new("MicroF1", micro, MetricDirection.HigherIsBetter),
+        };
+        return new ModelEvaluation(name, metrics) { Outputs = new PerRowOutputs(keys, predicted), ExecutionProvider = model.ExecutionProvider.ToString() };
+    }
+
+    // The true and the predicted class of every row as 1-based keys into the model's class labels, and the mean log-loss.
+    private static (float[] Keys, float[] Predicted, double LogLoss) ClassOutputs(OnnxModel model, DatasetSnapshot data, CancellationToken cancellationToken)
+    {
+        if (model.ClassLabels.Count == 0)
+        {
+            throw new InvalidDataException($"'{model.Name}' does not name its classes ({model.ScoreWidth} scores per row): export it with OnnxExport.FromMLNet, or list them in {nameof(OnnxModelOptions)}.{nameof(OnnxModelOptions.ClassLabels)}.");
+        }
+
+        var index = model.ClassLabels.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => p.i, StringComparer.Ordinal);
+        var labels = LabelTexts(data);
+        var scores = model.ScoreClasses(data, cancellationToken);
+        var keys = new float[labels.Length];
+        var predicted = new float[labels.Length];
+        double loss = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (!index.TryGetValue(labels[i], out var truth))
+            {
+                throw new InvalidDataException($"'{data.Name}' row {i + 1}: label '{labels[i]}' is not a class of '{model.Name}' (classes: {string.Join(", ", model.ClassLabels)}).");
+            }
+
+            var row = scores[i];
+            var best = 0;
+            for (var c = 1; c < row.Length; c++)
+            {
+                best = row[c] > row[best] ? c : best;
+            }
+
+            keys[i] = truth + 1;
+            predicted[i] = best + 1;
+            loss -= Math.Log(Math.Max(row[truth], LogLossEpsilon));
+        }
+
+        return (keys, predicted, labels.Length == 0 ? double.NaN : loss / labels.Length);
+    }
+
+    // The label of every row as text, the way ML.NET names key values (invariant culture).
+    private static string[] LabelTexts(DatasetSnapshot data)
+    {
+        var label = data.Schema.LabelColumn ?? throw new InvalidDataException($"'{data.Name}' has no label column to evaluate against.");
+        var column = data.Data.Schema.GetColumnOrNull(label) is { } found ? found : throw new InvalidDataException($"'{data.Name}' has no column '{label}'.");
+        if (column.Type is TextDataViewType)
+        {
+            return [.. data.Data.GetColumn<ReadOnlyMemory<char>>(column).Select(v => v.ToString())];
+        }
+
+        return column.Type is BooleanDataViewType
+            ? [.. data.Data.GetColumn<bool>(column).Select(v => v.ToString())]
+            : [.. data.Data.GetColumn<float>(column).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))];
     }
 
     private ModelEvaluation Evaluate(string name, ModelArtifact artifact, DatasetSnapshot holdout, float[] labels, CancellationToken cancellationToken)

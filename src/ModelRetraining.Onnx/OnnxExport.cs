@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace ModelRetraining.Onnx;
 
@@ -7,6 +8,11 @@ public static class OnnxExport
 {
     /// <summary>The attachment name under which an exported model is stored with its version.</summary>
     public const string Attachment = "model.onnx";
+
+    /// <summary>The metadata key under which a multiclass export lists its class labels (a JSON array, in the order of the score vector).</summary>
+    public const string ClassLabelsKey = "modelretraining.class_labels";
+
+    private static readonly string[] ClassNameAnnotations = ["TrainingLabelValues", "SlotNames"];
 
     /// <summary>
     /// Converts an ML.NET model to ONNX for scoring. The graph's inputs are the data's columns without the
@@ -36,16 +42,126 @@ public static class OnnxExport
         using var onnx = new MemoryStream();
         try
         {
-            ml.Model.ConvertToOnnx(transformer, input, onnx);
+            ml.Model.ConvertToOnnx(WithoutLabelTransforms(transformer, data.Data.Schema, input.Schema), input, onnx);
         }
         catch (Exception ex) when (ex is NotSupportedException or NotImplementedException or InvalidOperationException or ArgumentException or KeyNotFoundException)
         {
             throw new NotSupportedException($"The ML.NET model cannot be exported to ONNX: {ex.Message} (its transforms: {Chain(transformer)}).", ex);
         }
 
-        var bytes = onnx.ToArray();
+        var bytes = WithMetadata(onnx.ToArray(), ClassLabelsKey, ClassLabelsOf(transformer, data.Data.Schema));
         RefuseWhatOnnxRuntimeRefuses(bytes, transformer);
         return new ModelArtifact("onnx", Attachment, bytes);
+    }
+
+    // The class names of a multiclass model, in the order of its score vector (the Score column's slot
+    // names: text, or the label's own values when it was numeric), written as invariant text.
+    private static string? ClassLabelsOf(ITransformer transformer, DataViewSchema training)
+    {
+        var score = transformer.GetOutputSchema(training).GetColumnOrNull("Score");
+        if (score is not { Type: VectorDataViewType { Size: > 1 } } column)
+        {
+            return null;
+        }
+
+        var names = SlotNames(column).ToArray();
+        return names.Length == 0 ? null : System.Text.Json.JsonSerializer.Serialize(names);
+    }
+
+    internal static IEnumerable<string> SlotNames(DataViewSchema.Column column)
+    {
+        // A multiclass score keeps the label's key values as TrainingLabelValues; SlotNames when they were text.
+        var annotations = column.Annotations;
+        var kind = ClassNameAnnotations.FirstOrDefault(k => annotations.Schema.GetColumnOrNull(k) is not null);
+        if (kind is null)
+        {
+            return [];
+        }
+
+        return (annotations.Schema[kind].Type as VectorDataViewType)?.ItemType.RawType switch
+        {
+            { } t when t == typeof(ReadOnlyMemory<char>) => Read<ReadOnlyMemory<char>>(v => v.ToString()),
+            { } t when t == typeof(float) => Read<float>(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            { } t when t == typeof(double) => Read<double>(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            { } t when t == typeof(uint) => Read<uint>(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            { } t when t == typeof(int) => Read<int>(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            { } t when t == typeof(long) => Read<long>(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            { } t when t == typeof(bool) => Read<bool>(v => v.ToString()),
+            _ => [],
+        };
+
+        IEnumerable<string> Read<T>(Func<T, string> text)
+        {
+            VBuffer<T> values = default;
+            annotations.GetValue(kind, ref values);
+            return values.DenseValues().Select(text).ToArray();
+        }
+    }
+
+    // Appends one metadata_props entry (ModelProto field 14: a StringStringEntryProto of key = 1, value = 2)
+    // to the serialized model: protobuf readers merge fields in any order, so the graph is left untouched.
+    private static byte[] WithMetadata(byte[] model, string key, string? value)
+    {
+        if (value is null)
+        {
+            return model;
+        }
+
+        var entry = new MemoryStream();
+        WriteField(entry, 1, System.Text.Encoding.UTF8.GetBytes(key));
+        WriteField(entry, 2, System.Text.Encoding.UTF8.GetBytes(value));
+        var result = new MemoryStream(model.Length + (int)entry.Length + 8);
+        result.Write(model);
+        WriteField(result, 14, entry.ToArray());
+        return result.ToArray();
+
+        static void WriteField(MemoryStream stream, int field, byte[] payload)
+        {
+            WriteVarint(stream, (ulong)((field << 3) | 2));
+            WriteVarint(stream, (ulong)payload.Length);
+            stream.Write(payload);
+        }
+
+        static void WriteVarint(MemoryStream stream, ulong value)
+        {
+            while (value >= 0x80)
+            {
+                stream.WriteByte((byte)(value | 0x80));
+                value >>= 7;
+            }
+
+            stream.WriteByte((byte)value);
+        }
+    }
+
+    // A multiclass chain starts by keying the label (MapValueToKey): at scoring there is no label, so the
+    // transforms that read only label-derived columns are left out of the exported graph. The predicted
+    // key still carries the class names, kept with the trained predictor.
+    private static ITransformer WithoutLabelTransforms(ITransformer transformer, DataViewSchema training, DataViewSchema scoring)
+    {
+        if (transformer is not TransformerChain<ITransformer> chain)
+        {
+            return transformer;
+        }
+
+        var kept = new List<ITransformer>();
+        var (trainingSchema, scoringSchema) = (training, scoring);
+        foreach (var step in chain)
+        {
+            trainingSchema = step.GetOutputSchema(trainingSchema);
+            try
+            {
+                scoringSchema = step.GetOutputSchema(scoringSchema);
+                kept.Add(step);
+            }
+            catch (ArgumentOutOfRangeException ex) when (step is not IPredictionTransformer<object>)
+            {
+                // Reads a column the scoring input lacks (the label, or one made from it): not needed to score.
+                _ = ex;
+            }
+        }
+
+        return kept.Count == chain.Count() ? transformer : new TransformerChain<ITransformer>([.. kept]);
     }
 
     // The converter can write graphs ONNX Runtime will not load (a LightGBM tree that is a single leaf

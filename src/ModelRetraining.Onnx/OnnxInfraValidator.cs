@@ -42,61 +42,17 @@ internal sealed class OnnxInfraValidator(OnnxInfraValidationOptions options, ILo
             }
 
             var scores = model.Score(input.Holdout, options.SampleRows, options.Model.BatchSize, null, cancellationToken);
-            double? worst = null;
-            if (input.EvaluatedScores is { } evaluated)
+            if (model.ScoreWidth > 1)
             {
-                var expected = evaluated.Scores.Span;
-                var rows = Math.Min(scores.Length, expected.Length);
-                var worstRow = -1;
-                for (var i = 0; i < rows; i++)
-                {
-                    var difference = Math.Abs((double)scores[i] - expected[i]);
-                    if (worst is null || difference > worst)
-                    {
-                        (worst, worstRow) = (difference, i);
-                    }
-                }
-
-                if (worst > options.Tolerance)
-                {
-                    problems.Add(FormattableString.Invariant($"scores differ from the evaluation's by up to {worst:G4} (holdout row {worstRow + 1}: {scores[worstRow]:G9} vs {expected[worstRow]:G9}); the tolerance is {options.Tolerance:G4}."));
-                }
-            }
-            else
-            {
-                problems.Add("the evaluator kept no per-row scores to compare with.");
+                // A multiclass evaluation keeps the predicted class key (1-based) per row: compare those.
+                scores = [.. scores.Chunk(model.ScoreWidth).Select(row => (float)(Array.IndexOf(row, row.Max()) + 1))];
             }
 
-            var times = new List<TimeSpan>(options.LatencyRuns);
+            var worst = InfraValidationMeasures.CompareScores(scores, input.EvaluatedScores, options.Tolerance, problems);
+            var times = new List<double>(options.LatencyRuns);
             model.Score(input.Holdout, options.LatencyRuns, 1, times, cancellationToken);
-            var sorted = times.Select(t => t.TotalMilliseconds).Order().ToArray();
-            var p50 = Percentile(sorted, 0.50);
-            var p99 = Percentile(sorted, 0.99);
             var growth = Math.Max(0, Environment.WorkingSet - before);
-            Check(problems, "median single-row latency", p50, options.MaxLatencyP50?.TotalMilliseconds, "ms");
-            Check(problems, "99th-percentile single-row latency", p99, options.MaxLatencyP99?.TotalMilliseconds, "ms");
-            Check(problems, "working-set growth", growth, options.MaxMemoryGrowthBytes, "bytes");
-            return ValueTask.FromResult(new InfraValidationReport(Name, problems)
-            {
-                ExecutionProvider = model.ExecutionProvider.ToString(),
-                Rows = scores.Length,
-                MaxScoreDifference = worst,
-                LatencyP50Milliseconds = p50,
-                LatencyP99Milliseconds = p99,
-                MemoryGrowthBytes = growth,
-            });
+            return ValueTask.FromResult(InfraValidationMeasures.Report(Name, model.ExecutionProvider.ToString(), scores.Length, worst, times, growth, options, problems));
         }
     }
-
-    private static void Check(List<string> problems, string what, double value, double? budget, string unit)
-    {
-        if (budget is { } limit && value > limit)
-        {
-            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{what} {value:G4} {unit} exceeds the budget of {limit:G4} {unit}."));
-        }
-    }
-
-    // Nearest-rank percentile of sorted values.
-    private static double Percentile(double[] sorted, double p)
-        => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

@@ -27,7 +27,24 @@ public sealed partial class OnnxModel : IDisposable
         Name = name;
         Inputs = session.InputMetadata.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         _scoreOutput = PickScoreOutput(session, options.ScoreOutput, name);
+        var dimensions = session.OutputMetadata[_scoreOutput].Dimensions;
+        ScoreWidth = dimensions.Length < 2 ? 1 : (int)dimensions.Skip(1).Aggregate(1L, (a, d) => a * Math.Max(d, 1));
+        ClassLabels = options.ClassLabels.Count > 0
+            ? [.. options.ClassLabels]
+            : session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxExport.ClassLabelsKey, out var embedded)
+                ? System.Text.Json.JsonSerializer.Deserialize<string[]>(embedded) ?? []
+                : [];
+        if (ClassLabels.Count > 0 && ClassLabels.Count != ScoreWidth)
+        {
+            throw new InvalidDataException($"'{name}' output '{_scoreOutput}' holds {ScoreWidth} values per row, but {ClassLabels.Count} class labels are given ({string.Join(", ", ClassLabels)}).");
+        }
     }
+
+    /// <summary>Gets how many values the score output holds per row: 1 for a binary or regression model, the number of classes for a multiclass model.</summary>
+    public int ScoreWidth { get; }
+
+    /// <summary>Gets the class labels of a multiclass model in the order of its score vector (from <see cref="OnnxModelOptions.ClassLabels"/>, or embedded by <see cref="OnnxExport.FromMLNet"/>); empty when unknown or not multiclass.</summary>
+    public IReadOnlyList<string> ClassLabels { get; }
 
     /// <summary>Gets the name the model was loaded under (its file name or version).</summary>
     public string Name { get; }
@@ -131,11 +148,36 @@ public sealed partial class OnnxModel : IDisposable
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <returns>One score per row.</returns>
     /// <exception cref="InvalidDataException">The data does not fit the graph's inputs; the message lists each problem.</exception>
+    /// <exception cref="InvalidOperationException">The score output holds several values per row (a multiclass model): use <see cref="ScoreClasses"/>.</exception>
     public float[] Score(DatasetSnapshot data, CancellationToken cancellationToken = default)
-        => Score(data, int.MaxValue, _options.BatchSize, null, cancellationToken);
+    {
+        if (ScoreWidth != 1)
+        {
+            throw new InvalidOperationException($"'{Name}' output '{_scoreOutput}' holds {ScoreWidth} values per row (a multiclass model); use {nameof(ScoreClasses)}.");
+        }
 
-    // The first maxRows rows, batchSize at a time; each ONNX Runtime call is timed when asked.
-    internal float[] Score(DatasetSnapshot data, int maxRows, int batchSize, List<TimeSpan>? callTimes, CancellationToken cancellationToken)
+        return Score(data, int.MaxValue, _options.BatchSize, null, cancellationToken);
+    }
+
+    /// <summary>Scores every row of a data set, in batches, keeping every value of the score output: one score per class for a multiclass model.</summary>
+    /// <param name="data">The rows (columns named as the graph's inputs).</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <returns>One array of <see cref="ScoreWidth"/> values per row, in the order of <see cref="ClassLabels"/>.</returns>
+    /// <exception cref="InvalidDataException">The data does not fit the graph's inputs; the message lists each problem.</exception>
+    public float[][] ScoreClasses(DatasetSnapshot data, CancellationToken cancellationToken = default)
+    {
+        var flat = Score(data, int.MaxValue, _options.BatchSize, null, cancellationToken);
+        var rows = new float[flat.Length / ScoreWidth][];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = flat.AsSpan(i * ScoreWidth, ScoreWidth).ToArray();
+        }
+
+        return rows;
+    }
+
+    // The first maxRows rows, batchSize at a time, ScoreWidth values a row; each ONNX Runtime call is timed when asked.
+    internal float[] Score(DatasetSnapshot data, int maxRows, int batchSize, List<double>? callTimes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (CheckInputs(data.Schema) is { Count: > 0 } problems)
@@ -145,7 +187,8 @@ public sealed partial class OnnxModel : IDisposable
 
         var inputs = Inputs.Keys.ToArray();
         var columns = inputs.Select(n => data.Data.Schema[n]).ToArray();
-        var scores = new List<float>((int)Math.Min(data.RowCount, maxRows));
+        var scores = new List<float>((int)Math.Min(data.RowCount, maxRows) * ScoreWidth);
+        var scored = 0;
         using var cursor = data.Data.GetRowCursor(columns);
         var readers = columns.Select(c => ColumnReader.Create(cursor, c, batchSize)).ToArray();
         using var run = new RunOptions();
@@ -155,7 +198,7 @@ public sealed partial class OnnxModel : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var rows = 0;
-            while (rows < batchSize && scores.Count + rows < maxRows && (more = cursor.MoveNext()))
+            while (rows < batchSize && scored + rows < maxRows && (more = cursor.MoveNext()))
             {
                 foreach (var reader in readers)
                 {
@@ -170,15 +213,16 @@ public sealed partial class OnnxModel : IDisposable
                 break;
             }
 
-            more &= scores.Count + rows < maxRows;
+            more &= scored + rows < maxRows;
 
             var values = readers.Select(r => r.ToOrtValue(rows)).ToArray();
             try
             {
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 using var outputs = _session.Run(run, inputs, values, [_scoreOutput]);
-                callTimes?.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started));
-                scores.AddRange(outputs[0].GetTensorDataAsSpan<float>()[..rows]);
+                callTimes?.Add((System.Diagnostics.Stopwatch.GetTimestamp() - started) * 1000.0 / System.Diagnostics.Stopwatch.Frequency);
+                scores.AddRange(outputs[0].GetTensorDataAsSpan<float>()[..(rows * ScoreWidth)]);
+                scored += rows;
             }
             finally
             {

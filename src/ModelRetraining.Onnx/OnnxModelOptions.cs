@@ -22,6 +22,9 @@ public sealed class OnnxModelOptions
     /// <summary>Gets or sets the output that holds the score (a probability, or a regression value); <see langword="null"/> picks <c>Probability.output</c>, then <c>Score.output</c>, then the only float output.</summary>
     public string? ScoreOutput { get; set; }
 
+    /// <summary>Gets the class labels of a multiclass model, in the order of its score vector; when empty, the labels an ML.NET export embeds are used.</summary>
+    public IList<string> ClassLabels { get; } = [];
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
@@ -43,6 +46,11 @@ public sealed class OnnxModelOptions
         if (BatchSize < 1)
         {
             errors.Add($"{nameof(BatchSize)} must be 1 or more; it is {BatchSize}.");
+        }
+
+        if (ClassLabels.Distinct(StringComparer.Ordinal).Count() != ClassLabels.Count)
+        {
+            errors.Add($"{nameof(ClassLabels)} lists a label twice: {string.Join(", ", ClassLabels)}.");
         }
 
         return errors;

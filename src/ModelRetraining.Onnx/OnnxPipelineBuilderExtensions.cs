@@ -45,18 +45,13 @@ public static class OnnxPipelineBuilderExtensions
 
     /// <summary>Evaluates the candidate and the champion on ONNX Runtime (their ONNX artifacts or <c>model.onnx</c> attachments), recording the execution provider with each evaluation.</summary>
     /// <param name="builder">The builder.</param>
-    /// <param name="task">Binary classification (AUC, accuracy, log-loss, Brier, F1, precision, recall) or regression (RMSE, MSE, MAE, R²).</param>
+    /// <param name="task">Binary classification (AUC, accuracy, log-loss, Brier, F1, precision, recall), multiclass (micro and macro accuracy, log-loss, micro and macro F1; the classes come from the export or <see cref="OnnxModelOptions.ClassLabels"/>) or regression (RMSE, MSE, MAE, R²).</param>
     /// <param name="configure">Sets providers and batch size.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
     public static RetrainingPipelineBuilder AddOnnxEvaluation(this RetrainingPipelineBuilder builder, ModelRetraining.MLNet.MLTask task, Action<OnnxModelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (task == ModelRetraining.MLNet.MLTask.MulticlassClassification)
-        {
-            throw new NotSupportedException("ONNX evaluation covers binary classification and regression; multiclass models are not read yet.");
-        }
-
         var options = new OnnxModelOptions();
         configure?.Invoke(options);
         var errors = options.Validate();

@@ -129,10 +129,6 @@ public class OnnxImportAndEvaluationTests
         Assert.Contains("input 'destination' has no column of that name", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void MulticlassOnnxEvaluation_IsRefusedPlainly()
-        => Assert.Contains("multiclass models are not read yet", Assert.Throws<NotSupportedException>(() => Pipeline(new InMemoryModelRegistry()).AddOnnxEvaluation(MLTask.MulticlassClassification)).Message, StringComparison.Ordinal);
-
     private sealed class ScoredRow
     {
         public bool Label { get; set; }

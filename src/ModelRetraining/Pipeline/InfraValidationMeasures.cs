@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace ModelRetraining;
+
+/// <summary>The checks every infra validator makes on what it measured: scores against the evaluation's, latency and memory against the budgets.</summary>
+internal static class InfraValidationMeasures
+{
+    /// <summary>Compares the scores served with the evaluation's, row by row.</summary>
+    /// <returns>The largest difference, or <see langword="null"/> when the evaluator kept no scores (a problem is added).</returns>
+    public static double? CompareScores(ReadOnlySpan<float> served, PerRowOutputs? evaluated, double tolerance, List<string> problems)
+    {
+        if (evaluated is null)
+        {
+            problems.Add("the evaluator kept no per-row scores to compare with.");
+            return null;
+        }
+
+        var expected = evaluated.Scores.Span;
+        var rows = Math.Min(served.Length, expected.Length);
+        double? worst = null;
+        var worstRow = -1;
+        for (var i = 0; i < rows; i++)
+        {
+            var difference = Math.Abs((double)served[i] - expected[i]);
+            if (worst is null || difference > worst || double.IsNaN(difference))
+            {
+                (worst, worstRow) = (difference, i);
+            }
+        }
+
+        if (worst > tolerance || worst is double.NaN)
+        {
+            problems.Add(FormattableString.Invariant($"scores differ from the evaluation's by up to {worst:G4} (holdout row {worstRow + 1}: {served[worstRow]:G9} vs {expected[worstRow]:G9}); the tolerance is {tolerance:G4}."));
+        }
+
+        return worst;
+    }
+
+    /// <summary>Checks the timings and the memory growth against the budgets, and builds the report.</summary>
+    public static InfraValidationReport Report(string validator, string runtime, int rows, double? worst, List<double> timesMilliseconds, long memoryGrowth, InfraValidationOptions options, List<string> problems)
+    {
+        var sorted = timesMilliseconds.Order().ToArray();
+        var p50 = Percentile(sorted, 0.50);
+        var p99 = Percentile(sorted, 0.99);
+        Check(problems, "median single-row latency", p50, options.MaxLatencyP50?.TotalMilliseconds, "ms");
+        Check(problems, "99th-percentile single-row latency", p99, options.MaxLatencyP99?.TotalMilliseconds, "ms");
+        Check(problems, "working-set growth", memoryGrowth, options.MaxMemoryGrowthBytes, "bytes");
+        return new InfraValidationReport(validator, problems)
+        {
+            ExecutionProvider = runtime,
+            Rows = rows,
+            MaxScoreDifference = worst,
+            LatencyP50Milliseconds = p50,
+            LatencyP99Milliseconds = p99,
+            MemoryGrowthBytes = memoryGrowth,
+        };
+    }
+
+    private static void Check(List<string> problems, string what, double value, double? budget, string unit)
+    {
+        if (budget is { } limit && value > limit)
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{what} {value:G4} {unit} exceeds the budget of {limit:G4} {unit}."));
+        }
+    }
+
+    // Nearest-rank percentile of sorted values.
+    private static double Percentile(double[] sorted, double p)
+        => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
