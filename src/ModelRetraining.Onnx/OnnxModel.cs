@@ -236,6 +236,16 @@ public sealed partial class OnnxModel : IDisposable
         return [.. scores];
     }
 
+    /// <summary>Creates a single-row prediction engine on this model for typed rows (members matched to the graph's inputs and outputs by name).</summary>
+    /// <typeparam name="TInput">The input row type.</typeparam>
+    /// <typeparam name="TOutput">The output type.</typeparam>
+    /// <returns>The engine; it uses this model's session, so dispose the model after the engine's last use.</returns>
+    /// <exception cref="InvalidOperationException">The types do not fit the graph; the message names every input and output that does not.</exception>
+    public OnnxPredictionEngine<TInput, TOutput> CreatePredictionEngine<TInput, TOutput>()
+        where TInput : class
+        where TOutput : class, new()
+        => new(_session, Name);
+
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 

@@ -1,17 +1,13 @@
-using System.Collections.Concurrent;
-using Microsoft.ML;
-
 namespace ModelRetraining.Serving;
 
 /// <summary>
-/// One loaded version with its pool of prediction engines and a count of the calls using it. Retired when
-/// a newer version takes over; disposed when the last call using it returns.
+/// One loaded version with a count of the calls using it. Retired when a newer version takes over (or a
+/// rollout ends); disposed when the last call using it returns.
 /// </summary>
-internal sealed class LoadedModel<TInput, TOutput>(ModelVersion version, MLContext ml, ITransformer transformer, Action<LoadedModel<TInput, TOutput>> disposed)
+internal sealed class LoadedModel<TInput, TOutput>(ModelVersion version, IServedPredictor<TInput, TOutput> predictor, Action<LoadedModel<TInput, TOutput>> disposed)
     where TInput : class
     where TOutput : class, new()
 {
-    private readonly ConcurrentBag<PredictionEngine<TInput, TOutput>> _engines = [];
     private int _users;
     private int _retired;
     private int _disposed;
@@ -51,24 +47,7 @@ internal sealed class LoadedModel<TInput, TOutput>(ModelVersion version, MLConte
         }
     }
 
-    public TOutput Predict(TInput input)
-    {
-        if (!_engines.TryTake(out var engine))
-        {
-            engine = ml.Model.CreatePredictionEngine<TInput, TOutput>(transformer);
-        }
-
-        try
-        {
-            var output = new TOutput();
-            engine.Predict(input, ref output);
-            return output;
-        }
-        finally
-        {
-            _engines.Add(engine);
-        }
-    }
+    public TOutput Predict(TInput input) => predictor.Predict(input);
 
     private void DisposeOnce()
     {
@@ -77,12 +56,7 @@ internal sealed class LoadedModel<TInput, TOutput>(ModelVersion version, MLConte
             return;
         }
 
-        while (_engines.TryTake(out var engine))
-        {
-            engine.Dispose();
-        }
-
-        (transformer as IDisposable)?.Dispose();
+        predictor.Dispose();
         disposed(this);
     }
 }

@@ -1,19 +1,23 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML;
+using ModelRetraining.Onnx;
 
 namespace ModelRetraining.Serving;
 
 /// <summary>
-/// Serves the version an alias (the champion, by default) points at, and follows the alias: when it moves
+/// Serves the version an alias (the champion, by default) points at, and follows it: when it moves
 /// (promotion, rollback), the new version is loaded first and then swapped in atomically; calls in flight
 /// finish on the old version, which is disposed once they drain. A version that fails to load is not
 /// swapped in: the old one keeps serving and the failure is logged, counted and raised as an event.
-/// Every prediction gets an id; <see cref="RecordOutcome(string, bool)"/> feeds the online accuracy per
-/// version and, when given, a <see cref="PerformanceMonitor"/>.
+/// Every prediction gets an id; <see cref="RecordOutcome(string, bool)"/> (or <see cref="RecordActual"/>
+/// with <see cref="IsCorrect"/>) feeds the online accuracy per version and, when given, a
+/// <see cref="PerformanceMonitor"/>. A challenger can be tried in shadow, A/B or canary rollouts
+/// (<see cref="StartRolloutAsync"/>).
 /// </summary>
 /// <typeparam name="TInput">The input row type (ML.NET column attributes apply).</typeparam>
 /// <typeparam name="TOutput">The output type.</typeparam>
@@ -24,6 +28,8 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private static readonly Meter Meter = new("ModelRetraining.Serving");
     private static readonly Counter<long> Swaps = Meter.CreateCounter<long>("modelretraining.serving.swaps");
     private static readonly Counter<long> SwapFailures = Meter.CreateCounter<long>("modelretraining.serving.swap_failures");
+    private static readonly Counter<long> Rollbacks = Meter.CreateCounter<long>("modelretraining.serving.rollbacks");
+    private static readonly Counter<long> RolloutChanges = Meter.CreateCounter<long>("modelretraining.serving.rollout_changes");
 
     private readonly IModelRegistry _registry;
     private readonly string _modelName;
@@ -32,13 +38,15 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PerformanceMonitor? _monitor;
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private readonly ConcurrentDictionary<string, (int Version, DateTimeOffset At)> _pending = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _pendingOrder = new();
+    private readonly PendingOutcomes _pending;
     private readonly ConcurrentDictionary<int, OnlineAccuracy> _online = new();
     private readonly MLContext _ml = new(seed: 0);
+
+    // Ids are this server's random prefix and a sequence: unique across servers, one string per id asked for.
+    private readonly string _idPrefix = $"{Random.Shared.NextInt64():x16}-";
     private LoadedModel<TInput, TOutput>? _current;
     private ITimer? _poll;
-    private int _pendingCount;
+    private long _sequence;
     private int _loaded;
     private int _disposedModels;
 
@@ -66,17 +74,27 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         _monitor = monitor;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _pending = new PendingOutcomes(_options.MaxPendingOutcomes);
     }
 
     /// <summary>Raised when a moved alias names a version that fails to load; the previous version keeps serving.</summary>
     public event EventHandler<ModelSwapFailedEventArgs>? SwapFailed;
 
+    /// <summary>Raised after <see cref="RollbackAsync"/> moved the alias back and the server swapped.</summary>
+    public event EventHandler<ModelRolledBackEventArgs>? RolledBack;
+
     /// <summary>Gets the version being served, or <see langword="null"/> before the alias is set.</summary>
     public ModelVersion? Current => Volatile.Read(ref _current)?.Version;
+
+    /// <summary>Gets how an output is judged against the actual value passed to <see cref="RecordActual"/> (for a challenger's shadow answers too); <see langword="null"/> when outcomes are recorded as right or wrong by the caller.</summary>
+    public Func<TOutput, float, bool>? IsCorrect { get; init; }
 
     internal int LoadedModels => Volatile.Read(ref _loaded);
 
     internal int DisposedModels => Volatile.Read(ref _disposedModels);
+
+    // Tests wrap predictors (a challenger that throws, or is slow) through this hook.
+    internal Func<ModelVersion, IServedPredictor<TInput, TOutput>, IServedPredictor<TInput, TOutput>>? PredictorDecorator { get; init; }
 
     /// <summary>Loads the version the alias points at (if it is set) and starts polling the registry.</summary>
     /// <param name="cancellationToken">Cancels the first load.</param>
@@ -93,9 +111,11 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
     {
         await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        bool swapped;
+        ModelVersion? target;
         try
         {
-            var target = await _registry.GetAliasAsync(_modelName, _options.Alias, cancellationToken).ConfigureAwait(false);
+            target = await _registry.GetAliasAsync(_modelName, _options.Alias, cancellationToken).ConfigureAwait(false);
             var current = Volatile.Read(ref _current);
             if (target is null || target.Version == current?.Version.Version)
             {
@@ -105,18 +125,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             LoadedModel<TInput, TOutput> loaded;
             try
             {
-                var artifact = await _registry.ReadArtifactAsync(target, cancellationToken).ConfigureAwait(false);
-                ITransformer transformer;
-                using (var stream = new MemoryStream(artifact.Content.ToArray(), writable: false))
-                {
-                    transformer = _ml.Model.Load(stream, out _);
-                }
-
-                loaded = new LoadedModel<TInput, TOutput>(target, _ml, transformer, _ => Interlocked.Increment(ref _disposedModels));
-
-                // A first prediction engine proves the model fits the input and output types before it serves.
-                loaded.Predict(Activator.CreateInstance<TInput>());
-                Interlocked.Increment(ref _loaded);
+                loaded = await LoadAsync(target, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -130,26 +139,45 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             previous?.Retire();
             Swaps.Add(1, new KeyValuePair<string, object?>("model", _modelName));
             LogSwapped(_logger, _modelName, target.Version, previous?.Version.ToString() ?? "nothing");
-            return true;
+            swapped = true;
         }
         finally
         {
             _refresh.Release();
         }
+
+        if (swapped)
+        {
+            await OnChampionMovedAsync(target.Version, cancellationToken).ConfigureAwait(false);
+        }
+
+        return swapped;
     }
 
-    /// <summary>Predicts with the version being served.</summary>
+    /// <summary>Predicts with the version being served (or, during a rollout, with the arm the request falls to).</summary>
     /// <param name="input">The input row.</param>
     /// <returns>The prediction with its id and version.</returns>
     /// <exception cref="InvalidOperationException">No version is served yet (the alias is not set, or <see cref="StartAsync"/> was not called).</exception>
-    public Prediction<TOutput> Predict(TInput input)
+    public Prediction<TOutput> Predict(TInput input) => Predict(input, null);
+
+    /// <summary>Predicts, routing by a key: during an A/B test or a canary the same key always falls to the same arm (for a given rollout).</summary>
+    /// <param name="input">The input row.</param>
+    /// <param name="routingKey">The key (a user or session id); <see langword="null"/> splits requests at random.</param>
+    /// <returns>The prediction with its id and version.</returns>
+    /// <exception cref="InvalidOperationException">No version is served yet (the alias is not set, or <see cref="StartAsync"/> was not called).</exception>
+    public Prediction<TOutput> Predict(TInput input, string? routingKey)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var rollout = Volatile.Read(ref _rollout);
+        if (rollout is not null)
+        {
+            return PredictInRollout(input, routingKey, rollout);
+        }
+
         while (true)
         {
-            var model = Volatile.Read(ref _current)
-                ?? throw new InvalidOperationException($"No version of '{_modelName}' is being served: its '{_options.Alias}' alias is not set yet{(_poll is null ? ", or StartAsync was not called" : string.Empty)}.");
-            if (!model.TryAcquire())
+            var model = AcquireChampion();
+            if (model is null)
             {
                 continue; // retired between the read and the acquire: the newer version is already in place
             }
@@ -157,9 +185,9 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             try
             {
                 var output = model.Predict(input);
-                var id = Guid.CreateVersion7(_timeProvider.GetUtcNow()).ToString("N");
-                Remember(id, model.Version.Version);
-                return new Prediction<TOutput>(id, model.Version.Version, output);
+                var sequence = Interlocked.Increment(ref _sequence);
+                _pending.Add(sequence, model.Version.Version, _timeProvider.GetTimestamp(), output, null, null);
+                return new Prediction<TOutput>(_idPrefix, sequence, model.Version.Version, output);
             }
             finally
             {
@@ -169,26 +197,33 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     }
 
     /// <summary>Records whether a prediction turned out right.</summary>
-    /// <param name="predictionId">The id <see cref="Predict"/> returned.</param>
+    /// <param name="predictionId">The id <see cref="Predict(TInput)"/> returned.</param>
     /// <param name="correct">The outcome.</param>
-    /// <exception cref="KeyNotFoundException">The id is unknown, expired (older than <see cref="ModelServerOptions.OutcomeWindow"/>) or already has its outcome; nothing is recorded.</exception>
+    /// <exception cref="KeyNotFoundException">The id is unknown, expired (older than <see cref="ModelServerOptions.OutcomeWindow"/>, or pushed out by <see cref="ModelServerOptions.MaxPendingOutcomes"/> newer predictions) or already has its outcome; nothing is recorded.</exception>
     public void RecordOutcome(string predictionId, bool correct)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(predictionId);
-        if (!_pending.TryRemove(predictionId, out var prediction))
+        var entry = Claim(predictionId);
+        Record(entry, correct);
+    }
+
+    /// <summary>Records the actual value for a prediction, judged by <see cref="IsCorrect"/>: the served answer's outcome, and the challenger's too when it scored the request in shadow.</summary>
+    /// <param name="predictionId">The id <see cref="Predict(TInput)"/> returned.</param>
+    /// <param name="actual">The actual value (the label).</param>
+    /// <returns>Whether the served answer was right.</returns>
+    /// <exception cref="InvalidOperationException"><see cref="IsCorrect"/> is not set.</exception>
+    /// <exception cref="KeyNotFoundException">The id is unknown, expired or already has its outcome; nothing is recorded.</exception>
+    public bool RecordActual(string predictionId, float actual)
+    {
+        var judge = IsCorrect ?? throw new InvalidOperationException($"RecordActual needs {nameof(IsCorrect)} (how an output is judged against the actual value); set it when creating the server, or call RecordOutcome(id, correct).");
+        var entry = Claim(predictionId);
+        var correct = judge((TOutput)entry.Output!, actual);
+        Record(entry, correct);
+        if (entry.Shadow is { Output: TOutput shadowed } shadow)
         {
-            throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' is unknown, expired or already has its outcome; nothing was recorded.");
+            shadow.Counters.AddOutcome(judge(shadowed, actual));
         }
 
-        Interlocked.Decrement(ref _pendingCount);
-
-        if (_timeProvider.GetUtcNow() - prediction.At > _options.OutcomeWindow)
-        {
-            throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' expired: its outcome came after {_options.OutcomeWindow}; nothing was recorded.");
-        }
-
-        _online.GetOrAdd(prediction.Version, _ => new OnlineAccuracy()).Add(correct);
-        _monitor?.RecordOutcome(correct);
+        return correct;
     }
 
     /// <summary>Gets the online accuracy of a version from the outcomes recorded so far.</summary>
@@ -196,6 +231,29 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <returns>Outcomes and the share that were right.</returns>
     public (long Outcomes, double Accuracy) OnlineAccuracyOf(int version)
         => _online.TryGetValue(version, out var accuracy) ? accuracy.Snapshot() : (0, double.NaN);
+
+    /// <summary>
+    /// Rolls the served alias back to the version it pointed at before its last move, in one call: the move
+    /// is recorded in the registry's alias history and audit log (action <c>alias.rollback</c>, with the actor
+    /// and reason), the server swaps at once, <see cref="RolledBack"/> is raised and
+    /// <c>modelretraining.serving.rollbacks</c> counted. Rolling back again undoes it.
+    /// </summary>
+    /// <param name="actor">Who rolls back.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The alias move.</returns>
+    /// <exception cref="InvalidOperationException">The alias has no earlier version.</exception>
+    public async Task<AliasHistoryEntry> RollbackAsync(string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var entry = await _registry.RollbackAsync(new RollbackRequest(_modelName, actor, reason) { Alias = _options.Alias }, cancellationToken).ConfigureAwait(false);
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName));
+        LogRolledBack(_logger, _modelName, _options.Alias, entry.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", entry.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", actor, reason);
+        RolledBack?.Invoke(this, new ModelRolledBackEventArgs(entry));
+        return entry;
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -205,29 +263,97 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             await _poll.DisposeAsync().ConfigureAwait(false);
         }
 
+        await EndRolloutAsync(null).ConfigureAwait(false);
         await _refresh.WaitAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _current, null)?.Retire();
         _refresh.Release();
         _refresh.Dispose();
     }
 
-    // ConcurrentDictionary.Count takes every lock of the dictionary: the size is counted here instead.
-    private void Remember(string id, int version)
+    private LoadedModel<TInput, TOutput>? AcquireChampion()
     {
-        _pending[id] = (version, _timeProvider.GetUtcNow());
-        _pendingOrder.Enqueue(id);
-        if (Interlocked.Increment(ref _pendingCount) <= _options.MaxPendingOutcomes)
+        var model = Volatile.Read(ref _current)
+            ?? throw new InvalidOperationException($"No version of '{_modelName}' is being served: its '{_options.Alias}' alias is not set yet{(_poll is null ? ", or StartAsync was not called" : string.Empty)}.");
+        return model.TryAcquire() ? model : null;
+    }
+
+    private async Task<LoadedModel<TInput, TOutput>> LoadAsync(ModelVersion version, CancellationToken cancellationToken)
+    {
+        IServedPredictor<TInput, TOutput> predictor;
+        if (_options.Runtime == ServingRuntime.Onnx)
         {
-            return;
+            var artifact = await _registry.ReadArtifactAsync(version, cancellationToken).ConfigureAwait(false);
+            if (artifact.Flavor != "onnx")
+            {
+                artifact = await _registry.ReadAttachmentAsync(version, OnnxExport.Attachment, cancellationToken).ConfigureAwait(false);
+            }
+
+            predictor = new OnnxServedPredictor<TInput, TOutput>(OnnxModel.Load(artifact, _options.Onnx, _logger));
+        }
+        else
+        {
+            var artifact = await _registry.ReadArtifactAsync(version, cancellationToken).ConfigureAwait(false);
+            ITransformer transformer;
+            using (var stream = new MemoryStream(artifact.Content.ToArray(), writable: false))
+            {
+                transformer = _ml.Model.Load(stream, out _);
+            }
+
+            predictor = new MLNetServedPredictor<TInput, TOutput>(_ml, transformer);
         }
 
-        while (Volatile.Read(ref _pendingCount) > _options.MaxPendingOutcomes && _pendingOrder.TryDequeue(out var oldest))
+        if (PredictorDecorator is { } decorate)
         {
-            if (_pending.TryRemove(oldest, out _))
-            {
-                Interlocked.Decrement(ref _pendingCount);
-            }
+            predictor = decorate(version, predictor);
         }
+
+        var loaded = new LoadedModel<TInput, TOutput>(version, predictor, _ => Interlocked.Increment(ref _disposedModels));
+        try
+        {
+            // A first prediction proves the model fits the input and output types before it serves.
+            loaded.Predict(Activator.CreateInstance<TInput>());
+        }
+        catch
+        {
+            loaded.Retire();
+            throw;
+        }
+
+        Interlocked.Increment(ref _loaded);
+        return loaded;
+    }
+
+    private PendingOutcomes.Entry Claim(string predictionId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(predictionId);
+        if (!predictionId.StartsWith(_idPrefix, StringComparison.Ordinal)
+            || !long.TryParse(predictionId.AsSpan(_idPrefix.Length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var sequence)
+            || sequence < 1 || sequence > Volatile.Read(ref _sequence))
+        {
+            throw new KeyNotFoundException($"Prediction '{predictionId}' is unknown to this server of '{_modelName}'; nothing was recorded.");
+        }
+
+        switch (_pending.TryClaim(sequence, out var entry))
+        {
+            case PendingOutcomes.ClaimResult.AlreadyAnswered:
+                throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' already has its outcome; nothing was recorded.");
+            case PendingOutcomes.ClaimResult.Forgotten:
+                throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' expired: more than {_options.MaxPendingOutcomes} newer predictions are waiting for outcomes; nothing was recorded.");
+        }
+
+        if (_timeProvider.GetElapsedTime(entry.Timestamp) > _options.OutcomeWindow)
+        {
+            throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' expired: its outcome came after {_options.OutcomeWindow}; nothing was recorded.");
+        }
+
+        return entry;
+    }
+
+    private void Record(PendingOutcomes.Entry entry, bool correct)
+    {
+        _online.GetOrAdd(entry.Version, _ => new OnlineAccuracy()).Add(correct);
+        entry.Counters?.AddOutcome(correct);
+        _monitor?.RecordOutcome(correct);
     }
 
     private async Task PollAsync()
@@ -250,6 +376,9 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
 
     [LoggerMessage(72, LogLevel.Warning, "Polling the registry for {ModelName} failed")]
     private static partial void LogPollFailed(ILogger logger, Exception exception, string modelName);
+
+    [LoggerMessage(73, LogLevel.Warning, "{ModelName} {Alias} rolled back from v{From} to v{To} by {Actor}: {Reason}")]
+    private static partial void LogRolledBack(ILogger logger, string modelName, string alias, string from, string to, string actor, string reason);
 
     private sealed class OnlineAccuracy
     {

@@ -15,9 +15,16 @@ public sealed class ModelServerOptions
     /// <value>The default value is 24 hours.</value>
     public TimeSpan OutcomeWindow { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Gets or sets the most prediction ids kept for outcomes; the oldest are dropped first.</summary>
-    /// <value>The default value is 1,000,000.</value>
-    public int MaxPendingOutcomes { get; set; } = 1_000_000;
+    /// <summary>Gets or sets the most prediction ids kept for outcomes (a ring allocated at start: about 40 bytes each); the oldest are forgotten first.</summary>
+    /// <value>The default value is 100,000.</value>
+    public int MaxPendingOutcomes { get; set; } = 100_000;
+
+    /// <summary>Gets or sets what runs the model: ML.NET, or ONNX Runtime on the version's ONNX model.</summary>
+    /// <value>The default value is <see cref="ServingRuntime.MLNet"/>.</value>
+    public ServingRuntime Runtime { get; set; } = ServingRuntime.MLNet;
+
+    /// <summary>Gets how ONNX models are loaded (execution providers, device, <see cref="Onnx.OnnxModelOptions.RequireGpu"/>) when <see cref="Runtime"/> is <see cref="ServingRuntime.Onnx"/>.</summary>
+    public Onnx.OnnxModelOptions Onnx { get; } = new();
 
     internal IReadOnlyList<string> Validate()
     {
@@ -40,6 +47,11 @@ public sealed class ModelServerOptions
         if (MaxPendingOutcomes < 1)
         {
             errors.Add($"{nameof(MaxPendingOutcomes)} must be 1 or more; it is {MaxPendingOutcomes}.");
+        }
+
+        if (Runtime == ServingRuntime.Onnx)
+        {
+            errors.AddRange(Onnx.Validate().Select(e => $"{nameof(Onnx)}.{e}"));
         }
 
         return errors;

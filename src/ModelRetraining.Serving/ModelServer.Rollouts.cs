@@ -1,0 +1,493 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ModelRetraining.Serving;
+
+/// <summary>Rollouts: a challenger tried against the champion in shadow, A/B or canary mode.</summary>
+public sealed partial class ModelServer<TInput, TOutput>
+{
+    /// <summary>The tag a rollout writes on the challenger (audited as <c>tag.set</c>): how it started and how it ended, with the numbers.</summary>
+    public const string RolloutTag = "rollout";
+
+    private RolloutRuntime<TInput, TOutput>? _rollout;
+
+    /// <summary>Raised when a rollout starts, moves a step, pauses, resumes, concludes, rolls back, is promoted or stops.</summary>
+    public event EventHandler<RolloutEventArgs>? RolloutChanged;
+
+    /// <summary>Gets the running (or paused, or concluded) rollout; <see langword="null"/> when none is.</summary>
+    public RolloutState? Rollout
+    {
+        get
+        {
+            var rollout = Volatile.Read(ref _rollout);
+            if (rollout is null)
+            {
+                return null;
+            }
+
+            lock (rollout.Gate)
+            {
+                return rollout.Snapshot();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts trying a challenger against the champion: loads it as the champion is loaded (and proves it
+    /// predicts), tags it (audited), and from now on routes requests as the mode says. Analyses run every
+    /// <see cref="RolloutOptions.AnalysisInterval"/>, or when <see cref="AnalyzeRolloutAsync"/> is called.
+    /// </summary>
+    /// <param name="options">The rollout.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The rollout's state.</returns>
+    /// <exception cref="OptionsValidationException">An option is invalid (weights that do not sum to 1, steps that do not rise to 1, …); the message names each.</exception>
+    /// <exception cref="InvalidOperationException">No champion is served, a rollout is already running, or the challenger is the champion.</exception>
+    /// <exception cref="KeyNotFoundException">The challenger version is not registered.</exception>
+    public async Task<RolloutState> StartRolloutAsync(RolloutOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(RolloutOptions), typeof(RolloutOptions), errors);
+        }
+
+        var champion = Current ?? throw new InvalidOperationException($"No version of '{_modelName}' is being served: a rollout needs a champion to compare with.");
+        if (Volatile.Read(ref _rollout) is { } running)
+        {
+            throw new InvalidOperationException($"A {running.Options.Mode} rollout of v{running.Challenger.Version.Version} is already {running.Status} on '{_modelName}'; stop it first.");
+        }
+
+        if (options.ChallengerVersion == champion.Version)
+        {
+            throw new InvalidOperationException($"v{options.ChallengerVersion} is the champion of '{_modelName}' already; a rollout needs another version.");
+        }
+
+        var version = await _registry.GetVersionAsync(_modelName, options.ChallengerVersion, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"'{_modelName}' has no version {options.ChallengerVersion} to roll out.");
+        var challenger = await LoadAsync(version, cancellationToken).ConfigureAwait(false);
+        var rollout = new RolloutRuntime<TInput, TOutput>(options, champion.Version, challenger);
+        if (Interlocked.CompareExchange(ref _rollout, rollout, null) is not null)
+        {
+            challenger.Retire();
+            throw new InvalidOperationException($"Another rollout started on '{_modelName}' meanwhile.");
+        }
+
+        if (rollout.Shadow is not null)
+        {
+            rollout.ShadowWorker = Task.Run(() => RunShadowAsync(rollout), CancellationToken.None);
+        }
+
+        if (options.AnalysisInterval is { } interval)
+        {
+            rollout.AnalysisTimer = _timeProvider.CreateTimer(_ => _ = AnalyzeOnTimerAsync(rollout), null, interval, interval);
+        }
+
+        var started = FormattableString.Invariant($"{options.Mode} against v{champion.Version} started by {options.Actor} at {_timeProvider.GetUtcNow():u}{(options.Mode == RolloutMode.Shadow ? string.Empty : $", {rollout.Share:P0} of traffic")}");
+        await _registry.SetTagAsync(_modelName, options.ChallengerVersion, RolloutTag, started, options.Actor, cancellationToken).ConfigureAwait(false);
+        return Changed(rollout, RolloutStatus.Running, started, null);
+    }
+
+    /// <summary>
+    /// Analyses the rollout now, over the current step: the challenger's error rate and p99 latency (against
+    /// <see cref="RolloutOptions.MaxErrorRate"/>, <see cref="RolloutOptions.MaxLatencyRatio"/> ×
+    /// the champion's and <see cref="RolloutOptions.MaxLatencyP99"/>), then, once both arms have
+    /// <see cref="RolloutOptions.MinOutcomes"/> outcomes, its accuracy against the champion's. A canary
+    /// acts on the result: failed rolls back, inconclusive pauses, successful moves to the next step or
+    /// promotes after the last. An A/B test concludes when its always-valid p-value falls under α (and
+    /// rolls back on errors or latency). A shadow only reports.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the registry calls a decision makes.</param>
+    /// <returns>The analysis.</returns>
+    /// <exception cref="InvalidOperationException">No rollout is running.</exception>
+    public async Task<RolloutAnalysis> AnalyzeRolloutAsync(CancellationToken cancellationToken = default)
+    {
+        var rollout = Volatile.Read(ref _rollout) ?? throw new InvalidOperationException($"No rollout is running on '{_modelName}'.");
+        RolloutAnalysis analysis;
+        lock (rollout.Gate)
+        {
+            analysis = Analyze(rollout);
+            if (analysis.Outcome != AnalysisOutcome.Waiting)
+            {
+                rollout.Analyses.Add(analysis);
+            }
+        }
+
+        LogAnalysis(_logger, _modelName, rollout.Challenger.Version.Version, analysis.ToString());
+        if (rollout.Status != RolloutStatus.Running)
+        {
+            return analysis; // paused or concluded: analyses report, a person decides
+        }
+
+        switch (rollout.Options.Mode, analysis.Outcome)
+        {
+            case (RolloutMode.Canary or RolloutMode.AbTest, AnalysisOutcome.Failed):
+                await RollBackRolloutAsync(rollout, analysis, cancellationToken).ConfigureAwait(false);
+                break;
+            case (RolloutMode.Canary, AnalysisOutcome.Inconclusive):
+                Changed(rollout, RolloutStatus.Paused, $"paused for a person at step {analysis.Step + 1}: {string.Join("; ", analysis.Reasons)}", analysis);
+                break;
+            case (RolloutMode.Canary, AnalysisOutcome.Successful):
+                await NextStepAsync(rollout, analysis, cancellationToken).ConfigureAwait(false);
+                break;
+            case (RolloutMode.AbTest, AnalysisOutcome.Successful):
+                lock (rollout.Gate)
+                {
+                    rollout.Winner = analysis.Challenger.Accuracy > analysis.Champion.Accuracy ? rollout.Challenger.Version.Version : rollout.ChampionVersion;
+                }
+
+                Changed(rollout, RolloutStatus.Concluded, FormattableString.Invariant($"A/B test concluded: v{rollout.Winner} is better (always-valid p = {analysis.SequentialPValue:G3} < α = {rollout.Options.Alpha})"), analysis);
+                break;
+        }
+
+        return analysis;
+    }
+
+    /// <summary>Resumes a paused canary at its current step, with fresh counters (the evidence that paused it is not reused).</summary>
+    /// <param name="actor">Who resumes it.</param>
+    /// <returns>The rollout's state.</returns>
+    /// <exception cref="InvalidOperationException">No rollout is paused.</exception>
+    public RolloutState ResumeRollout(string actor)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var rollout = Volatile.Read(ref _rollout);
+        if (rollout?.Status != RolloutStatus.Paused)
+        {
+            throw new InvalidOperationException($"No rollout is paused on '{_modelName}' (it is {(rollout is null ? "not running" : rollout.Status.ToString())}).");
+        }
+
+        lock (rollout.Gate)
+        {
+            rollout.ChampionCounters = new ArmCounters(rollout.ChampionVersion);
+            rollout.ChallengerCounters = new ArmCounters(rollout.Challenger.Version.Version);
+        }
+
+        return Changed(rollout, RolloutStatus.Running, $"resumed by {actor}", null);
+    }
+
+    /// <summary>Promotes the rollout's challenger now (a person's decision after a pause, or an A/B test's winner): the alias moves, audited, only if it still names the champion the rollout started against.</summary>
+    /// <param name="actor">Who promotes it.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The rollout's final state.</returns>
+    /// <exception cref="InvalidOperationException">No rollout is running.</exception>
+    public async Task<RolloutState> PromoteRolloutAsync(string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var rollout = Volatile.Read(ref _rollout) ?? throw new InvalidOperationException($"No rollout is running on '{_modelName}'.");
+        return await PromoteAsync(rollout, actor, reason, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the rollout: all traffic goes to the champion, the challenger is tagged with who stopped it and why (audited), and it is unloaded.</summary>
+    /// <param name="actor">Who stops it.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">Cancels the tag write.</param>
+    /// <returns>The rollout's final state.</returns>
+    /// <exception cref="InvalidOperationException">No rollout is running.</exception>
+    public async Task<RolloutState> StopRolloutAsync(string actor, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var rollout = Volatile.Read(ref _rollout) ?? throw new InvalidOperationException($"No rollout is running on '{_modelName}'.");
+        var text = $"stopped by {actor}: {reason}";
+        await _registry.SetTagAsync(_modelName, rollout.Challenger.Version.Version, RolloutTag, text, actor, cancellationToken).ConfigureAwait(false);
+        var state = Changed(rollout, RolloutStatus.Stopped, text, null);
+        await EndRolloutAsync(rollout).ConfigureAwait(false);
+        return state;
+    }
+
+    private Prediction<TOutput> PredictInRollout(TInput input, string? routingKey, RolloutRuntime<TInput, TOutput> rollout)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        var share = Volatile.Read(ref rollout.Share);
+        if (rollout.Options.Mode != RolloutMode.Shadow && share > 0 && rollout.Bucket(routingKey, sequence) < share && rollout.Challenger.TryAcquire())
+        {
+            var counters = rollout.ChallengerCounters;
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var output = rollout.Challenger.Predict(input);
+                counters.AddCall(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                _pending.Add(sequence, rollout.Challenger.Version.Version, _timeProvider.GetTimestamp(), output, counters, null);
+                return new Prediction<TOutput>(_idPrefix, sequence, rollout.Challenger.Version.Version, output, fromChallenger: true);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The caller still gets an answer, the champion's; the challenger's failure counts against it.
+                counters.AddError();
+                LogChallengerFailed(_logger, ex, _modelName, rollout.Challenger.Version.Version);
+            }
+            finally
+            {
+                rollout.Challenger.Release();
+            }
+        }
+
+        while (true)
+        {
+            var model = AcquireChampion();
+            if (model is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                var counters = rollout.ChampionCounters;
+                var started = Stopwatch.GetTimestamp();
+                var output = model.Predict(input);
+                counters.AddCall(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                ShadowResult? shadow = null;
+                if (rollout.Shadow is { } queue && rollout.Bucket(null, sequence) < rollout.Options.ShadowSampleRate)
+                {
+                    shadow = new ShadowResult(rollout.ChallengerCounters);
+                    if (!queue.Writer.TryWrite((input, shadow)))
+                    {
+                        shadow.Counters.AddDropped();
+                        shadow = null;
+                    }
+                }
+
+                _pending.Add(sequence, model.Version.Version, _timeProvider.GetTimestamp(), output, counters, shadow);
+                return new Prediction<TOutput>(_idPrefix, sequence, model.Version.Version, output);
+            }
+            finally
+            {
+                model.Release();
+            }
+        }
+    }
+
+    // The challenger scores shadow copies one at a time off the callers' path; its failures are counted, never thrown.
+    private async Task RunShadowAsync(RolloutRuntime<TInput, TOutput> rollout)
+    {
+        try
+        {
+            await foreach (var (input, result) in rollout.Shadow!.Reader.ReadAllAsync(rollout.Stopping.Token).ConfigureAwait(false))
+            {
+                if (!rollout.Challenger.TryAcquire())
+                {
+                    return;
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    result.Output = rollout.Challenger.Predict(input);
+                    result.Counters.AddCall(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    result.Counters.AddError();
+                    LogChallengerFailed(_logger, ex, _modelName, rollout.Challenger.Version.Version);
+                }
+                finally
+                {
+                    rollout.Challenger.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private RolloutAnalysis Analyze(RolloutRuntime<TInput, TOutput> rollout)
+    {
+        var options = rollout.Options;
+        var champion = rollout.ChampionCounters.Snapshot();
+        var challenger = rollout.ChallengerCounters.Snapshot();
+        var share = Volatile.Read(ref rollout.Share);
+        var at = _timeProvider.GetUtcNow();
+        var reasons = new List<string>();
+
+        // Errors and latency first: they need no outcomes, and a broken or slow challenger fails at once.
+        if (challenger.Requests > 0 && challenger.ErrorRate > options.MaxErrorRate)
+        {
+            reasons.Add(FormattableString.Invariant($"error rate {challenger.ErrorRate:P2} ({challenger.Errors} of {challenger.Requests}) exceeds {options.MaxErrorRate:P2}"));
+        }
+
+        if (options.MaxLatencyP99 is { } budget && challenger.LatencyP99Milliseconds > budget.TotalMilliseconds)
+        {
+            reasons.Add(FormattableString.Invariant($"p99 latency {challenger.LatencyP99Milliseconds:0.###} ms exceeds the budget of {budget.TotalMilliseconds:0.###} ms"));
+        }
+
+        if (challenger.Requests - challenger.Errors >= 100 && champion.Requests >= 100 && challenger.LatencyP99Milliseconds > options.MaxLatencyRatio * champion.LatencyP99Milliseconds)
+        {
+            reasons.Add(FormattableString.Invariant($"p99 latency {challenger.LatencyP99Milliseconds:0.###} ms is over {options.MaxLatencyRatio}× the champion's {champion.LatencyP99Milliseconds:0.###} ms"));
+        }
+
+        double? pValue = null;
+        if (options.Mode == RolloutMode.AbTest)
+        {
+            // An A/B test has one step: its counters are the running totals the sequential test looks at.
+            pValue = rollout.SequentialTest.Update(champion.Correct, champion.Outcomes, challenger.Correct, challenger.Outcomes);
+        }
+
+        if (reasons.Count > 0)
+        {
+            return new RolloutAnalysis(rollout.Step, share, champion, challenger, AnalysisOutcome.Failed, reasons, at) { SequentialPValue = pValue };
+        }
+
+        if (champion.Outcomes < options.MinOutcomes || challenger.Outcomes < options.MinOutcomes)
+        {
+            return new RolloutAnalysis(rollout.Step, share, champion, challenger, AnalysisOutcome.Waiting, [$"waiting for {options.MinOutcomes} outcomes per arm (champion {champion.Outcomes}, challenger {challenger.Outcomes})"], at) { SequentialPValue = pValue };
+        }
+
+        if (options.Mode == RolloutMode.AbTest)
+        {
+            var decided = pValue <= options.Alpha;
+            reasons.Add(FormattableString.Invariant($"accuracy {challenger.Accuracy:0.####} vs champion {champion.Accuracy:0.####}, always-valid p = {pValue:G3} {(decided ? "<" : "≥")} α = {options.Alpha}"));
+            return new RolloutAnalysis(rollout.Step, share, champion, challenger, decided ? AnalysisOutcome.Successful : AnalysisOutcome.Inconclusive, reasons, at) { SequentialPValue = pValue };
+        }
+
+        // Non-inferiority of the challenger's accuracy with a one-sided (1 − α) bound on the difference.
+        var difference = challenger.Accuracy - champion.Accuracy;
+        var error = Math.Sqrt((challenger.Accuracy * (1 - challenger.Accuracy) / challenger.Outcomes) + (champion.Accuracy * (1 - champion.Accuracy) / champion.Outcomes));
+        var z = PairedStatistics.NormalQuantile(1 - options.Alpha);
+        var (lower, upper) = (difference - (z * error), difference + (z * error));
+        var summary = FormattableString.Invariant($"accuracy {challenger.Accuracy:0.####} ({challenger.Outcomes} outcomes) vs champion {champion.Accuracy:0.####} ({champion.Outcomes}): difference {difference:+0.####;-0.####;0} [{lower:+0.####;-0.####;0}, {upper:+0.####;-0.####;0}] at {1 - options.Alpha:P0}, margin −{options.AccuracyTolerance}");
+        reasons.Add(summary);
+        var outcome = upper < -options.AccuracyTolerance
+            ? AnalysisOutcome.Failed
+            : lower >= -options.AccuracyTolerance ? AnalysisOutcome.Successful : AnalysisOutcome.Inconclusive;
+        return new RolloutAnalysis(rollout.Step, share, champion, challenger, outcome, reasons, at);
+    }
+
+    private async Task NextStepAsync(RolloutRuntime<TInput, TOutput> rollout, RolloutAnalysis analysis, CancellationToken cancellationToken)
+    {
+        var steps = rollout.Options.CanarySteps;
+        if (rollout.Step + 1 >= steps.Count)
+        {
+            await PromoteAsync(rollout, rollout.Options.Actor, FormattableString.Invariant($"canary passed {steps.Count} steps; last: {string.Join("; ", analysis.Reasons)}"), analysis, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        lock (rollout.Gate)
+        {
+            rollout.Step++;
+            rollout.ChampionCounters = new ArmCounters(rollout.ChampionVersion);
+            rollout.ChallengerCounters = new ArmCounters(rollout.Challenger.Version.Version);
+            Volatile.Write(ref rollout.Share, steps[rollout.Step]);
+        }
+
+        Changed(rollout, RolloutStatus.Running, FormattableString.Invariant($"step {rollout.Step + 1}: {steps[rollout.Step]:P0} of traffic to the challenger"), analysis);
+    }
+
+    private async Task RollBackRolloutAsync(RolloutRuntime<TInput, TOutput> rollout, RolloutAnalysis analysis, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref rollout.Share, 0); // traffic back to the champion first, then the bookkeeping
+        var text = $"rolled back automatically at {analysis}";
+        LogRolloutRolledBack(_logger, _modelName, rollout.Challenger.Version.Version, rollout.ChampionVersion, text);
+        Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("mode", rollout.Options.Mode.ToString()));
+        await _registry.SetTagAsync(_modelName, rollout.Challenger.Version.Version, RolloutTag, text, rollout.Options.Actor, cancellationToken).ConfigureAwait(false);
+        Changed(rollout, RolloutStatus.RolledBack, text, analysis);
+        await EndRolloutAsync(rollout).ConfigureAwait(false);
+    }
+
+    private async Task<RolloutState> PromoteAsync(RolloutRuntime<TInput, TOutput> rollout, string actor, string reason, RolloutAnalysis? analysis, CancellationToken cancellationToken)
+    {
+        var challenger = rollout.Challenger.Version.Version;
+        var text = $"promoted by {actor}: {reason}";
+        await _registry.SetTagAsync(_modelName, challenger, RolloutTag, text, actor, cancellationToken).ConfigureAwait(false);
+
+        // Only over the champion the rollout compared against: a champion that moved meanwhile is not overwritten.
+        await _registry.SetAliasAsync(new AliasChange(_modelName, _options.Alias, challenger, rollout.ChampionVersion, actor, reason), cancellationToken).ConfigureAwait(false);
+        var state = Changed(rollout, RolloutStatus.Promoted, text, analysis);
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await EndRolloutAsync(rollout).ConfigureAwait(false);
+        return state;
+    }
+
+    // A champion that moved under a rollout ends it: promoted when it moved to the challenger, stopped otherwise.
+    private async Task OnChampionMovedAsync(int champion, CancellationToken cancellationToken)
+    {
+        var rollout = Volatile.Read(ref _rollout);
+        if (rollout is null || rollout.Status is RolloutStatus.Promoted or RolloutStatus.RolledBack or RolloutStatus.Stopped || champion == rollout.ChampionVersion)
+        {
+            return;
+        }
+
+        var text = champion == rollout.Challenger.Version.Version ? $"promoted outside the rollout (the alias moved to v{champion})" : $"stopped: the champion moved to v{champion} under the rollout";
+        await _registry.SetTagAsync(_modelName, rollout.Challenger.Version.Version, RolloutTag, text, rollout.Options.Actor, cancellationToken).ConfigureAwait(false);
+        Changed(rollout, champion == rollout.Challenger.Version.Version ? RolloutStatus.Promoted : RolloutStatus.Stopped, text, null);
+        await EndRolloutAsync(rollout).ConfigureAwait(false);
+    }
+
+    private RolloutState Changed(RolloutRuntime<TInput, TOutput> rollout, RolloutStatus status, string change, RolloutAnalysis? analysis)
+    {
+        RolloutState state;
+        lock (rollout.Gate)
+        {
+            rollout.Status = status;
+            rollout.LastChange = change;
+            state = rollout.Snapshot();
+        }
+
+        RolloutChanges.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("status", status.ToString()));
+        LogRolloutChanged(_logger, _modelName, rollout.Options.Mode, rollout.Challenger.Version.Version, status, change);
+        RolloutChanged?.Invoke(this, new RolloutEventArgs(state, analysis));
+        return state;
+    }
+
+    // Takes the rollout off the prediction path, stops the shadow worker and the analysis timer, unloads the challenger.
+    private async Task EndRolloutAsync(RolloutRuntime<TInput, TOutput>? rollout)
+    {
+        rollout ??= Volatile.Read(ref _rollout);
+        if (rollout is null || Interlocked.CompareExchange(ref _rollout, null, rollout) != rollout)
+        {
+            return;
+        }
+
+        Volatile.Write(ref rollout.Share, 0);
+        if (rollout.AnalysisTimer is { } timer)
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        rollout.Shadow?.Writer.TryComplete();
+        await rollout.Stopping.CancelAsync().ConfigureAwait(false);
+        if (rollout.ShadowWorker is { } worker)
+        {
+            await worker.ConfigureAwait(false);
+        }
+
+        rollout.Stopping.Dispose();
+        rollout.Challenger.Retire();
+    }
+
+    private async Task AnalyzeOnTimerAsync(RolloutRuntime<TInput, TOutput> rollout)
+    {
+        if (Volatile.Read(ref _rollout) != rollout || rollout.Status != RolloutStatus.Running)
+        {
+            return;
+        }
+
+        try
+        {
+            await AnalyzeRolloutAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ModelRegistryException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            LogAnalysisFailed(_logger, ex, _modelName);
+        }
+    }
+
+    [LoggerMessage(74, LogLevel.Information, "{ModelName} {Mode} rollout of v{Challenger}: {Status}: {Change}")]
+    private static partial void LogRolloutChanged(ILogger logger, string modelName, RolloutMode mode, int challenger, RolloutStatus status, string change);
+
+    [LoggerMessage(75, LogLevel.Warning, "{ModelName} rollout of v{Challenger} rolled back; all traffic to v{Champion}: {Details}")]
+    private static partial void LogRolloutRolledBack(ILogger logger, string modelName, int challenger, int champion, string details);
+
+    [LoggerMessage(76, LogLevel.Debug, "{ModelName} challenger v{Challenger} failed a request; the champion answered")]
+    private static partial void LogChallengerFailed(ILogger logger, Exception exception, string modelName, int challenger);
+
+    [LoggerMessage(77, LogLevel.Information, "{ModelName} rollout of v{Challenger} analysed: {Analysis}")]
+    private static partial void LogAnalysis(ILogger logger, string modelName, int challenger, string analysis);
+
+    [LoggerMessage(78, LogLevel.Warning, "{ModelName} rollout analysis failed")]
+    private static partial void LogAnalysisFailed(ILogger logger, Exception exception, string modelName);
+}

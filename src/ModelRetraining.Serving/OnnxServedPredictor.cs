@@ -1,0 +1,32 @@
+using ModelRetraining.Onnx;
+
+namespace ModelRetraining.Serving;
+
+/// <summary>An ONNX model on ONNX Runtime (one session, thread-safe) with a typed prediction engine.</summary>
+internal sealed class OnnxServedPredictor<TInput, TOutput> : IServedPredictor<TInput, TOutput>
+    where TInput : class
+    where TOutput : class, new()
+{
+    private readonly OnnxModel _model;
+    private readonly OnnxPredictionEngine<TInput, TOutput> _engine;
+
+    public OnnxServedPredictor(OnnxModel model)
+    {
+        _model = model;
+        try
+        {
+            _engine = model.CreatePredictionEngine<TInput, TOutput>();
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public OnnxExecutionProvider ExecutionProvider => _model.ExecutionProvider;
+
+    public TOutput Predict(TInput input) => _engine.Predict(input);
+
+    public void Dispose() => _model.Dispose();
+}

@@ -1,0 +1,110 @@
+using System.Threading.Channels;
+
+namespace ModelRetraining.Serving;
+
+/// <summary>
+/// A running rollout: the loaded challenger, the traffic share, the current step's counters for both arms,
+/// the analyses so far, the A/B test's running state and the shadow queue. Changed under its lock; the
+/// prediction path reads the share, the counters and the challenger without it.
+/// </summary>
+internal sealed class RolloutRuntime<TInput, TOutput>
+    where TInput : class
+    where TOutput : class, new()
+{
+    public RolloutRuntime(RolloutOptions options, int championVersion, LoadedModel<TInput, TOutput> challenger)
+    {
+        Options = options;
+        ChampionVersion = championVersion;
+        Challenger = challenger;
+        Salt = unchecked((ulong)Random.Shared.NextInt64());
+        Share = options.Mode switch
+        {
+            RolloutMode.Canary => options.CanarySteps[0],
+            RolloutMode.AbTest => options.ChallengerWeight,
+            _ => 0,
+        };
+        ChampionCounters = new ArmCounters(championVersion);
+        ChallengerCounters = new ArmCounters(challenger.Version.Version);
+        SequentialTest = new MixtureSequentialTest(options.MixingVariance);
+        if (options.Mode == RolloutMode.Shadow)
+        {
+            Shadow = Channel.CreateBounded<(TInput Input, ShadowResult Result)>(new BoundedChannelOptions(options.ShadowQueueCapacity)
+            {
+                FullMode = BoundedChannelFullMode.Wait, // TryWrite then fails at once: the request is dropped and counted, never waited for
+                SingleReader = true,
+            });
+        }
+    }
+
+    public object Gate { get; } = new();
+
+    public RolloutOptions Options { get; }
+
+    public int ChampionVersion { get; }
+
+    public LoadedModel<TInput, TOutput> Challenger { get; }
+
+    // Routing keys hash with a salt per rollout: a key sticks to its arm within a rollout, not across rollouts.
+    public ulong Salt { get; }
+
+    public volatile RolloutStatus Status;
+
+    public int Step;
+
+    // The challenger's share of traffic; a double is read and written whole on 64-bit.
+    public double Share;
+
+    public volatile ArmCounters ChampionCounters;
+
+    public volatile ArmCounters ChallengerCounters;
+
+    public MixtureSequentialTest SequentialTest { get; }
+
+    public List<RolloutAnalysis> Analyses { get; } = [];
+
+    public Channel<(TInput Input, ShadowResult Result)>? Shadow { get; }
+
+    public CancellationTokenSource Stopping { get; } = new();
+
+    public Task? ShadowWorker { get; set; }
+
+    public ITimer? AnalysisTimer { get; set; }
+
+    public int? Winner { get; set; }
+
+    public string? LastChange { get; set; }
+
+    public RolloutState Snapshot()
+        => new(Options.Mode, ChampionVersion, Challenger.Version.Version, Status, Step, Volatile.Read(ref Share), [.. Analyses])
+        {
+            Winner = Winner,
+            LastChange = LastChange,
+        };
+
+    // FNV-1a over the key's characters, then a splitmix64 finalizer: deterministic across processes and
+    // runs (string.GetHashCode is randomized per process), evenly spread over [0, 1).
+    public double Bucket(string? routingKey, long sequence)
+    {
+        var hash = 14695981039346656037UL ^ Salt;
+        if (routingKey is null)
+        {
+            hash ^= (ulong)sequence;
+            hash *= 1099511628211UL;
+        }
+        else
+        {
+            foreach (var c in routingKey)
+            {
+                hash ^= c;
+                hash *= 1099511628211UL;
+            }
+        }
+
+        hash ^= hash >> 30;
+        hash *= 0xbf58476d1ce4e5b9UL;
+        hash ^= hash >> 27;
+        hash *= 0x94d049bb133111ebUL;
+        hash ^= hash >> 31;
+        return (hash >> 11) * (1.0 / (1UL << 53));
+    }
+}
