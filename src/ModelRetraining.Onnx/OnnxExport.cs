@@ -35,14 +35,16 @@ public static class OnnxExport
 
         // Scoring-only inputs: no label, and no date-time columns (ONNX has no such type; a time column
         // orders and windows the data, it is not a feature).
-        var input = new ScoringSchemaView(
-            data.Data.Schema,
-            c => c.Name != data.Schema.LabelColumn && c.Type.RawType != typeof(DateTime) && c.Type.RawType != typeof(DateTimeOffset) && c.Type.RawType != typeof(TimeSpan));
+        Func<DataViewSchema.Column, bool> scoring = c => c.Name != data.Schema.LabelColumn && c.Type.RawType != typeof(DateTime) && c.Type.RawType != typeof(DateTimeOffset) && c.Type.RawType != typeof(TimeSpan);
+        var input = new ScoringSchemaView(data.Data.Schema, scoring);
 
         using var onnx = new MemoryStream();
         try
         {
-            ml.Model.ConvertToOnnx(WithoutLabelTransforms(transformer, data.Data.Schema, input.Schema), input, onnx);
+            var exported = WithoutLabelTransforms(transformer, data.Data.Schema, input.Schema);
+            var used = UsedInputs(exported, input.Schema);
+            input = new ScoringSchemaView(data.Data.Schema, c => scoring(c) && (used is null || used.Contains(c.Name)));
+            ml.Model.ConvertToOnnx(exported, input, onnx);
         }
         catch (Exception ex) when (ex is NotSupportedException or NotImplementedException or InvalidOperationException or ArgumentException or KeyNotFoundException)
         {
@@ -131,6 +133,23 @@ public static class OnnxExport
             }
 
             stream.WriteByte((byte)value);
+        }
+    }
+
+    // The input columns the model's outputs depend on: a column the model never reads (the delay a label
+    // was derived from, say) is left out of the graph's inputs, so that callers need not feed it.
+    private static HashSet<string>? UsedInputs(ITransformer transformer, DataViewSchema input)
+    {
+        try
+        {
+            var mapper = transformer.GetRowToRowMapper(input);
+            var inputs = input.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            var produced = mapper.OutputSchema.Where(c => !c.IsHidden && !inputs.Contains(c.Name)).ToArray();
+            return mapper.GetDependencies(produced).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or NotSupportedException or ArgumentException)
+        {
+            return null; // not a row-to-row chain: keep every scoring column
         }
     }
 

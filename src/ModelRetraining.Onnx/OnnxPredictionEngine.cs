@@ -16,6 +16,9 @@ public sealed class OnnxPredictionEngine<TInput, TOutput>
     where TInput : class
     where TOutput : class, new()
 {
+    // Read-only after creation, so one serves every concurrent call; it lives as long as the process's engines.
+    private static readonly RunOptions Run = new();
+
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
     private readonly Func<TInput, OrtValue>[] _inputs;
@@ -72,7 +75,7 @@ public sealed class OnnxPredictionEngine<TInput, TOutput>
                 values[i] = _inputs[i](input);
             }
 
-            using var results = _session.Run(null, _inputNames, values, _outputNames);
+            using var results = _session.Run(Run, _inputNames, values, _outputNames);
             var output = new TOutput();
             for (var i = 0; i < _outputs.Length; i++)
             {

@@ -85,7 +85,7 @@ public sealed partial class ModelServer<TInput, TOutput>
             rollout.AnalysisTimer = _timeProvider.CreateTimer(_ => _ = AnalyzeOnTimerAsync(rollout), null, interval, interval);
         }
 
-        var started = FormattableString.Invariant($"{options.Mode} against v{champion.Version} started by {options.Actor} at {_timeProvider.GetUtcNow():u}{(options.Mode == RolloutMode.Shadow ? string.Empty : $", {rollout.Share:P0} of traffic")}");
+        var started = FormattableString.Invariant($"{options.Mode} against v{champion.Version} started by {options.Actor} at {_timeProvider.GetUtcNow():u}{(options.Mode == RolloutMode.Shadow ? string.Empty : $", {rollout.Share * 100:0.##}% of traffic")}");
         await _registry.SetTagAsync(_modelName, options.ChallengerVersion, RolloutTag, started, options.Actor, cancellationToken).ConfigureAwait(false);
         return Changed(rollout, RolloutStatus.Running, started, null);
     }
@@ -301,13 +301,23 @@ public sealed partial class ModelServer<TInput, TOutput>
         var champion = rollout.ChampionCounters.Snapshot();
         var challenger = rollout.ChallengerCounters.Snapshot();
         var share = Volatile.Read(ref rollout.Share);
+        if (share >= 1 && champion.Requests == 0 && rollout.ChampionBaseline is { } baseline)
+        {
+            // All traffic goes to the challenger at the last step: it is held to the champion's figures of the step before.
+            champion = baseline;
+        }
+        else if (champion.Outcomes >= options.MinOutcomes)
+        {
+            rollout.ChampionBaseline = champion;
+        }
+
         var at = _timeProvider.GetUtcNow();
         var reasons = new List<string>();
 
         // Errors and latency first: they need no outcomes, and a broken or slow challenger fails at once.
         if (challenger.Requests > 0 && challenger.ErrorRate > options.MaxErrorRate)
         {
-            reasons.Add(FormattableString.Invariant($"error rate {challenger.ErrorRate:P2} ({challenger.Errors} of {challenger.Requests}) exceeds {options.MaxErrorRate:P2}"));
+            reasons.Add(FormattableString.Invariant($"error rate {challenger.ErrorRate * 100:0.00}% ({challenger.Errors} of {challenger.Requests}) exceeds {options.MaxErrorRate * 100:0.00}%"));
         }
 
         if (options.MaxLatencyP99 is { } budget && challenger.LatencyP99Milliseconds > budget.TotalMilliseconds)
@@ -315,9 +325,11 @@ public sealed partial class ModelServer<TInput, TOutput>
             reasons.Add(FormattableString.Invariant($"p99 latency {challenger.LatencyP99Milliseconds:0.###} ms exceeds the budget of {budget.TotalMilliseconds:0.###} ms"));
         }
 
-        if (challenger.Requests - challenger.Errors >= 100 && champion.Requests >= 100 && challenger.LatencyP99Milliseconds > options.MaxLatencyRatio * champion.LatencyP99Milliseconds)
+        if (challenger.Requests - challenger.Errors >= 100 && champion.Requests >= 100
+            && challenger.LatencyP99Milliseconds > options.MaxLatencyRatio * champion.LatencyP99Milliseconds
+            && challenger.LatencyP99Milliseconds - champion.LatencyP99Milliseconds > options.MinLatencyIncrease.TotalMilliseconds)
         {
-            reasons.Add(FormattableString.Invariant($"p99 latency {challenger.LatencyP99Milliseconds:0.###} ms is over {options.MaxLatencyRatio}× the champion's {champion.LatencyP99Milliseconds:0.###} ms"));
+            reasons.Add(FormattableString.Invariant($"p99 latency {challenger.LatencyP99Milliseconds:0.###} ms is over {options.MaxLatencyRatio}× the champion's {champion.LatencyP99Milliseconds:0.###} ms (and {options.MinLatencyIncrease.TotalMilliseconds:0.###} ms more)"));
         }
 
         double? pValue = null;
@@ -349,7 +361,7 @@ public sealed partial class ModelServer<TInput, TOutput>
         var error = Math.Sqrt((challenger.Accuracy * (1 - challenger.Accuracy) / challenger.Outcomes) + (champion.Accuracy * (1 - champion.Accuracy) / champion.Outcomes));
         var z = PairedStatistics.NormalQuantile(1 - options.Alpha);
         var (lower, upper) = (difference - (z * error), difference + (z * error));
-        var summary = FormattableString.Invariant($"accuracy {challenger.Accuracy:0.####} ({challenger.Outcomes} outcomes) vs champion {champion.Accuracy:0.####} ({champion.Outcomes}): difference {difference:+0.####;-0.####;0} [{lower:+0.####;-0.####;0}, {upper:+0.####;-0.####;0}] at {1 - options.Alpha:P0}, margin −{options.AccuracyTolerance}");
+        var summary = FormattableString.Invariant($"accuracy {challenger.Accuracy:0.####} ({challenger.Outcomes} outcomes) vs champion {champion.Accuracy:0.####} ({champion.Outcomes}): difference {difference:+0.####;-0.####;0} [{lower:+0.####;-0.####;0}, {upper:+0.####;-0.####;0}] at {(1 - options.Alpha) * 100:0.##}%, margin −{options.AccuracyTolerance}");
         reasons.Add(summary);
         var outcome = upper < -options.AccuracyTolerance
             ? AnalysisOutcome.Failed
@@ -374,7 +386,7 @@ public sealed partial class ModelServer<TInput, TOutput>
             Volatile.Write(ref rollout.Share, steps[rollout.Step]);
         }
 
-        Changed(rollout, RolloutStatus.Running, FormattableString.Invariant($"step {rollout.Step + 1}: {steps[rollout.Step]:P0} of traffic to the challenger"), analysis);
+        Changed(rollout, RolloutStatus.Running, FormattableString.Invariant($"step {rollout.Step + 1}: {steps[rollout.Step] * 100:0.##}% of traffic to the challenger"), analysis);
     }
 
     private async Task RollBackRolloutAsync(RolloutRuntime<TInput, TOutput> rollout, RolloutAnalysis analysis, CancellationToken cancellationToken)

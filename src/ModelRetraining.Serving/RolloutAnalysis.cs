@@ -15,5 +15,5 @@ public sealed record RolloutAnalysis(int Step, double ChallengerShare, ArmStatis
 
     /// <inheritdoc />
     public override string ToString()
-        => FormattableString.Invariant($"step {Step + 1} ({ChallengerShare:P0} to the challenger): {Outcome}: {string.Join("; ", Reasons)} [champion {Champion}; challenger {Challenger}]");
+        => FormattableString.Invariant($"step {Step + 1} ({ChallengerShare * 100:0.##}% to the challenger): {Outcome}: {string.Join("; ", Reasons)} [champion {Champion}; challenger {Challenger}]");
 }

@@ -46,6 +46,10 @@ public sealed class RolloutOptions
     /// <value>The default value is 2.</value>
     public double MaxLatencyRatio { get; set; } = 2.0;
 
+    /// <summary>Gets or sets how much slower than the champion's the challenger's p99 must be, besides <see cref="MaxLatencyRatio"/>, to fail: sub-millisecond latencies are too noisy for a ratio alone.</summary>
+    /// <value>The default value is 1 millisecond.</value>
+    public TimeSpan MinLatencyIncrease { get; set; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>Gets or sets an absolute budget for the challenger's p99 latency; none when <see langword="null"/>.</summary>
     public TimeSpan? MaxLatencyP99 { get; set; }
 
@@ -114,6 +118,11 @@ public sealed class RolloutOptions
         if (!(MaxLatencyRatio >= 1) || !double.IsFinite(MaxLatencyRatio))
         {
             errors.Add(FormattableString.Invariant($"{nameof(MaxLatencyRatio)} must be 1 or more; it is {MaxLatencyRatio}."));
+        }
+
+        if (MinLatencyIncrease < TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(MinLatencyIncrease)} must not be negative; it is {MinLatencyIncrease}.");
         }
 
         if (MaxLatencyP99 <= TimeSpan.Zero || AnalysisInterval <= TimeSpan.Zero)

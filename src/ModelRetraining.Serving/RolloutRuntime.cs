@@ -72,6 +72,9 @@ internal sealed class RolloutRuntime<TInput, TOutput>
 
     public int? Winner { get; set; }
 
+    // The champion's figures from the latest step that had enough of its outcomes: the bar at a 100% step.
+    public ArmStatistics? ChampionBaseline { get; set; }
+
     public string? LastChange { get; set; }
 
     public RolloutState Snapshot()

@@ -23,7 +23,7 @@ public class ModelServerTests
     }
 
     // A regression model whose every answer is about `value`: the answer tells which model gave it.
-    private static byte[] ConstantModel(float value)
+    internal static byte[] ConstantModel(float value)
     {
         var ml = new MLContext(1);
         var random = new Random(1);
@@ -35,7 +35,7 @@ public class ModelServerTests
         return stream.ToArray();
     }
 
-    private static async Task<InMemoryModelRegistry> RegistryAsync(params float[] values)
+    internal static async Task<InMemoryModelRegistry> RegistryAsync(params float[] values)
     {
         var registry = new InMemoryModelRegistry();
         foreach (var value in values)
