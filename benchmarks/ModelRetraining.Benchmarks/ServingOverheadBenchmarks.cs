@@ -14,7 +14,7 @@ namespace ModelRetraining.Benchmarks;
 /// (the direct side gets one engine per thread, since an engine is not thread-safe); and the server on 8
 /// threads while the champion swaps between two versions as fast as it can.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 5, iterationCount: 20)]
 [MemoryDiagnoser]
 public class ServingOverheadBenchmarks
 {

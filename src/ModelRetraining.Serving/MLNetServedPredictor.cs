@@ -3,39 +3,88 @@ using Microsoft.ML;
 
 namespace ModelRetraining.Serving;
 
-/// <summary>An ML.NET model with a pool of prediction engines (an engine is not thread-safe; the pool grows to the callers' concurrency).</summary>
+/// <summary>
+/// An ML.NET model with prediction engines (an engine is not thread-safe) cached per calling thread: the
+/// common call takes no lock and touches no shared state. Each thread keeps the engines of its last four
+/// models (a champion and a challenger alternate in a rollout); an engine pushed out goes back to its
+/// model's free list for another thread. Every engine is also listed so that disposing the model disposes
+/// them all; a thread keeps a reference to an engine of a retired model until newer ones push it out.
+/// </summary>
 internal sealed class MLNetServedPredictor<TInput, TOutput>(MLContext ml, ITransformer transformer) : IServedPredictor<TInput, TOutput>
     where TInput : class
     where TOutput : class, new()
 {
-    private readonly ConcurrentBag<PredictionEngine<TInput, TOutput>> _engines = [];
+    private const int PerThread = 4;
+
+    [ThreadStatic]
+    private static ThreadEngines? t_engines;
+
+    private readonly ConcurrentBag<PredictionEngine<TInput, TOutput>> _all = [];
+    private readonly ConcurrentBag<PredictionEngine<TInput, TOutput>> _free = [];
 
     public TOutput Predict(TInput input)
     {
-        if (!_engines.TryTake(out var engine))
-        {
-            engine = ml.Model.CreatePredictionEngine<TInput, TOutput>(transformer);
-        }
-
-        try
-        {
-            var output = new TOutput();
-            engine.Predict(input, ref output);
-            return output;
-        }
-        finally
-        {
-            _engines.Add(engine);
-        }
+        var engines = t_engines ??= new ThreadEngines();
+        var engine = engines.Find(this) ?? Take(engines);
+        var output = new TOutput();
+        engine.Predict(input, ref output);
+        return output;
     }
 
     public void Dispose()
     {
-        while (_engines.TryTake(out var engine))
+        while (_all.TryTake(out var engine))
         {
             engine.Dispose();
         }
 
+        _free.Clear();
         (transformer as IDisposable)?.Dispose();
+    }
+
+    private PredictionEngine<TInput, TOutput> Take(ThreadEngines engines)
+    {
+        if (!_free.TryTake(out var engine))
+        {
+            engine = ml.Model.CreatePredictionEngine<TInput, TOutput>(transformer);
+            _all.Add(engine);
+        }
+
+        engines.Add(this, engine);
+        return engine;
+    }
+
+    private void Return(PredictionEngine<TInput, TOutput> engine) => _free.Add(engine);
+
+    private sealed class ThreadEngines
+    {
+        private readonly MLNetServedPredictor<TInput, TOutput>?[] _owners = new MLNetServedPredictor<TInput, TOutput>?[PerThread];
+        private readonly PredictionEngine<TInput, TOutput>?[] _engines = new PredictionEngine<TInput, TOutput>?[PerThread];
+        private int _next;
+
+        public PredictionEngine<TInput, TOutput>? Find(MLNetServedPredictor<TInput, TOutput> owner)
+        {
+            for (var i = 0; i < PerThread; i++)
+            {
+                if (ReferenceEquals(_owners[i], owner))
+                {
+                    return _engines[i];
+                }
+            }
+
+            return null;
+        }
+
+        public void Add(MLNetServedPredictor<TInput, TOutput> owner, PredictionEngine<TInput, TOutput> engine)
+        {
+            var slot = _next;
+            _next = (_next + 1) % PerThread;
+            if (_owners[slot] is { } previous)
+            {
+                previous.Return(_engines[slot]!);
+            }
+
+            (_owners[slot], _engines[slot]) = (owner, engine);
+        }
     }
 }

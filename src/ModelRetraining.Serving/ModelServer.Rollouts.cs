@@ -105,6 +105,21 @@ public sealed partial class ModelServer<TInput, TOutput>
     public async Task<RolloutAnalysis> AnalyzeRolloutAsync(CancellationToken cancellationToken = default)
     {
         var rollout = Volatile.Read(ref _rollout) ?? throw new InvalidOperationException($"No rollout is running on '{_modelName}'.");
+
+        // One analysis at a time (the timer's and a caller's), so that a decision is acted on once.
+        await rollout.Analyzing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await AnalyzeAsync(rollout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            rollout.Analyzing.Release();
+        }
+    }
+
+    private async Task<RolloutAnalysis> AnalyzeAsync(RolloutRuntime<TInput, TOutput> rollout, CancellationToken cancellationToken)
+    {
         RolloutAnalysis analysis;
         lock (rollout.Gate)
         {
@@ -116,9 +131,9 @@ public sealed partial class ModelServer<TInput, TOutput>
         }
 
         LogAnalysis(_logger, _modelName, rollout.Challenger.Version.Version, analysis.ToString());
-        if (rollout.Status != RolloutStatus.Running)
+        if (rollout.Status != RolloutStatus.Running || Volatile.Read(ref _rollout) != rollout)
         {
-            return analysis; // paused or concluded: analyses report, a person decides
+            return analysis; // paused, concluded or ended meanwhile: analyses report, a person decides
         }
 
         switch (rollout.Options.Mode, analysis.Outcome)
@@ -404,10 +419,10 @@ public sealed partial class ModelServer<TInput, TOutput>
     {
         var challenger = rollout.Challenger.Version.Version;
         var text = $"promoted by {actor}: {reason}";
-        await _registry.SetTagAsync(_modelName, challenger, RolloutTag, text, actor, cancellationToken).ConfigureAwait(false);
 
         // Only over the champion the rollout compared against: a champion that moved meanwhile is not overwritten.
         await _registry.SetAliasAsync(new AliasChange(_modelName, _options.Alias, challenger, rollout.ChampionVersion, actor, reason), cancellationToken).ConfigureAwait(false);
+        await _registry.SetTagAsync(_modelName, challenger, RolloutTag, text, actor, cancellationToken).ConfigureAwait(false);
         var state = Changed(rollout, RolloutStatus.Promoted, text, analysis);
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         await EndRolloutAsync(rollout).ConfigureAwait(false);

@@ -38,6 +38,8 @@ internal sealed class RolloutRuntime<TInput, TOutput>
 
     public object Gate { get; } = new();
 
+    public SemaphoreSlim Analyzing { get; } = new(1, 1);
+
     public RolloutOptions Options { get; }
 
     public int ChampionVersion { get; }
