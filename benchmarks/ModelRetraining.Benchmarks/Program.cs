@@ -5,6 +5,7 @@
 // Profile throughput/memory: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- profile <rows>
 // ONNX batch scoring:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*ScoringBenchmarks*'
 // ONNX rows/s by batch:     dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- onnx-throughput cpu|cuda   (cuda: benchmarks/onnx-gpu/run.sh)
+// Serving overhead, interleaved: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- serving-overhead
 using BenchmarkDotNet.Running;
 using ModelRetraining.Benchmarks;
 
@@ -14,6 +15,7 @@ return args switch
     ["bootstrap"] => BootstrapMeasurement.Run(),
     ["concept-drift", ..] => ConceptDriftMeasurement.Run(args.Length > 1 ? args[1] : null),
     ["onnx-throughput", var provider] => OnnxThroughputMeasurement.Run(provider),
+    ["serving-overhead"] => ServingOverheadMeasurement.Run(),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),
 };

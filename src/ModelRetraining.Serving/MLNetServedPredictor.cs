@@ -7,8 +7,10 @@ namespace ModelRetraining.Serving;
 /// An ML.NET model with prediction engines (an engine is not thread-safe) cached per calling thread: the
 /// common call takes no lock and touches no shared state. Each thread keeps the engines of its last four
 /// models (a champion and a challenger alternate in a rollout); an engine pushed out goes back to its
-/// model's free list for another thread. Every engine is also listed so that disposing the model disposes
-/// them all; a thread keeps a reference to an engine of a retired model until newer ones push it out.
+/// model's free list for another thread. Every engine is also listed, weakly, so that disposing the model
+/// disposes those still alive, while the engines of threads that ended are left to the collector (a
+/// server's thread pool comes and goes; a strong list would grow with every thread that ever predicted).
+/// A thread keeps a reference to an engine of a retired model until newer ones push it out.
 /// </summary>
 internal sealed class MLNetServedPredictor<TInput, TOutput>(MLContext ml, ITransformer transformer) : IServedPredictor<TInput, TOutput>
     where TInput : class
@@ -19,7 +21,7 @@ internal sealed class MLNetServedPredictor<TInput, TOutput>(MLContext ml, ITrans
     [ThreadStatic]
     private static ThreadEngines? t_engines;
 
-    private readonly ConcurrentBag<PredictionEngine<TInput, TOutput>> _all = [];
+    private readonly List<WeakReference<PredictionEngine<TInput, TOutput>>> _all = [];
     private readonly ConcurrentBag<PredictionEngine<TInput, TOutput>> _free = [];
 
     public TOutput Predict(TInput input)
@@ -33,9 +35,17 @@ internal sealed class MLNetServedPredictor<TInput, TOutput>(MLContext ml, ITrans
 
     public void Dispose()
     {
-        while (_all.TryTake(out var engine))
+        lock (_all)
         {
-            engine.Dispose();
+            foreach (var reference in _all)
+            {
+                if (reference.TryGetTarget(out var engine))
+                {
+                    engine.Dispose();
+                }
+            }
+
+            _all.Clear();
         }
 
         _free.Clear();
@@ -47,7 +57,15 @@ internal sealed class MLNetServedPredictor<TInput, TOutput>(MLContext ml, ITrans
         if (!_free.TryTake(out var engine))
         {
             engine = ml.Model.CreatePredictionEngine<TInput, TOutput>(transformer);
-            _all.Add(engine);
+            lock (_all)
+            {
+                if (_all.Count >= 64 && _all.Count % 64 == 0)
+                {
+                    _all.RemoveAll(reference => !reference.TryGetTarget(out _));
+                }
+
+                _all.Add(new WeakReference<PredictionEngine<TInput, TOutput>>(engine));
+            }
         }
 
         engines.Add(this, engine);

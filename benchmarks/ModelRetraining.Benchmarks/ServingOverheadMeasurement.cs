@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using ModelRetraining.Serving;
+using ModelRetraining.Testing;
+
+namespace ModelRetraining.Benchmarks;
+
+/// <summary>
+/// The model server's overhead per prediction over ML.NET's prediction engine, measured interleaved: each
+/// round times the engine and the server on the same 10,000 flight rows back to back (order alternating),
+/// so that the machine's drift (a shared 2-core VM) falls on both sides; the ratio reported is the median
+/// of the rounds' ratios. Also: the server during a 5% canary, and 8 threads with and without the champion
+/// swapping (throughput during swaps).
+/// </summary>
+internal static class ServingOverheadMeasurement
+{
+    private const int Rows = 10_000;
+    private const int Rounds = 25;
+
+    public static int Run()
+    {
+        var first = BenchmarkFlights.Load(new(2001, 1, 1), new(2001, 1, 15));
+        var second = BenchmarkFlights.Load(new(2001, 1, 15), new(2001, 2, 1));
+        var v1 = BenchmarkFlights.Train(first);
+        var v2 = BenchmarkFlights.Train(second);
+        var ml = new MLContext(0);
+        var rows = ml.Data.CreateEnumerable<ScoringBenchmarks.FlightRow>(second.Data, reuseRowObject: false).Take(Rows).ToArray();
+        ITransformer model;
+        using (var stream = new MemoryStream(v1.Content.ToArray()))
+        {
+            model = ml.Model.Load(stream, out _);
+        }
+
+        var engines = Enumerable.Range(0, 8).Select(_ => ml.Model.CreatePredictionEngine<ScoringBenchmarks.FlightRow, ScoringBenchmarks.FlightScore>(model)).ToArray();
+        var registry = new InMemoryModelRegistry();
+        registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v1, "bench")).AsTask().GetAwaiter().GetResult();
+        registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v2, "bench")).AsTask().GetAwaiter().GetResult();
+        registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "bench", "start")).AsTask().GetAwaiter().GetResult();
+        var server = new ModelServer<ScoringBenchmarks.FlightRow, ScoringBenchmarks.FlightScore>(registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) });
+        server.StartAsync().GetAwaiter().GetResult();
+
+        double Direct(int engine)
+        {
+            var output = new ScoringBenchmarks.FlightScore();
+            var sum = 0.0;
+            foreach (var row in rows)
+            {
+                engines[engine].Predict(row, ref output);
+                sum += output.Probability;
+            }
+
+            return sum;
+        }
+
+        double Served()
+        {
+            var sum = 0.0;
+            foreach (var row in rows)
+            {
+                sum += server.Predict(row).Output.Probability;
+            }
+
+            return sum;
+        }
+
+        double Parallel8(Func<int, double> pass) => Enumerable.Range(0, 8).AsParallel().WithDegreeOfParallelism(8).Select(pass).Sum();
+
+        var single = Interleave(() => Direct(0), () => Served());
+        var eight = Interleave(() => Parallel8(Direct), () => Parallel8(_ => Served()));
+        server.StartRolloutAsync(new RolloutOptions { ChallengerVersion = 2, MinLatencyIncrease = TimeSpan.FromSeconds(10) }).GetAwaiter().GetResult();
+        var canary = Interleave(() => Direct(0), () => Served());
+        server.StopRolloutAsync("bench", "measured").GetAwaiter().GetResult();
+
+        var swaps = 0;
+        var swapping = Interleave(
+            () => Parallel8(_ => Served()),
+            () =>
+            {
+                using var stop = new CancellationTokenSource();
+                var swapper = Task.Run(async () =>
+                {
+                    while (!stop.IsCancellationRequested)
+                    {
+                        var from = server.Current!.Version;
+                        await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 3 - from, from, "bench", "swap"));
+                        await server.RefreshAsync();
+                        Interlocked.Increment(ref swaps);
+                    }
+                });
+                var sum = Parallel8(_ => Served());
+                stop.Cancel();
+                swapper.GetAwaiter().GetResult();
+                return sum;
+            });
+        server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+        var lines = new List<string>
+        {
+            "| measurement | baseline median | server median | median of round ratios | allocated per prediction |",
+            "| --- | ---: | ---: | ---: | ---: |",
+            Line("1 thread: engine vs server", single),
+            Line("8 threads (2 cores): engines vs server", eight),
+            Line("1 thread: engine vs server during a 5% canary", canary),
+            Line("8 threads: server vs server while the champion swaps", swapping),
+        };
+        Console.WriteLine(string.Join(Environment.NewLine, lines));
+        Console.WriteLine(FormattableString.Invariant($"\n{Rows:N0} predictions per thread per round, {Rounds} rounds; {swaps} swaps during the swapping rounds ({swaps / (double)Rounds:0.#} per round). Throughput while swapping: {8 * Rows / swapping.Server.Median() * 1000:N0} predictions/s vs {8 * Rows / swapping.Baseline.Median() * 1000:N0} without."));
+        return 0;
+    }
+
+    private static string Line(string name, (List<double> Baseline, List<double> Server, List<double> Ratios, double BytesPerPrediction) m)
+        => FormattableString.Invariant($"| {name} | {m.Baseline.Median():0.0} ms | {m.Server.Median():0.0} ms | {m.Ratios.Median():0.000}× | {m.BytesPerPrediction:0} B |");
+
+    private static (List<double> Baseline, List<double> Server, List<double> Ratios, double BytesPerPrediction) Interleave(Func<double> baseline, Func<double> served)
+    {
+        baseline();
+        served();
+        var (b, s, r) = (new List<double>(), new List<double>(), new List<double>());
+        long allocated = 0;
+        for (var round = 0; round < Rounds; round++)
+        {
+            double tb, ts;
+            if (round % 2 == 0)
+            {
+                tb = Time(baseline);
+                (ts, var bytes) = TimeAllocating(served);
+                allocated += bytes;
+            }
+            else
+            {
+                (ts, var bytes) = TimeAllocating(served);
+                allocated += bytes;
+                tb = Time(baseline);
+            }
+
+            b.Add(tb);
+            s.Add(ts);
+            r.Add(ts / tb);
+        }
+
+        return (b, s, r, allocated / (double)Rounds / Rows);
+    }
+
+    private static double Time(Func<double> pass)
+    {
+        var started = Stopwatch.GetTimestamp();
+        pass();
+        return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+    }
+
+    private static (double Milliseconds, long Bytes) TimeAllocating(Func<double> pass)
+    {
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var ms = Time(pass);
+        return (ms, GC.GetTotalAllocatedBytes(precise: true) - before);
+    }
+
+    private static double Median(this List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
