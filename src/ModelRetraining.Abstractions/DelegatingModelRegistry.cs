@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>A registry that passes every call to an inner registry; derive to add behaviour (retries, caching, telemetry).</summary>
-public abstract class DelegatingModelRegistry : IModelRegistry
+public abstract class DelegatingModelRegistry : IModelRegistry, IAliasMoveSource
 {
     /// <summary>Creates the decorator.</summary>
     /// <param name="innerRegistry">The registry to call.</param>
@@ -13,6 +13,26 @@ public abstract class DelegatingModelRegistry : IModelRegistry
 
     /// <summary>Gets the decorated registry.</summary>
     protected IModelRegistry InnerRegistry { get; }
+
+    /// <summary>Raised after an alias move is committed, when the decorated registry tells of moves (<see cref="IAliasMoveSource"/>).</summary>
+    public event EventHandler<AliasMovedEventArgs>? AliasMoved
+    {
+        add
+        {
+            if (InnerRegistry is IAliasMoveSource source)
+            {
+                source.AliasMoved += value;
+            }
+        }
+
+        remove
+        {
+            if (InnerRegistry is IAliasMoveSource source)
+            {
+                source.AliasMoved -= value;
+            }
+        }
+    }
 
     /// <inheritdoc />
     public virtual IRunJournal Journal => InnerRegistry.Journal;

@@ -419,9 +419,19 @@ public sealed partial class ModelServer<TInput, TOutput>
     {
         var challenger = rollout.Challenger.Version.Version;
         var text = $"promoted by {actor}: {reason}";
+        rollout.Promoting = true; // the move's own notice must not end the rollout as "promoted outside"
 
         // Only over the champion the rollout compared against: a champion that moved meanwhile is not overwritten.
-        await _registry.SetAliasAsync(new AliasChange(_modelName, _options.Alias, challenger, rollout.ChampionVersion, actor, reason), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _registry.SetAliasAsync(new AliasChange(_modelName, _options.Alias, challenger, rollout.ChampionVersion, actor, reason), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            rollout.Promoting = false;
+            throw;
+        }
+
         await _registry.SetTagAsync(_modelName, challenger, RolloutTag, text, actor, cancellationToken).ConfigureAwait(false);
         var state = Changed(rollout, RolloutStatus.Promoted, text, analysis);
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
@@ -433,7 +443,7 @@ public sealed partial class ModelServer<TInput, TOutput>
     private async Task OnChampionMovedAsync(int champion, CancellationToken cancellationToken)
     {
         var rollout = Volatile.Read(ref _rollout);
-        if (rollout is null || rollout.Status is RolloutStatus.Promoted or RolloutStatus.RolledBack or RolloutStatus.Stopped || champion == rollout.ChampionVersion)
+        if (rollout is null || rollout.Promoting || rollout.Status is RolloutStatus.Promoted or RolloutStatus.RolledBack or RolloutStatus.Stopped || champion == rollout.ChampionVersion)
         {
             return;
         }

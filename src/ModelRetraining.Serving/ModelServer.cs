@@ -101,6 +101,11 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <returns>A task that completes when the first version is loaded.</returns>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        if (_poll is null && _registry is IAliasMoveSource source)
+        {
+            source.AliasMoved += OnAliasMoved;
+        }
+
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         _poll ??= _timeProvider.CreateTimer(_ => _ = PollAsync(), null, _options.PollInterval, _options.PollInterval);
     }
@@ -258,6 +263,11 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_registry is IAliasMoveSource source)
+        {
+            source.AliasMoved -= OnAliasMoved;
+        }
+
         if (_poll is not null)
         {
             await _poll.DisposeAsync().ConfigureAwait(false);
@@ -354,6 +364,15 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         _online.GetOrAdd(entry.Version, _ => new OnlineAccuracy()).Add(correct);
         entry.Counters?.AddOutcome(correct);
         _monitor?.RecordOutcome(correct);
+    }
+
+    // A move through this process's registry: swap now, off the mover's thread.
+    private void OnAliasMoved(object? sender, AliasMovedEventArgs e)
+    {
+        if (e.Entry.ModelName == _modelName && e.Entry.Alias == _options.Alias)
+        {
+            _ = Task.Run(PollAsync);
+        }
     }
 
     private async Task PollAsync()

@@ -7,7 +7,7 @@ public sealed class ModelServerOptions
     /// <value>The default value is <c>champion</c>.</value>
     public string Alias { get; set; } = ModelAliases.Champion;
 
-    /// <summary>Gets or sets how often the registry is polled for a moved alias (moves in other processes); moves made through this process's registry are seen at the next poll or at <see cref="ModelServer{TInput, TOutput}.RefreshAsync"/>.</summary>
+    /// <summary>Gets or sets how often the registry is polled for a moved alias (moves in other processes); moves made through the registry object the server follows are served at once when it tells of them (<see cref="IAliasMoveSource"/>: the embedded and in-memory registries do).</summary>
     /// <value>The default value is 10 seconds.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -74,6 +74,8 @@ internal sealed class RolloutRuntime<TInput, TOutput>
 
     public int? Winner { get; set; }
 
+    public volatile bool Promoting;
+
     // The champion's figures from the latest step that had enough of its outcomes: the bar at a 100% step.
     public ArmStatistics? ChampionBaseline { get; set; }
 

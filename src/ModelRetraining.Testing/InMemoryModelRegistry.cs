@@ -8,7 +8,7 @@ namespace ModelRetraining.Testing;
 /// suite): monotonic versions, optimistic alias moves, alias history, audit events, a run journal and
 /// hash-verified artifacts. For unit tests of code around the registry.
 /// </summary>
-public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprovalStore
+public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprovalStore, IAliasMoveSource
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
@@ -220,6 +220,7 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprov
         RegistryNames.ThrowIfInvalid(change.Alias, "alias", nameof(change));
         ArgumentException.ThrowIfNullOrWhiteSpace(change.Actor, nameof(change));
         cancellationToken.ThrowIfCancellationRequested();
+        AliasHistoryEntry entry;
         lock (_gate)
         {
             int? current = _aliases.TryGetValue((change.ModelName, change.Alias), out var c) ? c : null;
@@ -228,9 +229,15 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprov
                 throw new AliasConflictException(change.ModelName, change.Alias, change.ExpectedCurrentVersion, current);
             }
 
-            return ValueTask.FromResult(MoveAlias(change.ModelName, change.Alias, current, change.Version, change.Actor, change.Reason, "alias.moved"));
+            entry = MoveAlias(change.ModelName, change.Alias, current, change.Version, change.Actor, change.Reason, "alias.moved");
         }
+
+        AliasMoved?.Invoke(this, new AliasMovedEventArgs(entry));
+        return ValueTask.FromResult(entry);
     }
+
+    /// <inheritdoc />
+    public event EventHandler<AliasMovedEventArgs>? AliasMoved;
 
     /// <inheritdoc />
     public ValueTask<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default)
@@ -240,6 +247,7 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprov
         RegistryNames.ThrowIfInvalid(request.Alias, "alias", nameof(request));
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Actor, nameof(request));
         cancellationToken.ThrowIfCancellationRequested();
+        AliasHistoryEntry entry;
         lock (_gate)
         {
             int? current = _aliases.TryGetValue((request.ModelName, request.Alias), out var c) ? c : null;
@@ -249,8 +257,11 @@ public sealed class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprov
                 throw new InvalidOperationException($"Alias '{request.Alias}' of model '{request.ModelName}' has no earlier version to roll back to (it points at {(current is { } v ? "v" + v : "no version")}).");
             }
 
-            return ValueTask.FromResult(MoveAlias(request.ModelName, request.Alias, current, previous, request.Actor, request.Reason, "alias.rollback"));
+            entry = MoveAlias(request.ModelName, request.Alias, current, previous, request.Actor, request.Reason, "alias.rollback");
         }
+
+        AliasMoved?.Invoke(this, new AliasMovedEventArgs(entry));
+        return ValueTask.FromResult(entry);
     }
 
     /// <inheritdoc />

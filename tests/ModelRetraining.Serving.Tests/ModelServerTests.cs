@@ -95,7 +95,7 @@ public class ModelServerTests
             var from = server.Current!.Version;
             var to = from == 1 ? 2 : 1;
             await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, to, from, "tests", $"swap {swap}"));
-            Assert.True(await server.RefreshAsync());
+            await server.RefreshAsync(); // the move's in-process notice may have swapped already
             Assert.Equal(to, server.Current!.Version);
             await Task.Delay(2);
         }
@@ -165,9 +165,34 @@ public class ModelServerTests
         Assert.Equal(2, server.Current!.Version);
 
         await registry.RollbackAsync(new RollbackRequest("delays", "ops", "canary failed"));
-        Assert.True(await server.RefreshAsync());
+        await server.RefreshAsync();
 
         Assert.Equal(1, server.Predict(new Row { X = 0.3f }).Version);
+    }
+
+    [Fact]
+    public async Task AMoveThroughThisProcesssRegistry_IsServedAtOnce_WithoutWaitingForThePoll()
+    {
+        foreach (var registry in new IModelRegistry[] { await RegistryAsync(1, 2), ModelRegistry.Embedded(Path.Combine(Path.GetTempPath(), "mr-serving-notice", Guid.NewGuid().ToString("N"))) })
+        {
+            if (registry is not InMemoryModelRegistry)
+            {
+                await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", ConstantModel(1)), "tests"));
+                await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", ConstantModel(2)), "tests"));
+            }
+
+            await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+            await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) });
+            await server.StartAsync();
+
+            await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 2, 1, "tests", "promotion"));
+            for (var i = 0; i < 500 && server.Current!.Version != 2; i++)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.Equal(2, server.Predict(new Row { X = 0.5f }).Version);
+        }
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace ModelRetraining;
 /// transaction, which serializes writers across threads and processes on one machine; SQLite's busy
 /// timeout makes a second writer wait rather than fail.
 /// </summary>
-internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprovalStore
+internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprovalStore, IAliasMoveSource
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS models(
@@ -230,7 +230,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprov
         RegistryNames.ThrowIfInvalid(change.Alias, "alias", nameof(change));
         ArgumentException.ThrowIfNullOrWhiteSpace(change.Actor, nameof(change));
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        return await WriteAsync(
+        return Moved(await WriteAsync(
             (connection, transaction) =>
             {
                 var current = CurrentAlias(connection, transaction, change.ModelName, change.Alias);
@@ -241,7 +241,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprov
 
                 return MoveAlias(connection, transaction, change.ModelName, change.Alias, current, change.Version, change.Actor, change.Reason, "alias.moved");
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false));
     }
 
     public async ValueTask<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default)
@@ -251,7 +251,7 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprov
         RegistryNames.ThrowIfInvalid(request.Alias, "alias", nameof(request));
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Actor, nameof(request));
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        return await WriteAsync(
+        return Moved(await WriteAsync(
             (connection, transaction) =>
             {
                 var current = CurrentAlias(connection, transaction, request.ModelName, request.Alias);
@@ -264,7 +264,16 @@ internal sealed class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprov
                 var target = Convert.ToInt32(previous, CultureInfo.InvariantCulture);
                 return MoveAlias(connection, transaction, request.ModelName, request.Alias, current, target, request.Actor, request.Reason, "alias.rollback");
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken).ConfigureAwait(false));
+    }
+
+    public event EventHandler<AliasMovedEventArgs>? AliasMoved;
+
+    // Raised after the transaction committed, so a listener that reads the alias sees the move.
+    private AliasHistoryEntry Moved(AliasHistoryEntry entry)
+    {
+        AliasMoved?.Invoke(this, new AliasMovedEventArgs(entry));
+        return entry;
     }
 
     public async IAsyncEnumerable<AliasHistoryEntry> GetAliasHistoryAsync(string modelName, string alias, [EnumeratorCancellation] CancellationToken cancellationToken = default)
