@@ -68,7 +68,7 @@ public sealed partial class ModelServer<TInput, TOutput>
         var version = await _registry.GetVersionAsync(_modelName, options.ChallengerVersion, cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"'{_modelName}' has no version {options.ChallengerVersion} to roll out.");
         var challenger = await LoadAsync(version, cancellationToken).ConfigureAwait(false);
-        var rollout = new RolloutRuntime<TInput, TOutput>(options, champion.Version, challenger);
+        var rollout = new RolloutRuntime<TInput, TOutput>(_modelName, options, champion.Version, challenger);
         if (Interlocked.CompareExchange(ref _rollout, rollout, null) is not null)
         {
             challenger.Retire();
@@ -216,7 +216,7 @@ public sealed partial class ModelServer<TInput, TOutput>
 
     private Prediction<TOutput> PredictInRollout(TInput input, string? routingKey, RolloutRuntime<TInput, TOutput> rollout)
     {
-        var sequence = Interlocked.Increment(ref _sequence);
+        var sequence = NextSequence();
         var share = Volatile.Read(ref rollout.Share);
         if (rollout.Options.Mode != RolloutMode.Shadow && share > 0 && rollout.Bucket(routingKey, sequence) < share && rollout.Challenger.TryAcquire())
         {

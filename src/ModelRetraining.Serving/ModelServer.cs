@@ -44,6 +44,13 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
 
     // Ids are this server's random prefix and a sequence: unique across servers, one string per id asked for.
     private readonly string _idPrefix = $"{Random.Shared.NextInt64():x16}-";
+    // Sequences are handed out to each thread in blocks: one shared counter bumped per prediction would
+    // bounce its cache line between cores on every call.
+    private const int SequenceBlockSize = 64;
+
+    [ThreadStatic]
+    private static SequenceBlock? t_sequences;
+
     private LoadedModel<TInput, TOutput>? _current;
     private ITimer? _poll;
     private long _sequence;
@@ -190,7 +197,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             try
             {
                 var output = model.Predict(input);
-                var sequence = Interlocked.Increment(ref _sequence);
+                var sequence = NextSequence();
                 _pending.Add(sequence, model.Version.Version, _timeProvider.GetTimestamp(), output, null, null);
                 return new Prediction<TOutput>(_idPrefix, sequence, model.Version.Version, output);
             }
@@ -333,6 +340,18 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         return loaded;
     }
 
+    private long NextSequence()
+    {
+        var block = t_sequences ??= new SequenceBlock();
+        if (!ReferenceEquals(block.Owner, this) || block.Next > block.Last)
+        {
+            var last = Interlocked.Add(ref _sequence, SequenceBlockSize);
+            (block.Owner, block.Next, block.Last) = (this, last - SequenceBlockSize + 1, last);
+        }
+
+        return block.Next++;
+    }
+
     private PendingOutcomes.Entry Claim(string predictionId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(predictionId);
@@ -398,6 +417,15 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
 
     [LoggerMessage(73, LogLevel.Warning, "{ModelName} {Alias} rolled back from v{From} to v{To} by {Actor}: {Reason}")]
     private static partial void LogRolledBack(ILogger logger, string modelName, string alias, string from, string to, string actor, string reason);
+
+    private sealed class SequenceBlock
+    {
+        public object? Owner { get; set; }
+
+        public long Next { get; set; }
+
+        public long Last { get; set; }
+    }
 
     private sealed class OnlineAccuracy
     {

@@ -15,7 +15,7 @@ public sealed class ModelServerOptions
     /// <value>The default value is 24 hours.</value>
     public TimeSpan OutcomeWindow { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Gets or sets the most prediction ids kept for outcomes (a ring allocated at start: about 40 bytes each); the oldest are forgotten first.</summary>
+    /// <summary>Gets or sets how many prediction ids are kept for outcomes, at least (a ring allocated at start, rounded up to a power of two: about 48 bytes a slot); the oldest are forgotten first.</summary>
     /// <value>The default value is 100,000.</value>
     public int MaxPendingOutcomes { get; set; } = 100_000;
 

@@ -5,12 +5,24 @@ namespace ModelRetraining.Serving;
 /// prediction costs one slot write (no dictionary node, no queue entry, no eviction pass) and the oldest
 /// pending predictions are forgotten by being overwritten. A slot is published with a sequence-lock:
 /// marked as being written, filled, then stamped with its sequence; an outcome claims it by swapping the
-/// sequence for its complement, so it is claimed at most once and never while it is rewritten.
+/// sequence for its complement, so it is claimed at most once and never while it is rewritten. The ring
+/// has a power-of-two size and consecutive sequences are spread over it by an odd multiplier (a
+/// permutation of each window of that size): threads writing neighbouring sequences do not share a
+/// cache line.
 /// </summary>
-internal sealed class PendingOutcomes(int capacity)
+internal sealed class PendingOutcomes
 {
     private const long Writing = long.MinValue;
-    private readonly Slot[] _slots = new Slot[capacity];
+    private const long Spread = unchecked((long)0x9E3779B97F4A7C15);
+    private readonly Slot[] _slots;
+    private readonly long _mask;
+
+    public PendingOutcomes(int capacity)
+    {
+        var size = (int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 2)));
+        _slots = new Slot[size];
+        _mask = size - 1;
+    }
 
     public enum ClaimResult
     {
@@ -21,7 +33,7 @@ internal sealed class PendingOutcomes(int capacity)
 
     public void Add(long sequence, int version, long timestamp, object output, ArmCounters? counters, ShadowResult? shadow)
     {
-        ref var slot = ref _slots[sequence % _slots.Length];
+        ref var slot = ref _slots[unchecked(sequence * Spread) & _mask];
         Volatile.Write(ref slot.Sequence, Writing);
         slot.Version = version;
         slot.Timestamp = timestamp;
@@ -33,7 +45,7 @@ internal sealed class PendingOutcomes(int capacity)
 
     public ClaimResult TryClaim(long sequence, out Entry entry)
     {
-        ref var slot = ref _slots[sequence % _slots.Length];
+        ref var slot = ref _slots[unchecked(sequence * Spread) & _mask];
         entry = default;
         var stamped = Volatile.Read(ref slot.Sequence);
         if (stamped == ~sequence)

@@ -11,12 +11,12 @@ internal sealed class RolloutRuntime<TInput, TOutput>
     where TInput : class
     where TOutput : class, new()
 {
-    public RolloutRuntime(RolloutOptions options, int championVersion, LoadedModel<TInput, TOutput> challenger)
+    public RolloutRuntime(string modelName, RolloutOptions options, int championVersion, LoadedModel<TInput, TOutput> challenger)
     {
         Options = options;
         ChampionVersion = championVersion;
         Challenger = challenger;
-        Salt = unchecked((ulong)Random.Shared.NextInt64());
+        Salt = Fnv($"{modelName}/v{championVersion}/v{challenger.Version.Version}/{options.Mode}", 14695981039346656037UL);
         Share = options.Mode switch
         {
             RolloutMode.Canary => options.CanarySteps[0],
@@ -46,7 +46,8 @@ internal sealed class RolloutRuntime<TInput, TOutput>
 
     public LoadedModel<TInput, TOutput> Challenger { get; }
 
-    // Routing keys hash with a salt per rollout: a key sticks to its arm within a rollout, not across rollouts.
+    // Routing keys hash with a salt made from the model, both versions and the mode: a key sticks to its arm
+    // for the rollout in every process and across restarts, and falls independently in another rollout.
     public ulong Salt { get; }
 
     public volatile RolloutStatus Status;
@@ -100,11 +101,7 @@ internal sealed class RolloutRuntime<TInput, TOutput>
         }
         else
         {
-            foreach (var c in routingKey)
-            {
-                hash ^= c;
-                hash *= 1099511628211UL;
-            }
+            hash = Fnv(routingKey, hash);
         }
 
         hash ^= hash >> 30;
@@ -113,5 +110,16 @@ internal sealed class RolloutRuntime<TInput, TOutput>
         hash *= 0x94d049bb133111ebUL;
         hash ^= hash >> 31;
         return (hash >> 11) * (1.0 / (1UL << 53));
+    }
+
+    private static ulong Fnv(string text, ulong hash)
+    {
+        foreach (var c in text)
+        {
+            hash ^= c;
+            hash *= 1099511628211UL;
+        }
+
+        return hash;
     }
 }

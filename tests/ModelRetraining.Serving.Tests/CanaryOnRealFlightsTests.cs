@@ -34,7 +34,7 @@ public sealed class CanaryOnRealFlightsTests(ITestOutputHelper output) : IDispos
             IsCorrect = (score, late) => score.Probability >= 0.25f == late > 0.5f,
         };
         await server.StartAsync();
-        await server.StartRolloutAsync(new RolloutOptions { ChallengerVersion = challenger.Version, MinOutcomes = 300, Actor = "release-bot", MinLatencyIncrease = TimeSpan.FromSeconds(10) });
+        await server.StartRolloutAsync(new RolloutOptions { ChallengerVersion = challenger.Version, MinOutcomes = 600, Actor = "release-bot", MinLatencyIncrease = TimeSpan.FromSeconds(10) });
 
         var june = await FlightRows.LoadAsync(new(2001, 6, 1), new(2001, 7, 1));
         var analyses = new List<RolloutAnalysis>();
