@@ -56,6 +56,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private long _sequence;
     private int _loaded;
     private int _disposedModels;
+    private int _disposed;
 
     /// <summary>Creates a server; call <see cref="StartAsync"/> before predicting.</summary>
     /// <param name="registry">The registry whose alias is followed.</param>
@@ -270,6 +271,11 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // a container that registered the server twice (keyed and not) disposes it twice
+        }
+
         if (_registry is IAliasMoveSource source)
         {
             source.AliasMoved -= OnAliasMoved;

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using static ModelRetraining.Serving.Tests.ModelServerTests;
+
+namespace ModelRetraining.Serving.Tests;
+
+/// <summary>A model server registered with a generic host: built from the registered embedded registry, serving the champion once the host has started, following promotions, disposed with the host.</summary>
+public sealed class ModelServerRegistrationTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-serving-host", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task HostedServer_ServesTheChampionAfterStart_FollowsAPromotion_AndIsDisposedWithTheHost()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddModelRetraining().UseEmbeddedRegistry(_folder).AddModelServer<Row, Output>("delays", o => o.PollInterval = TimeSpan.FromHours(1), isCorrect: (o, actual) => Math.Abs(o.Score - actual) < 0.5);
+        var host = builder.Build();
+        var registry = host.Services.GetRequiredService<IModelRegistry>();
+        await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", ConstantModel(1)), "tests"));
+        await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", ConstantModel(2)), "tests"));
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+
+        await host.StartAsync();
+        var server = host.Services.GetRequiredService<ModelServer<Row, Output>>();
+        Assert.Same(server, host.Services.GetRequiredKeyedService<ModelServer<Row, Output>>("delays"));
+        var first = server.Predict(new Row { X = 0.5f });
+        Assert.Equal(1, first.Version);
+        Assert.True(server.RecordActual(first.Id, 1f));
+
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 2, 1, "tests", "promotion"));
+        for (var i = 0; i < 500 && server.Current!.Version != 2; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(2, server.Predict(new Row { X = 0.5f }).Version);
+        await host.StopAsync();
+        await ((IAsyncDisposable)host).DisposeAsync();
+        Assert.Equal(server.LoadedModels, server.DisposedModels);
+    }
+
+    [Fact]
+    public void BadServerOptions_AreRefusedAtRegistration()
+    {
+        var services = new ServiceCollection();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.AddModelRetraining().AddModelServer<Row, Output>("delays", o => o.PollInterval = TimeSpan.Zero));
+        Assert.Contains("PollInterval must be positive", error.Message, StringComparison.Ordinal);
+    }
+}
