@@ -92,30 +92,4 @@ public class ScoringBenchmarks
 
     [Benchmark(Description = "ONNX Runtime (CPU)")]
     public float[] OnnxRuntime() => _onnx.Score(_data);
-
-    /// <summary>The input columns the model reads.</summary>
-    public sealed class FlightRow
-    {
-        /// <summary>Gets or sets the day of week.</summary>
-        public float DayOfWeek { get; set; }
-
-        /// <summary>Gets or sets the distance.</summary>
-        [ColumnName("distance")]
-        public float Distance { get; set; }
-
-        /// <summary>Gets or sets the origin airport.</summary>
-        [ColumnName("origin")]
-        public string Origin { get; set; } = string.Empty;
-
-        /// <summary>Gets or sets the destination airport.</summary>
-        [ColumnName("destination")]
-        public string Destination { get; set; } = string.Empty;
-    }
-
-    /// <summary>The model's probability.</summary>
-    public sealed class FlightScore
-    {
-        /// <summary>Gets or sets the probability of a late arrival.</summary>
-        public float Probability { get; set; }
-    }
 }

@@ -19,9 +19,9 @@ namespace ModelRetraining.Benchmarks;
 public class ServingOverheadBenchmarks
 {
     private const int PerThread = 10_000;
-    private ScoringBenchmarks.FlightRow[] _rows = [];
-    private PredictionEngine<ScoringBenchmarks.FlightRow, ScoringBenchmarks.FlightScore>[] _engines = [];
-    private ModelServer<ScoringBenchmarks.FlightRow, ScoringBenchmarks.FlightScore> _server = null!;
+    private FlightRow[] _rows = [];
+    private PredictionEngine<FlightRow, FlightScore>[] _engines = [];
+    private ModelServer<FlightRow, FlightScore> _server = null!;
     private InMemoryModelRegistry _registry = null!;
 
     [GlobalSetup]
@@ -33,20 +33,20 @@ public class ServingOverheadBenchmarks
         var v2 = BenchmarkFlights.Train(second);
 
         var ml = new MLContext(0);
-        _rows = [.. ml.Data.CreateEnumerable<ScoringBenchmarks.FlightRow>(second.Data, reuseRowObject: false).Take(PerThread)];
+        _rows = [.. ml.Data.CreateEnumerable<FlightRow>(second.Data, reuseRowObject: false).Take(PerThread)];
         ITransformer model;
         using (var stream = new MemoryStream(v1.Content.ToArray()))
         {
             model = ml.Model.Load(stream, out _);
         }
 
-        _engines = [.. Enumerable.Range(0, 8).Select(_ => ml.Model.CreatePredictionEngine<ScoringBenchmarks.FlightRow, ScoringBenchmarks.FlightScore>(model))];
+        _engines = [.. Enumerable.Range(0, 8).Select(_ => ml.Model.CreatePredictionEngine<FlightRow, FlightScore>(model))];
 
         _registry = new InMemoryModelRegistry();
         _registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v1, "bench")).AsTask().GetAwaiter().GetResult();
         _registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v2, "bench")).AsTask().GetAwaiter().GetResult();
         _registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "bench", "start")).AsTask().GetAwaiter().GetResult();
-        _server = new ModelServer<ScoringBenchmarks.FlightRow, ScoringBenchmarks.FlightScore>(_registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1), MaxPendingOutcomes = 100_000 });
+        _server = new ModelServer<FlightRow, FlightScore>(_registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1), MaxPendingOutcomes = 100_000 });
         _server.StartAsync().GetAwaiter().GetResult();
     }
 
@@ -93,7 +93,7 @@ public class ServingOverheadBenchmarks
 
     private float Direct(int engine)
     {
-        var output = new ScoringBenchmarks.FlightScore();
+        var output = new FlightScore();
         var sum = 0f;
         foreach (var row in _rows)
         {

@@ -4,6 +4,8 @@ using Microsoft.ML;
 using ModelRetraining.Serving;
 using ModelRetraining.Testing;
 
+using QuickStart;
+
 namespace ModelRetraining.Benchmarks;
 
 /// <summary>
@@ -25,24 +27,24 @@ internal static class ServingOverheadMeasurement
         var v1 = BenchmarkFlights.Train(first);
         var v2 = BenchmarkFlights.Train(second);
         var ml = new MLContext(0);
-        var rows = ml.Data.CreateEnumerable<ScoringBenchmarks.FlightRow>(second.Data, reuseRowObject: false).Take(Rows).ToArray();
+        var rows = ml.Data.CreateEnumerable<FlightRow>(second.Data, reuseRowObject: false).Take(Rows).ToArray();
         ITransformer model;
         using (var stream = new MemoryStream(v1.Content.ToArray()))
         {
             model = ml.Model.Load(stream, out _);
         }
 
-        var engines = Enumerable.Range(0, 8).Select(_ => ml.Model.CreatePredictionEngine<ScoringBenchmarks.FlightRow, ScoringBenchmarks.FlightScore>(model)).ToArray();
+        var engines = Enumerable.Range(0, 8).Select(_ => ml.Model.CreatePredictionEngine<FlightRow, FlightScore>(model)).ToArray();
         var registry = new InMemoryModelRegistry();
         registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v1, "bench")).AsTask().GetAwaiter().GetResult();
         registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v2, "bench")).AsTask().GetAwaiter().GetResult();
         registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "bench", "start")).AsTask().GetAwaiter().GetResult();
-        var server = new ModelServer<ScoringBenchmarks.FlightRow, ScoringBenchmarks.FlightScore>(registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) });
+        var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) });
         server.StartAsync().GetAwaiter().GetResult();
 
         double Direct(int engine)
         {
-            var output = new ScoringBenchmarks.FlightScore();
+            var output = new FlightScore();
             var sum = 0.0;
             foreach (var row in rows)
             {

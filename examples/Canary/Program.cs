@@ -3,7 +3,6 @@
 // as it arrives; the canary analyses every 1,000 flights and rolls back on its own.
 //
 //   dotnet run --project examples/Canary
-using Canary;
 using Microsoft.ML;
 using ModelRetraining;
 using ModelRetraining.MLNet;
@@ -30,7 +29,7 @@ var challenger = await RegisterAsync(new(2001, 1, 1), new(2001, 1, 15), "trained
 await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, champion.Version, null, "example", "fresh model"));
 
 // <snippet:canary>
-await using var server = new ModelServer<Flight, DelayScore>(registry, "flight-delays")
+await using var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays")
 {
     // The service warns a passenger when the delay probability reaches 0.25: right when that matches the outcome.
     IsCorrect = (score, late) => score.Probability >= 0.25f == late > 0.5f,
@@ -48,7 +47,7 @@ await server.StartRolloutAsync(new RolloutOptions
 
 var june = await flights.Between(new(2001, 6, 1), new(2001, 7, 1)).LoadAsync(context);
 var served = 0;
-foreach (var flight in new MLContext(0).Data.CreateEnumerable<Flight>(june.Data, reuseRowObject: false))
+foreach (var flight in new MLContext(0).Data.CreateEnumerable<FlightRow>(june.Data, reuseRowObject: false))
 {
     var prediction = server.Predict(flight, routingKey: $"passenger-{served++}");
     server.RecordActual(prediction.Id, flight.Late ? 1f : 0f);    // the outcome, once the flight lands

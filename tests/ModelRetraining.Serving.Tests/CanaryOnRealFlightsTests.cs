@@ -1,3 +1,4 @@
+using QuickStart;
 using Xunit.Abstractions;
 
 namespace ModelRetraining.Serving.Tests;
@@ -29,7 +30,7 @@ public sealed class CanaryOnRealFlightsTests(ITestOutputHelper output) : IDispos
         var champion = await registry.RegisterVersionAsync(new NewModelVersion("flight-delays", fresh, "tests") { Description = "trained on May 2001" });
         var challenger = await registry.RegisterVersionAsync(new NewModelVersion("flight-delays", stale, "tests") { Description = "trained on January 1-14, 2001" });
         await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, champion.Version, null, "tests", "fresh model"));
-        await using var server = new ModelServer<FlightRows.Flight, FlightRows.Score>(registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) })
+        await using var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) })
         {
             IsCorrect = (score, late) => score.Probability >= 0.25f == late > 0.5f,
         };

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using ModelRetraining.MLNet;
 using QuickStart;
 
@@ -22,30 +21,9 @@ internal static class FlightRows
         return (data, new ModelArtifact("mlnet", "model.zip", stream.ToArray()));
     }
 
-    public static async Task<Flight[]> LoadAsync(DateTime from, DateTime to)
+    public static async Task<FlightRow[]> LoadAsync(DateTime from, DateTime to)
     {
         var data = await Source.Between(from, to).LoadAsync(Context);
-        return [.. new MLContext(0).Data.CreateEnumerable<Flight>(data.Data, reuseRowObject: false)];
-    }
-
-    public sealed class Flight
-    {
-        public float DayOfWeek { get; set; }
-
-        [ColumnName("distance")]
-        public float Distance { get; set; }
-
-        [ColumnName("origin")]
-        public string Origin { get; set; } = string.Empty;
-
-        [ColumnName("destination")]
-        public string Destination { get; set; } = string.Empty;
-
-        public bool Late { get; set; }
-    }
-
-    public sealed class Score
-    {
-        public float Probability { get; set; }
+        return [.. new MLContext(0).Data.CreateEnumerable<FlightRow>(data.Data, reuseRowObject: false)];
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using ModelRetraining.Onnx;
 using ModelRetraining.Testing;
+using QuickStart;
 
 namespace ModelRetraining.Serving.Tests;
 
@@ -16,13 +17,13 @@ public class OnnxServingTests
         await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "tests", "first"));
         var options = new ModelServerOptions { Runtime = ServingRuntime.Onnx };
         options.Onnx.ExecutionProviders.Remove(OnnxExecutionProvider.Cuda);
-        await using var server = new ModelServer<FlightRows.Flight, FlightRows.Score>(registry, "flight-delays", options);
+        await using var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays", options);
         server.SwapFailed += (_, e) => throw new InvalidOperationException("swap failed", e.Error);
         await server.StartAsync();
 
         var ml = new MLContext(0);
         using var stream = new MemoryStream(model.Content.ToArray());
-        using var engine = ml.Model.CreatePredictionEngine<FlightRows.Flight, FlightRows.Score>(ml.Model.Load(stream, out _));
+        using var engine = ml.Model.CreatePredictionEngine<FlightRow, FlightScore>(ml.Model.Load(stream, out _));
         var rows = (await FlightRows.LoadAsync(new(2001, 2, 1), new(2001, 2, 2))).Take(500).ToArray();
 
         var worst = rows.Max(row => Math.Abs(server.Predict(row).Output.Probability - engine.Predict(row).Probability));
@@ -38,7 +39,7 @@ public class OnnxServingTests
         await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "tests", "first"));
         var options = new ModelServerOptions { Runtime = ServingRuntime.Onnx };
         options.Onnx.ExecutionProviders.Remove(OnnxExecutionProvider.Cuda);
-        await using var server = new ModelServer<WrongRow, FlightRows.Score>(registry, "flight-delays", options);
+        await using var server = new ModelServer<WrongRow, FlightScore>(registry, "flight-delays", options);
         ModelSwapFailedEventArgs? failure = null;
         server.SwapFailed += (_, e) => failure = e;
 

@@ -1,9 +1,9 @@
 using Microsoft.ML.Data;
 
-namespace Canary;
+namespace QuickStart;
 
-/// <summary>One flight as the flight-delay model reads it, with its outcome.</summary>
-public sealed class Flight
+/// <summary>One flight as the flight-delay model reads it (for prediction engines and the model server), with its outcome.</summary>
+public sealed class FlightRow
 {
     /// <summary>Gets or sets the day of week.</summary>
     public float DayOfWeek { get; set; }
@@ -20,6 +20,6 @@ public sealed class Flight
     [ColumnName("destination")]
     public string Destination { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets whether it arrived more than 15 minutes late (the outcome, known later).</summary>
+    /// <summary>Gets or sets whether it arrived more than 15 minutes late (the outcome, known after landing; not read to predict).</summary>
     public bool Late { get; set; }
 }
