@@ -106,10 +106,11 @@ public sealed class OnnxPredictionEngine<TInput, TOutput>
         long[] shape = [1, 1];
         if (metadata.IsString && member.PropertyType == typeof(string))
         {
+            var get = member.GetGetMethod()!.CreateDelegate<Func<TInput, string?>>();
             return row =>
             {
                 var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
-                value.StringTensorSetElementAt(((string?)member.GetValue(row) ?? string.Empty).AsSpan(), 0);
+                value.StringTensorSetElementAt((get(row) ?? string.Empty).AsSpan(), 0);
                 return value;
             };
         }
@@ -135,7 +136,7 @@ public sealed class OnnxPredictionEngine<TInput, TOutput>
         var type = member.PropertyType;
         if (metadata.IsString && type == typeof(string))
         {
-            return (o, v) => member.SetValue(o, v.GetStringElement(0));
+            return Setter<string>(member, v => v.GetStringElement(0));
         }
 
         return (metadata.ElementType, type) switch
