@@ -14,8 +14,6 @@ internal sealed class LoadedModel<TInput, TOutput>(ModelVersion version, IServed
 
     public ModelVersion Version { get; } = version;
 
-    public bool IsDisposed => Volatile.Read(ref _disposed) == 1;
-
     // Interlocked operations on both sides: a caller either sees the model retired and backs off, or is
     // counted before the retirement checks for users, so a model is never disposed under a caller.
     public bool TryAcquire()

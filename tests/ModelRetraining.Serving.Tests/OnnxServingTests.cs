@@ -8,8 +8,8 @@ namespace ModelRetraining.Serving.Tests;
 /// <summary>The server on ONNX Runtime: the version's <c>model.onnx</c> attachment answers like the ML.NET artifact; a model that does not fit the row types is not swapped in.</summary>
 public class OnnxServingTests
 {
-    [Fact]
-    public async Task OnnxRuntime_ServesTheExportedModel_WithMLNetsAnswers()
+    // The flight-delay LightGBM as champion v1, with its ONNX export attached; a server configured for ONNX Runtime on the CPU.
+    private static async Task<(InMemoryModelRegistry Registry, ModelArtifact Model, ModelServerOptions Options)> ChampionWithOnnxExportAsync()
     {
         var (train, model) = await FlightRows.TrainAsync(new(2001, 1, 1), new(2001, 1, 15));
         var registry = new InMemoryModelRegistry();
@@ -17,6 +17,13 @@ public class OnnxServingTests
         await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "tests", "first"));
         var options = new ModelServerOptions { Runtime = ServingRuntime.Onnx };
         options.Onnx.ExecutionProviders.Remove(OnnxExecutionProvider.Cuda);
+        return (registry, model, options);
+    }
+
+    [Fact]
+    public async Task OnnxRuntime_ServesTheExportedModel_WithMLNetsAnswers()
+    {
+        var (registry, model, options) = await ChampionWithOnnxExportAsync();
         await using var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays", options);
         server.SwapFailed += (_, e) => throw new InvalidOperationException("swap failed", e.Error);
         await server.StartAsync();
@@ -33,12 +40,7 @@ public class OnnxServingTests
     [Fact]
     public async Task OnnxModelThatDoesNotFitTheRowTypes_IsNotSwappedIn_NamingTheMember()
     {
-        var (train, model) = await FlightRows.TrainAsync(new(2001, 1, 1), new(2001, 1, 15));
-        var registry = new InMemoryModelRegistry();
-        await registry.RegisterVersionAsync(new NewModelVersion("flight-delays", model, "tests") { Attachments = new Dictionary<string, ModelArtifact> { [OnnxExport.Attachment] = OnnxExport.FromMLNet(model, train) } });
-        await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "tests", "first"));
-        var options = new ModelServerOptions { Runtime = ServingRuntime.Onnx };
-        options.Onnx.ExecutionProviders.Remove(OnnxExecutionProvider.Cuda);
+        var (registry, _, options) = await ChampionWithOnnxExportAsync();
         await using var server = new ModelServer<WrongRow, FlightScore>(registry, "flight-delays", options);
         ModelSwapFailedEventArgs? failure = null;
         server.SwapFailed += (_, e) => failure = e;

@@ -40,8 +40,8 @@ internal static class InfraValidationMeasures
     public static InfraValidationReport Report(string validator, string runtime, int rows, double? worst, List<double> timesMilliseconds, long memoryGrowth, InfraValidationOptions options, List<string> problems)
     {
         var sorted = timesMilliseconds.Order().ToArray();
-        var p50 = Percentile(sorted, 0.50);
-        var p99 = Percentile(sorted, 0.99);
+        var p50 = PairedStatistics.NearestRank(sorted, 0.50);
+        var p99 = PairedStatistics.NearestRank(sorted, 0.99);
         Check(problems, "median single-row latency", p50, options.MaxLatencyP50?.TotalMilliseconds, "ms");
         Check(problems, "99th-percentile single-row latency", p99, options.MaxLatencyP99?.TotalMilliseconds, "ms");
         Check(problems, "working-set growth", memoryGrowth, options.MaxMemoryGrowthBytes, "bytes");
@@ -63,8 +63,4 @@ internal static class InfraValidationMeasures
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"{what} {value:G4} {unit} exceeds the budget of {limit:G4} {unit}."));
         }
     }
-
-    // Nearest-rank percentile of sorted values.
-    private static double Percentile(double[] sorted, double p)
-        => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

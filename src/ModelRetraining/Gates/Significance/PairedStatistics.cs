@@ -293,6 +293,10 @@ internal static class PairedStatistics
         }
     }
 
+    /// <summary>The nearest-rank p-percentile of a sorted sample (a value that occurred, as latency budgets read it); NaN when empty.</summary>
+    public static double NearestRank(double[] sorted, double p)
+        => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
     /// <summary>The q-quantile of a sorted sample (linear interpolation).</summary>
     public static double Quantile(double[] sorted, double q)
     {
