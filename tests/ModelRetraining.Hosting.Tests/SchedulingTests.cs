@@ -213,6 +213,9 @@ public class SchedulingTests
             }
 
             var coordinator = host.Services.GetRequiredKeyedService<RetrainingCoordinator>("churn");
+
+            // The monitor hands the trigger to the coordinator, which may start the run on another thread.
+            Assert.True(SpinWait.SpinUntil(() => coordinator.Runs.Count > 0, TimeSpan.FromSeconds(60)), "the performance trigger never started a run");
             var run = await Assert.Single(coordinator.Runs);
             Assert.Equal("performance", run.Causes[0].Kind);
             Assert.Equal("DDM", run.Causes[0].Evidence["detector"]);
