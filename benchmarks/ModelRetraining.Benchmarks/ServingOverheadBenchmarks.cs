@@ -46,7 +46,7 @@ public class ServingOverheadBenchmarks
         _registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v1, "bench")).AsTask().GetAwaiter().GetResult();
         _registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v2, "bench")).AsTask().GetAwaiter().GetResult();
         _registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "bench", "start")).AsTask().GetAwaiter().GetResult();
-        _server = new ModelServer<FlightRow, FlightScore>(_registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1), MaxPendingOutcomes = 100_000 });
+        _server = new ModelServer<FlightRow, FlightScore>(_registry, "flight-delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1), MaxPendingOutcomes = 100_000 });
         _server.StartAsync().GetAwaiter().GetResult();
     }
 

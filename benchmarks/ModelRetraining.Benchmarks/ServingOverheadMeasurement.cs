@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
+using ModelRetraining.MLNet;
 using ModelRetraining.Serving;
 using ModelRetraining.Testing;
 
@@ -39,7 +40,7 @@ internal static class ServingOverheadMeasurement
         registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v1, "bench")).AsTask().GetAwaiter().GetResult();
         registry.RegisterVersionAsync(new NewModelVersion("flight-delays", v2, "bench")).AsTask().GetAwaiter().GetResult();
         registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "bench", "start")).AsTask().GetAwaiter().GetResult();
-        var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) });
+        var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1) });
         server.StartAsync().GetAwaiter().GetResult();
 
         double Direct(int engine)

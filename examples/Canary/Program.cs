@@ -29,7 +29,7 @@ var challenger = await RegisterAsync(new(2001, 1, 1), new(2001, 1, 15), "trained
 await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, champion.Version, null, "example", "fresh model"));
 
 // <snippet:canary>
-await using var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays")
+await using var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() } })
 {
     // The service warns a passenger when the delay probability reaches 0.25: right when that matches the outcome.
     IsCorrect = (score, late) => score.Probability >= 0.25f == late > 0.5f,

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using ModelRetraining.MLNet;
 
 namespace ModelRetraining.Onnx;
 
@@ -20,26 +19,36 @@ internal sealed class OnnxEvaluator(MLTask task, OnnxModelOptions options, ILogg
 
     public string Name => $"onnx-{task}";
 
-    public ValueTask<EvaluationReport> EvaluateAsync(EvaluationInput input, RetrainingContext context, CancellationToken cancellationToken = default)
+    public async ValueTask<EvaluationReport> EvaluateAsync(EvaluationInput input, RetrainingContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(context);
+        var candidateModel = OnnxArtifacts.Find(input.Candidate)
+            ?? throw new InvalidDataException($"The candidate has no ONNX model (flavor '{input.Candidate.Artifact.Flavor}'); export it with ExportOnnx() or import an ONNX model.");
+        var championModel = input.Champion is { } current ? await ChampionOnnxAsync(current, context, cancellationToken).ConfigureAwait(false) : null;
         if (task == MLTask.MulticlassClassification)
         {
-            var candidateClasses = EvaluateClasses("candidate", OnnxArtifact(input.Candidate.Artifact, input.Candidate.Attachments, "the candidate"), input.Holdout, cancellationToken);
-            var championClasses = input.Champion is { } current ? EvaluateClasses(current.Version.ToString(), OnnxArtifact(current.Artifact, new Dictionary<string, ModelArtifact>(), current.Version.ToString()), input.Holdout, cancellationToken) : null;
-            return ValueTask.FromResult(new EvaluationReport(candidateClasses, championClasses, input.Holdout.Name, input.Holdout.RowCount));
+            var candidateClasses = EvaluateClasses("candidate", candidateModel, input.Holdout, cancellationToken);
+            var championClasses = championModel is null ? null : EvaluateClasses(input.Champion!.Version.ToString(), championModel, input.Holdout, cancellationToken);
+            return new EvaluationReport(candidateClasses, championClasses, input.Holdout.Name, input.Holdout.RowCount);
         }
 
         var labels = Labels(input.Holdout);
-        var candidate = Evaluate("candidate", OnnxArtifact(input.Candidate.Artifact, input.Candidate.Attachments, "the candidate"), input.Holdout, labels, cancellationToken);
-        var champion = input.Champion is { } c ? Evaluate(c.Version.ToString(), OnnxArtifact(c.Artifact, new Dictionary<string, ModelArtifact>(), c.Version.ToString()), input.Holdout, labels, cancellationToken) : null;
-        return ValueTask.FromResult(new EvaluationReport(candidate, champion, input.Holdout.Name, input.Holdout.RowCount));
+        var candidate = Evaluate("candidate", candidateModel, input.Holdout, labels, cancellationToken);
+        var champion = championModel is null ? null : Evaluate(input.Champion!.Version.ToString(), championModel, input.Holdout, labels, cancellationToken);
+        return new EvaluationReport(candidate, champion, input.Holdout.Name, input.Holdout.RowCount);
     }
 
     public ValueTask<PerRowOutputs> ScoreAsync(ModelArtifact artifact, DatasetSnapshot data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        using var model = OnnxModel.Load(OnnxArtifact(artifact, new Dictionary<string, ModelArtifact>(), artifact.FileName), options, logger);
+        ArgumentNullException.ThrowIfNull(artifact);
+        if (artifact.Flavor != ArtifactFlavors.Onnx)
+        {
+            throw new InvalidDataException($"'{artifact.FileName}' is of flavor '{artifact.Flavor}'; the ONNX evaluator scores '{ArtifactFlavors.Onnx}' models.");
+        }
+
+        using var model = OnnxModel.Load(artifact, options, logger);
         if (task == MLTask.MulticlassClassification)
         {
             var (keys, predicted, _) = ClassOutputs(model, data, cancellationToken);
@@ -129,33 +138,52 @@ internal sealed class OnnxEvaluator(MLTask task, OnnxModelOptions options, ILogg
         var column = data.Data.Schema.GetColumnOrNull(label) is { } found ? found : throw new InvalidDataException($"'{data.Name}' has no column '{label}'.");
         if (column.Type is TextDataViewType)
         {
-            return [.. data.Data.GetColumn<ReadOnlyMemory<char>>(column).Select(v => v.ToString())];
+            return Read<ReadOnlyMemory<char>>(data.Data, column, v => v.ToString());
         }
 
         return column.Type is BooleanDataViewType
-            ? [.. data.Data.GetColumn<bool>(column).Select(v => v.ToString())]
-            : [.. data.Data.GetColumn<float>(column).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+            ? Read<bool>(data.Data, column, v => v.ToString())
+            : Read<float>(data.Data, column, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static string[] Read<T>(IDataView data, DataViewSchema.Column column, Func<T, string> text)
+    {
+        var values = new List<string>();
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<T>(column);
+        T value = default!;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            values.Add(text(value));
+        }
+
+        return [.. values];
     }
 
     private ModelEvaluation Evaluate(string name, ModelArtifact artifact, DatasetSnapshot holdout, float[] labels, CancellationToken cancellationToken)
     {
         using var model = OnnxModel.Load(artifact, options, logger);
         var scores = model.Score(holdout, cancellationToken);
-        var order = PairedStatistics.Order(scores);
-        var weights = new float[scores.Length];
-        Array.Fill(weights, 1f);
-        var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
-        foreach (var metric in task == MLTask.Regression ? RegressionMetrics : BinaryMetrics)
-        {
-            metrics[metric] = new MetricValue(metric, PairedStatistics.Metric(metric, labels, scores, weights, order), PairedStatistics.Supported[metric]);
-        }
-
+        var metrics = ScoreMetrics.Compute(task == MLTask.Regression ? RegressionMetrics : BinaryMetrics, labels, scores);
         return new ModelEvaluation(name, metrics) { Outputs = new PerRowOutputs(labels, scores), ExecutionProvider = model.ExecutionProvider.ToString() };
     }
 
-    private static ModelArtifact OnnxArtifact(ModelArtifact artifact, IReadOnlyDictionary<string, ModelArtifact> attachments, string what)
-        => attachments.GetValueOrDefault(OnnxExport.Attachment)
-            ?? (artifact.Flavor == "onnx" ? artifact : throw new InvalidDataException($"{what} has no ONNX model (flavor '{artifact.Flavor}'); export it with ExportOnnx() or import an ONNX model."));
+    // The champion's ONNX model: its artifact, or the export stored with its version (read through the run's registry).
+    private static async ValueTask<ModelArtifact> ChampionOnnxAsync(ChampionModel champion, RetrainingContext context, CancellationToken cancellationToken)
+    {
+        if (champion.Artifact.Flavor == ArtifactFlavors.Onnx)
+        {
+            return champion.Artifact;
+        }
+
+        if (context.Registry is { } registry && OnnxArtifacts.Has(champion.Version))
+        {
+            return await OnnxArtifacts.ReadAsync(registry, champion.Version, cancellationToken).ConfigureAwait(false);
+        }
+
+        throw new InvalidDataException($"{champion.Version} has no ONNX model (flavor '{champion.Artifact.Flavor}'); export it with ExportOnnx() or import an ONNX model.");
+    }
 
     private static float[] Labels(DatasetSnapshot data)
     {

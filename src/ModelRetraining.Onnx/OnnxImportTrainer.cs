@@ -27,7 +27,7 @@ internal sealed partial class OnnxImportTrainer(string path, string? command, IR
             throw new FileNotFoundException($"The ONNX model '{path}' does not exist{(command is null ? string.Empty : $" after the command '{command}' ran")}.", path);
         }
 
-        var artifact = new ModelArtifact("onnx", Path.GetFileName(path), await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        var artifact = new ModelArtifact(ArtifactFlavors.Onnx, Path.GetFileName(path), await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
         var options = new OnnxModelOptions();
         options.ExecutionProviders.Clear();
         options.ExecutionProviders.Add(OnnxExecutionProvider.Cpu);

@@ -10,13 +10,12 @@ namespace ModelRetraining.Onnx;
 /// </summary>
 internal sealed class OnnxInfraValidator(OnnxInfraValidationOptions options, ILogger logger) : IInfraValidator
 {
-    public string Name => "onnx";
+    public string Name => ArtifactFlavors.Onnx;
 
     public ValueTask<InfraValidationReport> ValidateAsync(InfraValidationInput input, RetrainingContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var artifact = input.Candidate.Attachments.GetValueOrDefault(OnnxExport.Attachment)
-            ?? (input.Candidate.Artifact.Flavor == "onnx" ? input.Candidate.Artifact : null);
+        var artifact = OnnxArtifacts.Find(input.Candidate);
         if (artifact is null)
         {
             return ValueTask.FromResult(new InfraValidationReport(Name, [$"The candidate has no ONNX model (flavor '{input.Candidate.Artifact.Flavor}', attachments: {(input.Candidate.Attachments.Count == 0 ? "none" : string.Join(", ", input.Candidate.Attachments.Keys))}); add ExportOnnx() after the trainer."]));

@@ -31,7 +31,7 @@ public sealed partial class OnnxModel : IDisposable
         ScoreWidth = dimensions.Length < 2 ? 1 : (int)dimensions.Skip(1).Aggregate(1L, (a, d) => a * Math.Max(d, 1));
         ClassLabels = options.ClassLabels.Count > 0
             ? [.. options.ClassLabels]
-            : session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxExport.ClassLabelsKey, out var embedded)
+            : session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxArtifacts.ClassLabelsMetadataKey, out var embedded)
                 ? System.Text.Json.JsonSerializer.Deserialize<string[]>(embedded) ?? []
                 : [];
         if (ClassLabels.Count > 0 && ClassLabels.Count != ScoreWidth)
@@ -43,7 +43,7 @@ public sealed partial class OnnxModel : IDisposable
     /// <summary>Gets how many values the score output holds per row: 1 for a binary or regression model, the number of classes for a multiclass model.</summary>
     public int ScoreWidth { get; }
 
-    /// <summary>Gets the class labels of a multiclass model in the order of its score vector (from <see cref="OnnxModelOptions.ClassLabels"/>, or embedded by <see cref="OnnxExport.FromMLNet"/>); empty when unknown or not multiclass.</summary>
+    /// <summary>Gets the class labels of a multiclass model in the order of its score vector (from <see cref="OnnxModelOptions.ClassLabels"/>, or embedded by the ML.NET package's <c>OnnxExport.FromMLNet</c>); empty when unknown or not multiclass.</summary>
     public IReadOnlyList<string> ClassLabels { get; }
 
     /// <summary>Gets the name the model was loaded under (its file name or version).</summary>

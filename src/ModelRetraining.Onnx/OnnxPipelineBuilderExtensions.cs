@@ -7,21 +7,8 @@ namespace ModelRetraining;
 public static class OnnxPipelineBuilderExtensions
 {
     /// <summary>
-    /// After training, exports the ML.NET model to ONNX (scoring-only inputs: the data's columns without the
-    /// label) and stores it as the <c>model.onnx</c> attachment of the version. A model with a transform
-    /// that has no ONNX conversion fails the run at training, naming ML.NET's reason.
-    /// </summary>
-    /// <param name="builder">The builder, with an ML.NET trainer set.</param>
-    /// <returns>The builder.</returns>
-    public static RetrainingPipelineBuilder ExportOnnx(this RetrainingPipelineBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        return builder.DecorateTrainer(trainer => new OnnxExportTrainer(trainer));
-    }
-
-    /// <summary>
     /// Adds infra validation on ONNX Runtime before the gates: the candidate's ONNX model (from
-    /// <see cref="ExportOnnx"/>, or an ONNX candidate) is loaded with the serving options, scores a sample of
+    /// the ML.NET package's <c>ExportOnnx()</c>, or an ONNX candidate) is loaded with the serving options, scores a sample of
     /// the holdout that must match the evaluation's scores (1e-5 by default), and meets the latency and
     /// memory budgets given. The provider used is recorded in the report; a failure rejects the run with the numbers.
     /// </summary>
@@ -49,7 +36,7 @@ public static class OnnxPipelineBuilderExtensions
     /// <param name="configure">Sets providers and batch size.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
-    public static RetrainingPipelineBuilder AddOnnxEvaluation(this RetrainingPipelineBuilder builder, ModelRetraining.MLNet.MLTask task, Action<OnnxModelOptions>? configure = null)
+    public static RetrainingPipelineBuilder AddOnnxEvaluation(this RetrainingPipelineBuilder builder, MLTask task, Action<OnnxModelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = new OnnxModelOptions();

@@ -150,9 +150,13 @@ public sealed class OnnxPredictionEngine<TInput, TOutput>
         };
     }
 
-    // ML.NET keeps the attribute's name internal: read it from the attribute's constructor argument.
+    // ML.NET's [ColumnName] on the row types is honoured without referencing ML.NET (this package serves
+    // ONNX models with ONNX Runtime alone): matched by the attribute's full name, and, since ML.NET keeps
+    // the attribute's name internal, read from its constructor argument.
+    private const string ColumnNameAttribute = "Microsoft.ML.Data.ColumnNameAttribute";
+
     private static string ColumnName(PropertyInfo member)
-        => member.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType == typeof(ColumnNameAttribute))?.ConstructorArguments[0].Value as string ?? member.Name;
+        => member.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.FullName == ColumnNameAttribute)?.ConstructorArguments[0].Value as string ?? member.Name;
 
     private static Action<TOutput, OrtValue> Setter<T>(PropertyInfo member, Func<OrtValue, T> read)
     {

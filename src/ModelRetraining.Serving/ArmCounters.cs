@@ -43,7 +43,7 @@ internal sealed class ArmCounters(int version)
         var correct = Interlocked.Read(ref _correct);
         var latencies = _latencies.AsSpan(0, (int)Math.Min(calls, LatencyWindow)).ToArray();
         Array.Sort(latencies);
-        var p99 = PairedStatistics.NearestRank(latencies, 0.99);
+        var p99 = ScoreMetrics.NearestRank(latencies, 0.99);
         return new ArmStatistics(Version, calls + errors, errors, outcomes, outcomes == 0 ? double.NaN : (double)correct / outcomes, p99)
         {
             Correct = correct,

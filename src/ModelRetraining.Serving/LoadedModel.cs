@@ -4,7 +4,7 @@ namespace ModelRetraining.Serving;
 /// One loaded version with a count of the calls using it. Retired when a newer version takes over (or a
 /// rollout ends); disposed when the last call using it returns.
 /// </summary>
-internal sealed class LoadedModel<TInput, TOutput>(ModelVersion version, IServedPredictor<TInput, TOutput> predictor, Action<LoadedModel<TInput, TOutput>> disposed)
+internal sealed class LoadedModel<TInput, TOutput>(ModelVersion version, IServedModel<TInput, TOutput> predictor, Action<LoadedModel<TInput, TOutput>> disposed)
     where TInput : class
     where TOutput : class, new()
 {

@@ -373,7 +373,7 @@ public sealed partial class ModelServer<TInput, TOutput>
         // Non-inferiority of the challenger's accuracy with a one-sided (1 − α) bound on the difference.
         var difference = challenger.Accuracy - champion.Accuracy;
         var error = Math.Sqrt((challenger.Accuracy * (1 - challenger.Accuracy) / challenger.Outcomes) + (champion.Accuracy * (1 - champion.Accuracy) / champion.Outcomes));
-        var z = PairedStatistics.NormalQuantile(1 - options.Alpha);
+        var z = ScoreMetrics.NormalQuantile(1 - options.Alpha);
         var (lower, upper) = (difference - (z * error), difference + (z * error));
         var summary = FormattableString.Invariant($"accuracy {challenger.Accuracy:0.####} ({challenger.Outcomes} outcomes) vs champion {champion.Accuracy:0.####} ({champion.Outcomes}): difference {difference:+0.####;-0.####;0} [{lower:+0.####;-0.####;0}, {upper:+0.####;-0.####;0}] at {(1 - options.Alpha) * 100:0.##}%, margin −{options.AccuracyTolerance}");
         reasons.Add(summary);

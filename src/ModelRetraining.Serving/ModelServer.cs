@@ -4,8 +4,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.ML;
-using ModelRetraining.Onnx;
 
 namespace ModelRetraining.Serving;
 
@@ -40,7 +38,6 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly PendingOutcomes _pending;
     private readonly ConcurrentDictionary<int, OnlineAccuracy> _online = new();
-    private readonly MLContext _ml = new(seed: 0);
 
     // Ids are this server's random prefix and a sequence: unique across servers, one string per id asked for.
     private readonly string _idPrefix = $"{Random.Shared.NextInt64():x16}-";
@@ -102,7 +99,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     internal int DisposedModels => Volatile.Read(ref _disposedModels);
 
     // Tests wrap predictors (a challenger that throws, or is slow) through this hook.
-    internal Func<ModelVersion, IServedPredictor<TInput, TOutput>, IServedPredictor<TInput, TOutput>>? PredictorDecorator { get; init; }
+    internal Func<ModelVersion, IServedModel<TInput, TOutput>, IServedModel<TInput, TOutput>>? PredictorDecorator { get; init; }
 
     /// <summary>Loads the version the alias points at (if it is set) and starts polling the registry.</summary>
     /// <param name="cancellationToken">Cancels the first load.</param>
@@ -302,29 +299,9 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
 
     private async Task<LoadedModel<TInput, TOutput>> LoadAsync(ModelVersion version, CancellationToken cancellationToken)
     {
-        IServedPredictor<TInput, TOutput> predictor;
-        if (_options.Runtime == ServingRuntime.Onnx)
-        {
-            var artifact = await _registry.ReadArtifactAsync(version, cancellationToken).ConfigureAwait(false);
-            if (artifact.Flavor != "onnx")
-            {
-                artifact = await _registry.ReadAttachmentAsync(version, OnnxExport.Attachment, cancellationToken).ConfigureAwait(false);
-            }
-
-            predictor = new OnnxServedPredictor<TInput, TOutput>(OnnxModel.Load(artifact, _options.Onnx, _logger));
-        }
-        else
-        {
-            var artifact = await _registry.ReadArtifactAsync(version, cancellationToken).ConfigureAwait(false);
-            ITransformer transformer;
-            using (var stream = new MemoryStream(artifact.Content.ToArray(), writable: false))
-            {
-                transformer = _ml.Model.Load(stream, out _);
-            }
-
-            predictor = new MLNetServedPredictor<TInput, TOutput>(_ml, transformer);
-        }
-
+        var loader = _options.Loaders.FirstOrDefault(l => l.CanLoad(version))
+            ?? throw new InvalidOperationException($"No loader of this server can load {version} (flavor '{version.Flavor}', attachments: {(version.Attachments.Count == 0 ? "none" : string.Join(", ", version.Attachments.Select(a => a.Name)))}); its loaders are {string.Join(", ", _options.Loaders.Select(l => l.Name))}.");
+        var predictor = await loader.LoadAsync<TInput, TOutput>(version, _registry, cancellationToken).ConfigureAwait(false);
         if (PredictorDecorator is { } decorate)
         {
             predictor = decorate(version, predictor);

@@ -19,12 +19,13 @@ public sealed class ModelServerOptions
     /// <value>The default value is 100,000.</value>
     public int MaxPendingOutcomes { get; set; } = 100_000;
 
-    /// <summary>Gets or sets what runs the model: ML.NET, or ONNX Runtime on the version's ONNX model.</summary>
-    /// <value>The default value is <see cref="ServingRuntime.MLNet"/>.</value>
-    public ServingRuntime Runtime { get; set; } = ServingRuntime.MLNet;
-
-    /// <summary>Gets how ONNX models are loaded (execution providers, device, <see cref="Onnx.OnnxModelOptions.RequireGpu"/>) when <see cref="Runtime"/> is <see cref="ServingRuntime.Onnx"/>.</summary>
-    public Onnx.OnnxModelOptions Onnx { get; } = new();
+    /// <summary>
+    /// Gets the loaders that turn a version into a model that predicts, asked in order: the first that can
+    /// load a version (by its flavor and attachments) loads it. Add the ML.NET package's
+    /// <c>MLNetModelLoader</c>, the ONNX package's <c>OnnxModelLoader</c>, or your own
+    /// <see cref="IServingModelLoader"/>; at least one is required.
+    /// </summary>
+    public IList<IServingModelLoader> Loaders { get; } = new List<IServingModelLoader>();
 
     internal IReadOnlyList<string> Validate()
     {
@@ -49,9 +50,13 @@ public sealed class ModelServerOptions
             errors.Add($"{nameof(MaxPendingOutcomes)} must be 1 or more; it is {MaxPendingOutcomes}.");
         }
 
-        if (Runtime == ServingRuntime.Onnx)
+        if (Loaders.Count == 0)
         {
-            errors.AddRange(Onnx.Validate().Select(e => $"{nameof(Onnx)}.{e}"));
+            errors.Add($"{nameof(Loaders)} is empty: add the loader of the runtime that serves the model (new MLNetModelLoader() from ModelRetraining.MLNet, new OnnxModelLoader(...) from ModelRetraining.Onnx, or your own IServingModelLoader).");
+        }
+        else if (Loaders.Any(l => l is null))
+        {
+            errors.Add($"{nameof(Loaders)} holds a null loader.");
         }
 
         return errors;

@@ -71,7 +71,7 @@ public class MulticlassOnnxTests
     {
         var (train, holdout, model) = await TrainAsync("LightGbm");
         var onnxArtifact = OnnxExport.FromMLNet(model, train);
-        var candidate = new TrainedModel(model, train.Name, TimeSpan.Zero) { Attachments = new Dictionary<string, ModelArtifact> { [OnnxExport.Attachment] = onnxArtifact } };
+        var candidate = new TrainedModel(model, train.Name, TimeSpan.Zero) { Attachments = new Dictionary<string, ModelArtifact> { [AttachmentNames.Onnx] = onnxArtifact } };
 
         var onnx = (await new OnnxEvaluator(MLTask.MulticlassClassification, CpuOnly(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
             .EvaluateAsync(new EvaluationInput(candidate, null, holdout), Context)).Candidate;
@@ -98,7 +98,7 @@ public class MulticlassOnnxTests
         Assert.Contains("holds 3 values per row, but 2 class labels are given", Assert.Throws<InvalidDataException>(() => OnnxModel.Load(artifact, options)).Message, StringComparison.Ordinal);
 
         options.ClassLabels.Add("on time");
-        var candidate = new TrainedModel(model, train.Name, TimeSpan.Zero) { Attachments = new Dictionary<string, ModelArtifact> { [OnnxExport.Attachment] = artifact } };
+        var candidate = new TrainedModel(model, train.Name, TimeSpan.Zero) { Attachments = new Dictionary<string, ModelArtifact> { [AttachmentNames.Onnx] = artifact } };
         var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await new OnnxEvaluator(MLTask.MulticlassClassification, options, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
             .EvaluateAsync(new EvaluationInput(candidate, null, holdout), Context));
         Assert.Contains("row 1: label '", error.Message, StringComparison.Ordinal);

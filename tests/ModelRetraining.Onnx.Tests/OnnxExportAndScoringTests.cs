@@ -87,9 +87,9 @@ public class OnnxExportAndScoringTests
 
         Assert.Equal(RetrainingRunStatus.Succeeded, result.Status);
         var version = result.RegisteredVersion!;
-        var attachment = Assert.Single(version.Attachments, a => a.Name == OnnxExport.Attachment);
+        var attachment = Assert.Single(version.Attachments, a => a.Name == AttachmentNames.Onnx);
         Assert.Equal("onnx", attachment.Flavor);
-        using var session = OnnxModel.Load(await registry.ReadAttachmentAsync(version, OnnxExport.Attachment));
+        using var session = OnnxModel.Load(await registry.ReadAttachmentAsync(version, AttachmentNames.Onnx));
         var (_, holdout) = await FlightsAsync();
         Assert.Empty(session.CheckInputs(holdout.Schema));
         Assert.Equal(holdout.RowCount, session.Score(holdout).Length);

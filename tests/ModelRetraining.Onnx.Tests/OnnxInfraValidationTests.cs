@@ -128,7 +128,7 @@ public class OnnxInfraValidationTests
         {
             var trained = await base.TrainAsync(training, context, cancellationToken);
             var other = await new MLNetTrainer(ml => ml.Transforms.Concatenate("Features", "DayOfWeek", "distance").Append(ml.BinaryClassification.Trainers.FastTree(labelColumnName: "Late", numberOfTrees: 2)), new MLNetTrainingOptions { Seed = 1 }).TrainAsync(training, context, cancellationToken);
-            return trained with { Attachments = new Dictionary<string, ModelArtifact> { [OnnxExport.Attachment] = OnnxExport.FromMLNet(other.Artifact, training) } };
+            return trained with { Attachments = new Dictionary<string, ModelArtifact> { [AttachmentNames.Onnx] = OnnxExport.FromMLNet(other.Artifact, training) } };
         }
     }
 }

@@ -1,3 +1,4 @@
+using ModelRetraining.MLNet;
 using QuickStart;
 using Xunit.Abstractions;
 
@@ -30,7 +31,7 @@ public sealed class CanaryOnRealFlightsTests(ITestOutputHelper output) : IDispos
         var champion = await registry.RegisterVersionAsync(new NewModelVersion("flight-delays", fresh, "tests") { Description = "trained on May 2001" });
         var challenger = await registry.RegisterVersionAsync(new NewModelVersion("flight-delays", stale, "tests") { Description = "trained on January 1-14, 2001" });
         await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, champion.Version, null, "tests", "fresh model"));
-        await using var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) })
+        await using var server = new ModelServer<FlightRow, FlightScore>(registry, "flight-delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1) })
         {
             IsCorrect = (score, late) => score.Probability >= 0.25f == late > 0.5f,
         };

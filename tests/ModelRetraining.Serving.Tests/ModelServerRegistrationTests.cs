@@ -1,3 +1,4 @@
+using ModelRetraining.MLNet;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using static ModelRetraining.Serving.Tests.ModelServerTests;
@@ -21,7 +22,7 @@ public sealed class ModelServerRegistrationTests : IDisposable
     public async Task HostedServer_ServesTheChampionAfterStart_FollowsAPromotion_AndIsDisposedWithTheHost()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Services.AddModelRetraining().UseEmbeddedRegistry(_folder).AddModelServer<Row, Output>("delays", o => o.PollInterval = TimeSpan.FromHours(1), isCorrect: (o, actual) => Math.Abs(o.Score - actual) < 0.5);
+        builder.Services.AddModelRetraining().UseEmbeddedRegistry(_folder).AddModelServer<Row, Output>("delays", o => { o.Loaders.Add(new MLNetModelLoader()); o.PollInterval = TimeSpan.FromHours(1); }, isCorrect: (o, actual) => Math.Abs(o.Score - actual) < 0.5);
         var host = builder.Build();
         var registry = host.Services.GetRequiredService<IModelRegistry>();
         await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", ConstantModel(1)), "tests"));
@@ -51,7 +52,7 @@ public sealed class ModelServerRegistrationTests : IDisposable
     public void BadServerOptions_AreRefusedAtRegistration()
     {
         var services = new ServiceCollection();
-        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.AddModelRetraining().AddModelServer<Row, Output>("delays", o => o.PollInterval = TimeSpan.Zero));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.AddModelRetraining().AddModelServer<Row, Output>("delays", o => { o.Loaders.Add(new MLNetModelLoader()); o.PollInterval = TimeSpan.Zero; }));
         Assert.Contains("PollInterval must be positive", error.Message, StringComparison.Ordinal);
     }
 }

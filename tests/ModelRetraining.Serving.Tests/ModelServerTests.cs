@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML;
+using ModelRetraining.MLNet;
 using ModelRetraining.Serving;
 using ModelRetraining.Testing;
 
@@ -50,7 +51,7 @@ public class ModelServerTests
     public async Task PredictBeforeAnyChampion_IsAClearError()
     {
         var registry = await RegistryAsync(1);
-        await using var server = new ModelServer<Row, Output>(registry, "delays");
+        await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() } });
         await server.StartAsync();
 
         var error = Assert.Throws<InvalidOperationException>(() => server.Predict(new Row()));
@@ -62,7 +63,7 @@ public class ModelServerTests
     {
         var registry = await RegistryAsync(1, 2);
         await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
-        var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) });
+        var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1) });
         await server.StartAsync();
 
         using var stop = new CancellationTokenSource();
@@ -116,7 +117,7 @@ public class ModelServerTests
         var registry = await RegistryAsync(1);
         await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", "not a model"u8.ToArray()), "tests"));
         await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
-        await using var server = new ModelServer<Row, Output>(registry, "delays");
+        await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() } });
         await server.StartAsync();
         ModelSwapFailedEventArgs? failure = null;
         server.SwapFailed += (_, e) => failure = e;
@@ -138,7 +139,7 @@ public class ModelServerTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 0, 0, 0, TimeSpan.Zero));
         var triggers = new List<RetrainingTrigger>();
         var monitor = new PerformanceMonitor(ConceptDrift.Ddm(), triggers.Add, clock);
-        await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { OutcomeWindow = TimeSpan.FromHours(1) }, monitor, clock);
+        await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, OutcomeWindow = TimeSpan.FromHours(1) }, monitor, clock);
         await server.StartAsync();
 
         var first = server.Predict(new Row { X = 0.1f });
@@ -160,7 +161,7 @@ public class ModelServerTests
         var registry = await RegistryAsync(1, 2);
         await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
         await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 2, 1, "tests", "promotion"));
-        await using var server = new ModelServer<Row, Output>(registry, "delays");
+        await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() } });
         await server.StartAsync();
         Assert.Equal(2, server.Current!.Version);
 
@@ -182,7 +183,7 @@ public class ModelServerTests
             }
 
             await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
-            await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) });
+            await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1) });
             await server.StartAsync();
 
             await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 2, 1, "tests", "promotion"));
@@ -198,8 +199,34 @@ public class ModelServerTests
     [Fact]
     public void BadOptions_AreRefusedListingEach()
     {
-        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new ModelServer<Row, Output>(new InMemoryModelRegistry(), "delays", new ModelServerOptions { PollInterval = TimeSpan.Zero, OutcomeWindow = TimeSpan.FromSeconds(-1) }));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new ModelServer<Row, Output>(new InMemoryModelRegistry(), "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.Zero, OutcomeWindow = TimeSpan.FromSeconds(-1) }));
         Assert.Contains("PollInterval", error.Message, StringComparison.Ordinal);
         Assert.Contains("OutcomeWindow", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OptionsWithoutALoader_AreRefused_SayingWhichToAdd()
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new ModelServer<Row, Output>(new InMemoryModelRegistry(), "delays"));
+        Assert.Contains("Loaders is empty", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MLNetModelLoader", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VersionNoLoaderCanLoad_IsNotSwappedIn_NamingItsFlavorAndTheLoaders()
+    {
+        var registry = new InMemoryModelRegistry();
+        await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("custom", "model.bin", new byte[] { 1, 2, 3 }), "tests"));
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+        await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() } });
+        ModelSwapFailedEventArgs? failure = null;
+        server.SwapFailed += (_, e) => failure = e;
+
+        await server.StartAsync();
+
+        Assert.Null(server.Current);
+        Assert.NotNull(failure);
+        Assert.Contains("flavor 'custom'", failure.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("loaders are mlnet", failure.Error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using ModelRetraining.MLNet;
 using ModelRetraining.Onnx;
 using ModelRetraining.Testing;
 using QuickStart;
@@ -13,10 +14,12 @@ public class OnnxServingTests
     {
         var (train, model) = await FlightRows.TrainAsync(new(2001, 1, 1), new(2001, 1, 15));
         var registry = new InMemoryModelRegistry();
-        await registry.RegisterVersionAsync(new NewModelVersion("flight-delays", model, "tests") { Attachments = new Dictionary<string, ModelArtifact> { [OnnxExport.Attachment] = OnnxExport.FromMLNet(model, train) } });
+        await registry.RegisterVersionAsync(new NewModelVersion("flight-delays", model, "tests") { Attachments = new Dictionary<string, ModelArtifact> { [AttachmentNames.Onnx] = OnnxExport.FromMLNet(model, train) } });
         await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, 1, null, "tests", "first"));
-        var options = new ModelServerOptions { Runtime = ServingRuntime.Onnx };
-        options.Onnx.ExecutionProviders.Remove(OnnxExecutionProvider.Cuda);
+        var onnx = new OnnxModelOptions();
+        onnx.ExecutionProviders.Remove(OnnxExecutionProvider.Cuda);
+        // ONNX first: the version is ML.NET-trained, and its export is what this server runs.
+        var options = new ModelServerOptions { Loaders = { new OnnxModelLoader(onnx), new MLNetModelLoader() } };
         return (registry, model, options);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelRetraining.MLNet;
 using ModelRetraining.Testing;
 using static ModelRetraining.Serving.Tests.ModelServerTests;
 
@@ -27,11 +28,11 @@ public sealed class RolloutTests : IAsyncDisposable
         }
     }
 
-    private async Task<(InMemoryModelRegistry Registry, ModelServer<Row, Output> Server)> ServeAsync(Func<ModelVersion, IServedPredictor<Row, Output>, IServedPredictor<Row, Output>>? decorate = null, ILogger? logger = null)
+    private async Task<(InMemoryModelRegistry Registry, ModelServer<Row, Output> Server)> ServeAsync(Func<ModelVersion, IServedModel<Row, Output>, IServedModel<Row, Output>>? decorate = null, ILogger? logger = null)
     {
         var registry = await RegistryAsync(1, 2);
         await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
-        _server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { PollInterval = TimeSpan.FromHours(1) }, logger: logger)
+        _server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1) }, logger: logger)
         {
             PredictorDecorator = decorate,
             IsCorrect = (output, actual) => Math.Abs(output.Score - actual) < 0.5,
@@ -354,7 +355,7 @@ public sealed class RolloutTests : IAsyncDisposable
     {
         var registry = await RegistryAsync(1);
         await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
-        await using var server = new ModelServer<Row, Output>(registry, "delays");
+        await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() } });
         await server.StartAsync();
         var id = server.Predict(new Row()).Id;
 
@@ -378,7 +379,7 @@ public sealed class RolloutTests : IAsyncDisposable
         throw new TimeoutException("The shadow worker did not catch up.");
     }
 
-    private sealed class Throwing(IServedPredictor<Row, Output> inner) : IServedPredictor<Row, Output>
+    private sealed class Throwing(IServedModel<Row, Output> inner) : IServedModel<Row, Output>
     {
         private int _calls;
 
@@ -388,7 +389,7 @@ public sealed class RolloutTests : IAsyncDisposable
         public void Dispose() => inner.Dispose();
     }
 
-    private sealed class Sleeping(IServedPredictor<Row, Output> inner, TimeSpan delay) : IServedPredictor<Row, Output>
+    private sealed class Sleeping(IServedModel<Row, Output> inner, TimeSpan delay) : IServedModel<Row, Output>
     {
         public Output Predict(Row input)
         {
@@ -399,7 +400,7 @@ public sealed class RolloutTests : IAsyncDisposable
         public void Dispose() => inner.Dispose();
     }
 
-    private sealed class Blocking(IServedPredictor<Row, Output> inner, ManualResetEventSlim gate) : IServedPredictor<Row, Output>
+    private sealed class Blocking(IServedModel<Row, Output> inner, ManualResetEventSlim gate) : IServedModel<Row, Output>
     {
         private int _calls;
 

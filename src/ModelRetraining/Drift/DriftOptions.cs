@@ -53,7 +53,9 @@ public sealed class DriftOptions
         return this;
     }
 
-    internal IReadOnlyList<string> Validate()
+    /// <summary>Checks every setting and reports every problem at once; hosts and adapters call it before they use the options.</summary>
+    /// <returns>One sentence per problem naming the setting; empty when the options are valid.</returns>
+    public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         void Probability(string name, double value, bool allowZero = false)

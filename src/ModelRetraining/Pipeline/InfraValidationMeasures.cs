@@ -3,9 +3,13 @@ using System.Globalization;
 namespace ModelRetraining;
 
 /// <summary>The checks every infra validator makes on what it measured: scores against the evaluation's, latency and memory against the budgets.</summary>
-internal static class InfraValidationMeasures
+public static class InfraValidationMeasures
 {
     /// <summary>Compares the scores served with the evaluation's, row by row.</summary>
+    /// <param name="served">The scores the loaded artifact gave, in holdout row order.</param>
+    /// <param name="evaluated">The evaluation's per-row outputs of the candidate.</param>
+    /// <param name="tolerance">The largest difference accepted.</param>
+    /// <param name="problems">Receives a sentence per problem found.</param>
     /// <returns>The largest difference, or <see langword="null"/> when the evaluator kept no scores (a problem is added).</returns>
     public static double? CompareScores(ReadOnlySpan<float> served, PerRowOutputs? evaluated, double tolerance, List<string> problems)
     {
@@ -37,6 +41,15 @@ internal static class InfraValidationMeasures
     }
 
     /// <summary>Checks the timings and the memory growth against the budgets, and builds the report.</summary>
+    /// <param name="validator">The validator's name.</param>
+    /// <param name="runtime">What ran the model (an execution provider, <c>ML.NET</c>).</param>
+    /// <param name="rows">The rows scored.</param>
+    /// <param name="worst">The largest score difference from <see cref="CompareScores"/>.</param>
+    /// <param name="timesMilliseconds">The single-row latencies measured.</param>
+    /// <param name="memoryGrowth">The working set's growth while loading and scoring, in bytes.</param>
+    /// <param name="options">The budgets.</param>
+    /// <param name="problems">The problems found so far; the budgets' are added.</param>
+    /// <returns>The report.</returns>
     public static InfraValidationReport Report(string validator, string runtime, int rows, double? worst, List<double> timesMilliseconds, long memoryGrowth, InfraValidationOptions options, List<string> problems)
     {
         var sorted = timesMilliseconds.Order().ToArray();

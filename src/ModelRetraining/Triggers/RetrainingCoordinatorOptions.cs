@@ -19,7 +19,9 @@ public sealed class RetrainingCoordinatorOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool ResumeUnfinishedRunsOnStart { get; set; } = true;
 
-    internal IReadOnlyList<string> Validate()
+    /// <summary>Checks every setting and reports every problem at once; hosts and adapters call it before they use the options.</summary>
+    /// <returns>One sentence per problem naming the setting; empty when the options are valid.</returns>
+    public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         if (Cooldown <= TimeSpan.Zero)

@@ -1,4 +1,4 @@
-namespace ModelRetraining.MLNet;
+namespace ModelRetraining;
 
 /// <summary>One column of a <see cref="CsvSchema"/>.</summary>
 public sealed class CsvColumn

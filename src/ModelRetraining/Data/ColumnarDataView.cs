@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace ModelRetraining.MLNet;
+namespace ModelRetraining;
 
 /// <summary>
 /// An in-memory, column-major <see cref="IDataView"/>: one array per column. Reading a CSV once into

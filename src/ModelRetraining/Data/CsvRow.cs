@@ -1,4 +1,4 @@
-namespace ModelRetraining.MLNet;
+namespace ModelRetraining;
 
 /// <summary>The parsed values of the CSV row being read, for derived columns.</summary>
 public sealed class CsvRow

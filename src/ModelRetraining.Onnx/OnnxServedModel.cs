@@ -1,16 +1,14 @@
-using ModelRetraining.Onnx;
-
-namespace ModelRetraining.Serving;
+namespace ModelRetraining.Onnx;
 
 /// <summary>An ONNX model on ONNX Runtime (one session, thread-safe) with a typed prediction engine.</summary>
-internal sealed class OnnxServedPredictor<TInput, TOutput> : IServedPredictor<TInput, TOutput>
+internal sealed class OnnxServedModel<TInput, TOutput> : IServedModel<TInput, TOutput>
     where TInput : class
     where TOutput : class, new()
 {
     private readonly OnnxModel _model;
     private readonly OnnxPredictionEngine<TInput, TOutput> _engine;
 
-    public OnnxServedPredictor(OnnxModel model)
+    public OnnxServedModel(OnnxModel model)
     {
         _model = model;
         try

@@ -1,17 +1,11 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace ModelRetraining.Onnx;
+namespace ModelRetraining.MLNet;
 
 /// <summary>Exports ML.NET models to ONNX.</summary>
 public static class OnnxExport
 {
-    /// <summary>The attachment name under which an exported model is stored with its version.</summary>
-    public const string Attachment = "model.onnx";
-
-    /// <summary>The metadata key under which a multiclass export lists its class labels (a JSON array, in the order of the score vector).</summary>
-    public const string ClassLabelsKey = "modelretraining.class_labels";
-
     private static readonly string[] ClassNameAnnotations = ["TrainingLabelValues", "SlotNames"];
 
     /// <summary>
@@ -51,9 +45,9 @@ public static class OnnxExport
             throw new NotSupportedException($"The ML.NET model cannot be exported to ONNX: {ex.Message} (its transforms: {Chain(transformer)}).", ex);
         }
 
-        var bytes = WithMetadata(onnx.ToArray(), ClassLabelsKey, ClassLabelsOf(transformer, data.Data.Schema));
+        var bytes = WithMetadata(onnx.ToArray(), OnnxArtifacts.ClassLabelsMetadataKey, ClassLabelsOf(transformer, data.Data.Schema));
         RefuseWhatOnnxRuntimeRefuses(bytes, transformer);
-        return new ModelArtifact("onnx", Attachment, bytes);
+        return new ModelArtifact(ArtifactFlavors.Onnx, AttachmentNames.Onnx, bytes);
     }
 
     // The class names of a multiclass model, in the order of its score vector (the Score column's slot

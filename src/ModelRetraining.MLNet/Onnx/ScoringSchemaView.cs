@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace ModelRetraining.Onnx;
+namespace ModelRetraining.MLNet;
 
 /// <summary>
 /// A row-less data view with only the columns a scoring request carries. The ONNX converter reads the

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ModelRetraining.MLNet;
+namespace ModelRetraining;
 
 /// <summary>
 /// Splits RFC 4180 records: separators inside quotes, doubled quotes as one quote, and line breaks

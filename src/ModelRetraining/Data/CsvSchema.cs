@@ -1,4 +1,4 @@
-namespace ModelRetraining.MLNet;
+namespace ModelRetraining;
 
 /// <summary>
 /// The explicit schema of a CSV file: which columns to read with which type, which to compute from

@@ -1,4 +1,4 @@
-namespace ModelRetraining.MLNet;
+namespace ModelRetraining;
 
 /// <summary>Grows one typed column while a file is read; <see cref="Add"/> tells whether the value was present.</summary>
 internal abstract class ColumnBuffer

@@ -1,4 +1,4 @@
-namespace ModelRetraining.MLNet;
+namespace ModelRetraining;
 
 /// <summary>The learning task, which decides the metrics an evaluator computes.</summary>
 public enum MLTask

@@ -1,4 +1,4 @@
-namespace ModelRetraining.Onnx;
+namespace ModelRetraining.MLNet;
 
 /// <summary>Trains with the inner (ML.NET) trainer, then exports the model to ONNX as an attachment of the same version.</summary>
 internal sealed class OnnxExportTrainer(ITrainer inner) : DelegatingTrainer(inner)
@@ -10,7 +10,7 @@ internal sealed class OnnxExportTrainer(ITrainer inner) : DelegatingTrainer(inne
         var onnx = OnnxExport.FromMLNet(trained.Artifact, training);
         return trained with
         {
-            Attachments = new Dictionary<string, ModelArtifact>(trained.Attachments, StringComparer.Ordinal) { [OnnxExport.Attachment] = onnx },
+            Attachments = new Dictionary<string, ModelArtifact>(trained.Attachments, StringComparer.Ordinal) { [AttachmentNames.Onnx] = onnx },
         };
     }
 }

@@ -1,4 +1,4 @@
-namespace ModelRetraining.MLNet;
+namespace ModelRetraining;
 
 /// <summary>Interns category strings while reading, so a million rows of 200 airport codes hold 200 strings.</summary>
 internal static class TextPool

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace ModelRetraining.MLNet;
+namespace ModelRetraining;
 
 /// <summary>
 /// Reads a CSV file (optionally gzip-compressed, by the <c>.gz</c> extension) with an explicit schema, in

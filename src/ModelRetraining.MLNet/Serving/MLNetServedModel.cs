@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.ML;
 
-namespace ModelRetraining.Serving;
+namespace ModelRetraining.MLNet;
 
 /// <summary>
 /// An ML.NET model with prediction engines (an engine is not thread-safe) cached per calling thread: the
@@ -12,7 +12,7 @@ namespace ModelRetraining.Serving;
 /// server's thread pool comes and goes; a strong list would grow with every thread that ever predicted).
 /// A thread keeps a reference to an engine of a retired model until newer ones push it out.
 /// </summary>
-internal sealed class MLNetServedPredictor<TInput, TOutput>(MLContext ml, ITransformer transformer) : IServedPredictor<TInput, TOutput>
+internal sealed class MLNetServedModel<TInput, TOutput>(MLContext ml, ITransformer transformer) : IServedModel<TInput, TOutput>
     where TInput : class
     where TOutput : class, new()
 {
@@ -76,11 +76,11 @@ internal sealed class MLNetServedPredictor<TInput, TOutput>(MLContext ml, ITrans
 
     private sealed class ThreadEngines
     {
-        private readonly MLNetServedPredictor<TInput, TOutput>?[] _owners = new MLNetServedPredictor<TInput, TOutput>?[PerThread];
+        private readonly MLNetServedModel<TInput, TOutput>?[] _owners = new MLNetServedModel<TInput, TOutput>?[PerThread];
         private readonly PredictionEngine<TInput, TOutput>?[] _engines = new PredictionEngine<TInput, TOutput>?[PerThread];
         private int _next;
 
-        public PredictionEngine<TInput, TOutput>? Find(MLNetServedPredictor<TInput, TOutput> owner)
+        public PredictionEngine<TInput, TOutput>? Find(MLNetServedModel<TInput, TOutput> owner)
         {
             for (var i = 0; i < PerThread; i++)
             {
@@ -93,7 +93,7 @@ internal sealed class MLNetServedPredictor<TInput, TOutput>(MLContext ml, ITrans
             return null;
         }
 
-        public void Add(MLNetServedPredictor<TInput, TOutput> owner, PredictionEngine<TInput, TOutput> engine)
+        public void Add(MLNetServedModel<TInput, TOutput> owner, PredictionEngine<TInput, TOutput> engine)
         {
             var slot = _next;
             _next = (_next + 1) % PerThread;

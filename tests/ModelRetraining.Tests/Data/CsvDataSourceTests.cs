@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace ModelRetraining.MLNet.Tests;
+namespace ModelRetraining.Tests.Data;
 
 public class CsvDataSourceTests
 {
