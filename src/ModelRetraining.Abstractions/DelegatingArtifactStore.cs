@@ -14,6 +14,17 @@ public abstract class DelegatingArtifactStore : IArtifactStore
     /// <summary>Gets the decorated store.</summary>
     protected IArtifactStore InnerStore { get; }
 
+    /// <summary>Answers for this decorator's own type first, then asks the decorated component, so that its capabilities survive decoration.</summary>
+    /// <param name="serviceType">The type asked for.</param>
+    /// <param name="serviceKey">A key that tells apart several objects of one type; none when <see langword="null"/>.</param>
+    /// <returns>The object, or <see langword="null"/> when there is none.</returns>
+    public virtual object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : InnerStore.GetService(serviceType, serviceKey);
+    }
+
+
     /// <inheritdoc />
     public virtual ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
         => InnerStore.PutAsync(content, cancellationToken);

@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>A registry that passes every call to an inner registry; derive to add behaviour (retries, caching, telemetry).</summary>
-public abstract class DelegatingModelRegistry : IModelRegistry, IAliasMoveSource
+public abstract class DelegatingModelRegistry : IModelRegistry
 {
     /// <summary>Creates the decorator.</summary>
     /// <param name="innerRegistry">The registry to call.</param>
@@ -14,31 +14,24 @@ public abstract class DelegatingModelRegistry : IModelRegistry, IAliasMoveSource
     /// <summary>Gets the decorated registry.</summary>
     protected IModelRegistry InnerRegistry { get; }
 
-    /// <summary>Raised after an alias move is committed, when the decorated registry tells of moves (<see cref="IAliasMoveSource"/>).</summary>
-    public event EventHandler<AliasMovedEventArgs>? AliasMoved
+    /// <summary>Answers for this decorator's own type first, then asks the decorated component, so that its capabilities survive decoration.</summary>
+    /// <param name="serviceType">The type asked for.</param>
+    /// <param name="serviceKey">A key that tells apart several objects of one type; none when <see langword="null"/>.</param>
+    /// <returns>The object, or <see langword="null"/> when there is none.</returns>
+    public virtual object? GetService(Type serviceType, object? serviceKey = null)
     {
-        add
-        {
-            if (InnerRegistry is IAliasMoveSource source)
-            {
-                source.AliasMoved += value;
-            }
-        }
-
-        remove
-        {
-            if (InnerRegistry is IAliasMoveSource source)
-            {
-                source.AliasMoved -= value;
-            }
-        }
+        ArgumentNullException.ThrowIfNull(serviceType);
+        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : InnerRegistry.GetService(serviceType, serviceKey);
     }
 
-    /// <inheritdoc />
-    public virtual IRunJournal Journal => InnerRegistry.Journal;
 
     /// <inheritdoc />
-    public virtual IApprovalStore Approvals => InnerRegistry.Approvals;
+    public virtual IAsyncEnumerable<string> ListModelsAsync(CancellationToken cancellationToken = default)
+        => InnerRegistry.ListModelsAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public virtual IAsyncEnumerable<AliasAssignment> ListAliasesAsync(string modelName, CancellationToken cancellationToken = default)
+        => InnerRegistry.ListAliasesAsync(modelName, cancellationToken);
 
     /// <inheritdoc />
     public virtual ValueTask<ModelVersion> RegisterVersionAsync(NewModelVersion version, CancellationToken cancellationToken = default)

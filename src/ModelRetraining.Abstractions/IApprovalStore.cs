@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>Keeps approval requests durably, with optimistic updates, so approvals survive restarts and two approvers never overwrite each other.</summary>
-public interface IApprovalStore
+public interface IApprovalStore : ICapabilityProvider
 {
     /// <summary>Stores a new request.</summary>
     /// <param name="request">The request.</param>
@@ -14,6 +14,13 @@ public interface IApprovalStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The request, or <see langword="null"/>.</returns>
     ValueTask<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the latest request opened for a version (the approval inbox, a CLI, a dashboard look a request up by what it approves).</summary>
+    /// <param name="modelName">The model.</param>
+    /// <param name="version">The version the request would promote.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The request, or <see langword="null"/> when none was opened for that version.</returns>
+    ValueTask<ApprovalRequest?> GetByVersionAsync(string modelName, int version, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces a request if it is still at <paramref name="expectedRevision"/>.</summary>
     /// <param name="request">The new state.</param>

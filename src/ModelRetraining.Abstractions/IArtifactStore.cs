@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>A write-once, content-addressed store of model artifacts. Every read is verified against the address.</summary>
-public interface IArtifactStore
+public interface IArtifactStore : ICapabilityProvider
 {
     /// <summary>Stores content; storing the same bytes twice stores them once.</summary>
     /// <param name="content">The bytes.</param>

@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>Reads a data set for a run.</summary>
-public interface IDataSource
+public interface IDataSource : ICapabilityProvider
 {
     /// <summary>Gets a name that identifies the data set in reports and errors (a file path, a table).</summary>
     string Name { get; }

@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>Checks a data set before training. Errors block training; warnings are reported.</summary>
-public interface IDataValidator
+public interface IDataValidator : ICapabilityProvider
 {
     /// <summary>Gets the validator's name, used in reports.</summary>
     string Name { get; }

@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>Scores the candidate and the champion on the same holdout.</summary>
-public interface IEvaluator
+public interface IEvaluator : ICapabilityProvider
 {
     /// <summary>Gets the evaluator's name.</summary>
     string Name { get; }

@@ -5,7 +5,7 @@ namespace ModelRetraining;
 /// reproduces its evaluation scores within budgets of latency and memory, before any gate is asked.
 /// A failed check rejects the run with the numbers.
 /// </summary>
-public interface IInfraValidator
+public interface IInfraValidator : ICapabilityProvider
 {
     /// <summary>Gets the validator's name for reports and the journal.</summary>
     string Name { get; }

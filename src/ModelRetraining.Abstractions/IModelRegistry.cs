@@ -1,16 +1,24 @@
 namespace ModelRetraining;
 
 /// <summary>
-/// Keeps every model version with its lineage, named aliases with their full history, and an audit
-/// event for every change. Alias moves are optimistic: they name the version they expect to replace.
+/// Keeps every model version with its lineage, named aliases with their full history, tags, attachments
+/// and an audit event for every change. Alias moves are optimistic: they name the version they expect to
+/// replace. The run journal (<see cref="IRunJournal"/>) and the approval requests (<see cref="IApprovalStore"/>)
+/// are contracts of their own; a backend that keeps them too answers for them through
+/// <see cref="ICapabilityProvider.GetService"/>, and the pipeline takes them from there unless told otherwise.
 /// </summary>
-public interface IModelRegistry
+public interface IModelRegistry : ICapabilityProvider
 {
-    /// <summary>Gets the run journal kept in the same store.</summary>
-    IRunJournal Journal { get; }
+    /// <summary>Lists the models that have at least one version, by name (ordinal order).</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The model names.</returns>
+    IAsyncEnumerable<string> ListModelsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Gets the approval requests kept in the same store.</summary>
-    IApprovalStore Approvals { get; }
+    /// <summary>Lists the aliases of a model that point at a version, by alias (ordinal order).</summary>
+    /// <param name="modelName">The model.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>Each alias with the version it points at.</returns>
+    IAsyncEnumerable<AliasAssignment> ListAliasesAsync(string modelName, CancellationToken cancellationToken = default);
 
     /// <summary>Registers a new version, numbered one past the model's highest so far.</summary>
     /// <param name="version">The version to register.</param>

@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>Decides whether a candidate may replace the champion. Every gate of a pipeline must approve.</summary>
-public interface IPromotionGate
+public interface IPromotionGate : ICapabilityProvider
 {
     /// <summary>Gets the gate's name.</summary>
     string Name { get; }

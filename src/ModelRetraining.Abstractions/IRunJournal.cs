@@ -4,7 +4,7 @@ namespace ModelRetraining;
 /// An append-only record of the stages of every run, so that a run can be audited and resumed, with
 /// checkpoints: blobs a run keeps (the trained candidate) so that resuming it does not redo the work.
 /// </summary>
-public interface IRunJournal
+public interface IRunJournal : ICapabilityProvider
 {
     /// <summary>Appends an entry.</summary>
     /// <param name="entry">The entry; its <see cref="RunJournalEntry.Sequence"/> is assigned by the journal.</param>
@@ -18,11 +18,11 @@ public interface IRunJournal
     /// <returns>The entries.</returns>
     IAsyncEnumerable<RunJournalEntry> ReadRunAsync(string runId, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists the ids of a model's runs in the order they were first journaled.</summary>
+    /// <summary>Lists a model's runs in the order they were first journaled, each with its latest stage and status (<see cref="RunSummary.FromEntries"/>).</summary>
     /// <param name="modelName">The model.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The run ids, oldest first.</returns>
-    IAsyncEnumerable<string> ListRunsAsync(string modelName, CancellationToken cancellationToken = default);
+    /// <returns>The runs, oldest first.</returns>
+    IAsyncEnumerable<RunSummary> ListRunsAsync(string modelName, CancellationToken cancellationToken = default);
 
     /// <summary>Keeps a blob for a run, replacing one of the same name; it is written whole or not at all.</summary>
     /// <param name="runId">The run.</param>

@@ -1,7 +1,7 @@
 namespace ModelRetraining;
 
 /// <summary>Fits a candidate model.</summary>
-public interface ITrainer
+public interface ITrainer : ICapabilityProvider
 {
     /// <summary>Gets the trainer's name, used in reports and parameters.</summary>
     string Name { get; }

@@ -24,11 +24,11 @@ public enum RetrainingStage
     /// <summary>Promotion gates decide on the evidence.</summary>
     Gating = 6,
 
-    /// <summary>A gate asked for a person's decision; no thread is held while waiting.</summary>
-    AwaitingApproval = 7,
+    /// <summary>The candidate is stored as a new model version (a rejected one too, unless turned off, for the record).</summary>
+    Registering = 7,
 
-    /// <summary>The candidate is stored as a new model version.</summary>
-    Registering = 8,
+    /// <summary>A gate asked for a person's decision on the registered version; no thread is held while waiting.</summary>
+    AwaitingApproval = 8,
 
     /// <summary>The champion alias moves to the new version.</summary>
     Promoting = 9,

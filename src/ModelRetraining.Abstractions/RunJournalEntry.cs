@@ -4,9 +4,9 @@ namespace ModelRetraining;
 /// <param name="RunId">The run.</param>
 /// <param name="ModelName">The model.</param>
 /// <param name="Stage">The stage.</param>
-/// <param name="Status">The stage's end: <c>completed</c>, <c>rejected</c>, <c>failed</c>, <c>cancelled</c>.</param>
+/// <param name="Status">How the stage (or the run) ended.</param>
 /// <param name="At">When it ended.</param>
-public sealed record RunJournalEntry(string RunId, string ModelName, RetrainingStage Stage, string Status, DateTimeOffset At)
+public sealed record RunJournalEntry(string RunId, string ModelName, RetrainingStage Stage, RunJournalStatus Status, DateTimeOffset At)
 {
     /// <summary>Gets the journal's order of the entry.</summary>
     public long Sequence { get; init; }

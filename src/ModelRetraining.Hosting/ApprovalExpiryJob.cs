@@ -15,7 +15,12 @@ internal sealed partial class ApprovalExpiryJob(IServiceProvider services, TimeP
     {
         ArgumentNullException.ThrowIfNull(context);
         var pipeline = services.GetRequiredKeyedService<RetrainingPipeline>(context.MergedJobDataMap.GetString(PipelineKey)!);
-        foreach (var request in await new ApprovalGateway(pipeline.Registry, timeProvider).ExpireDueAsync(cancellationToken).ConfigureAwait(false))
+        if (pipeline.Approvals is not { } approvals)
+        {
+            return; // scheduled only for pipelines with an approval store
+        }
+
+        foreach (var request in await new ApprovalGateway(pipeline.Registry, timeProvider, approvals: approvals).ExpireDueAsync(cancellationToken).ConfigureAwait(false))
         {
             Expired(logger ?? (ILogger)NullLogger.Instance, request.Id, request.ModelName, request.Version, request.Status);
         }

@@ -21,7 +21,12 @@ internal sealed class ApprovalExpiryScheduler(IServiceProvider services, IOption
         foreach (var name in options.Value.Pipelines())
         {
             var pipeline = services.GetRequiredKeyedService<RetrainingPipeline>(name);
-            await foreach (var request in pipeline.Registry.Approvals.ListOpenAsync(cancellationToken).ConfigureAwait(false))
+            if (pipeline.Approvals is not { } approvals)
+            {
+                continue; // no approval store: no gate of this pipeline can wait for a person
+            }
+
+            await foreach (var request in approvals.ListOpenAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (request.ModelName == pipeline.ModelName)
                 {
@@ -33,7 +38,7 @@ internal sealed class ApprovalExpiryScheduler(IServiceProvider services, IOption
             {
                 if (result.Status == RetrainingRunStatus.AwaitingApproval)
                 {
-                    _ = ScheduleForRunAsync(scheduler, name, pipeline, result.RunId);
+                    _ = ScheduleForRunAsync(scheduler, name, approvals, result.RunId);
                 }
             };
         }
@@ -41,9 +46,9 @@ internal sealed class ApprovalExpiryScheduler(IServiceProvider services, IOption
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static async Task ScheduleForRunAsync(IScheduler scheduler, string name, RetrainingPipeline pipeline, string runId)
+    private static async Task ScheduleForRunAsync(IScheduler scheduler, string name, IApprovalStore approvals, string runId)
     {
-        if (await pipeline.Registry.Approvals.GetAsync(runId).ConfigureAwait(false) is { } request)
+        if (await approvals.GetAsync(runId).ConfigureAwait(false) is { } request)
         {
             await ScheduleAsync(scheduler, name, request, CancellationToken.None).ConfigureAwait(false);
         }

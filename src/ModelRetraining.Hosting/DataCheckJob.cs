@@ -16,11 +16,12 @@ internal sealed class DataCheckJob(IServiceProvider services, IOptions<Retrainin
         var check = options.Value.Checks.Single(c => c.Id == context.MergedJobDataMap.GetString(CheckKey));
         var pipeline = services.GetRequiredKeyedService<RetrainingPipeline>(check.Pipeline);
         var source = check.Source(services);
-        var trigger = check.Kind == "drift"
-            ? await DataCheck.DriftAsync(pipeline.Registry, pipeline.ModelName, source, check.Drift, timeProvider, cancellationToken).ConfigureAwait(false)
-            : check.MinNewShare is { } share
-                ? await DataCheck.NewDataShareAsync(pipeline.Registry, pipeline.ModelName, source, share, timeProvider, cancellationToken).ConfigureAwait(false)
-                : await DataCheck.NewDataAsync(pipeline.Registry, pipeline.ModelName, source, check.MinNewRows, timeProvider, cancellationToken).ConfigureAwait(false);
+        var trigger = check.Kind switch
+        {
+            DataCheckKind.Drift => await DataCheck.DriftAsync(pipeline.Registry, pipeline.ModelName, source, check.Drift, timeProvider, cancellationToken).ConfigureAwait(false),
+            DataCheckKind.NewRowShare => await DataCheck.NewDataShareAsync(pipeline.Registry, pipeline.ModelName, source, check.MinNewShare!.Value, timeProvider, cancellationToken).ConfigureAwait(false),
+            _ => await DataCheck.NewDataAsync(pipeline.Registry, pipeline.ModelName, source, check.MinNewRows, timeProvider, cancellationToken).ConfigureAwait(false),
+        };
         if (trigger is not null)
         {
             services.GetRequiredKeyedService<RetrainingCoordinator>(check.Pipeline).Trigger(trigger);

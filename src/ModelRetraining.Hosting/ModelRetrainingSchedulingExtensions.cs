@@ -41,7 +41,7 @@ public static class ModelRetrainingSchedulingExtensions
     /// <param name="drift">Drift settings; the defaults when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
     public static ModelRetrainingBuilder AddDriftTrigger(this ModelRetrainingBuilder builder, string pipeline, Func<IServiceProvider, IDataSource> recent, TimeSpan every, DriftOptions? drift = null)
-        => AddCheck(builder, pipeline, "drift", recent, every, 0, drift, null);
+        => AddCheck(builder, pipeline, DataCheckKind.Drift, recent, every, 0, drift, null);
 
     /// <summary>Counts the rows of a source every <paramref name="every"/> and retrains when it holds at least <paramref name="minNewRows"/> more rows than the champion was trained on.</summary>
     /// <param name="builder">The ModelRetraining builder.</param>
@@ -51,7 +51,7 @@ public static class ModelRetrainingSchedulingExtensions
     /// <param name="every">How often to check.</param>
     /// <returns>The builder.</returns>
     public static ModelRetrainingBuilder AddNewDataTrigger(this ModelRetrainingBuilder builder, string pipeline, Func<IServiceProvider, IDataSource> source, long minNewRows, TimeSpan every)
-        => AddCheck(builder, pipeline, "new-data", source, every, minNewRows, null, null);
+        => AddCheck(builder, pipeline, DataCheckKind.NewRows, source, every, minNewRows, null, null);
 
     /// <summary>Counts the rows of a source every <paramref name="every"/> and retrains when the rows beyond the champion's training rows make at least <paramref name="minNewShare"/> of them (0.2 = 20% more data).</summary>
     /// <param name="builder">The ModelRetraining builder.</param>
@@ -61,7 +61,7 @@ public static class ModelRetrainingSchedulingExtensions
     /// <param name="every">How often to count.</param>
     /// <returns>The builder.</returns>
     public static ModelRetrainingBuilder AddNewDataShareTrigger(this ModelRetrainingBuilder builder, string pipeline, Func<IServiceProvider, IDataSource> source, double minNewShare, TimeSpan every)
-        => AddCheck(builder, pipeline, "new-data", source, every, 1, null, minNewShare);
+        => AddCheck(builder, pipeline, DataCheckKind.NewRowShare, source, every, 1, null, minNewShare);
 
     /// <summary>Registers a <see cref="PerformanceMonitor"/> for the pipeline (a keyed service): the host feeds it outcomes, and a change in the error stream retrains.</summary>
     /// <param name="builder">The ModelRetraining builder.</param>
@@ -160,13 +160,18 @@ public static class ModelRetrainingSchedulingExtensions
         return builder;
     }
 
-    private static ModelRetrainingBuilder AddCheck(ModelRetrainingBuilder builder, string pipeline, string kind, Func<IServiceProvider, IDataSource> source, TimeSpan every, long minNewRows, DriftOptions? drift, double? minNewShare)
+    private static ModelRetrainingBuilder AddCheck(ModelRetrainingBuilder builder, string pipeline, DataCheckKind kind, Func<IServiceProvider, IDataSource> source, TimeSpan every, long minNewRows, DriftOptions? drift, double? minNewShare)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(pipeline);
         ArgumentNullException.ThrowIfNull(source);
         EnsureScheduler(builder);
-        var check = new DataCheckRegistration($"{pipeline}|{kind}|{every}", pipeline, kind, source, every, minNewRows, drift) { MinNewShare = minNewShare };
+        // The id names the pipeline, the kind, the interval and the check's place among the host's checks:
+        // unique however many checks one pipeline has, and the same at every start (a persistent job store
+        // finds its triggers again).
+        var index = builder.Services.Count(d => d.ServiceType == typeof(DataCheckRegistration));
+        var check = new DataCheckRegistration($"{pipeline}|{kind}|{every}|{index}", pipeline, kind, source, every, minNewRows, drift) { MinNewShare = minNewShare };
+        builder.Services.AddSingleton(check);
         builder.Services.Configure<RetrainingScheduleOptions>(o => o.Checks.Add(check));
         builder.Services.TryAddKeyedSingleton(pipeline, (sp, _) => CoordinatorRegistration.Create(sp, pipeline));
         builder.Services.AddQuartz(q =>

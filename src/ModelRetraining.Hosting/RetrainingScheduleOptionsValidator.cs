@@ -42,7 +42,7 @@ internal sealed class RetrainingScheduleOptionsValidator(IServiceProvider servic
 
         foreach (var check in options.Checks)
         {
-            var what = $"{(check.Kind == "drift" ? "Drift" : "New-data")} trigger for '{check.Pipeline}'";
+            var what = $"{(check.Kind == DataCheckKind.Drift ? "Drift" : "New-data")} trigger for '{check.Pipeline}'";
             if (pipelines is null || !pipelines.IsKeyedService(typeof(RetrainingPipeline), check.Pipeline))
             {
                 errors.Add($"{what}: no pipeline named '{check.Pipeline}' is registered (AddPipeline(\"{check.Pipeline}\", ...)).");
@@ -58,7 +58,7 @@ internal sealed class RetrainingScheduleOptionsValidator(IServiceProvider servic
                 errors.Add($"{what}: the new-row share must be a positive number; it is {share}.");
             }
 
-            if (check.Kind == "new-data" && check.MinNewRows < 1)
+            if (check.Kind == DataCheckKind.NewRows && check.MinNewRows < 1)
             {
                 errors.Add($"{what}: the new-row threshold must be 1 or more; it is {check.MinNewRows}.");
             }

@@ -9,15 +9,23 @@ namespace ModelRetraining.Onnx;
 /// <c>model.onnx</c> attachment) on the same holdout, and computes the metrics from the per-row scores.
 /// The execution provider used is recorded with each evaluation.
 /// </summary>
-internal sealed class OnnxEvaluator(MLTask task, OnnxModelOptions options, ILogger logger) : IEvaluator, IModelScorer
+internal sealed class OnnxEvaluator(MLTask task, OnnxModelOptions options, ILogger logger) : IEvaluator, IModelScorer, IReportsMetrics
 {
-    private static readonly string[] BinaryMetrics = ["AUC", "Accuracy", "LogLoss", "Brier", "F1", "Precision", "Recall"];
-    private static readonly string[] RegressionMetrics = ["RMSE", "MSE", "MAE", "R2"];
+    private static readonly string[] BinaryMetrics = [MetricNames.Auc, MetricNames.Accuracy, MetricNames.LogLoss, MetricNames.Brier, MetricNames.F1, MetricNames.Precision, MetricNames.Recall];
+    private static readonly string[] RegressionMetrics = [MetricNames.Rmse, MetricNames.Mse, MetricNames.Mae, MetricNames.R2];
 
     // ML.NET clips the true class's probability here before taking its logarithm.
     private const double LogLossEpsilon = 1e-15;
 
     public string Name => $"onnx-{task}";
+
+    // What this evaluator computes from per-row scores (no PR-AUC or calibration error on ONNX Runtime).
+    public IReadOnlyCollection<string> ReportedMetrics => task switch
+    {
+        MLTask.BinaryClassification => BinaryMetrics,
+        MLTask.Regression => RegressionMetrics,
+        _ => MetricNames.For(task),
+    };
 
     public async ValueTask<EvaluationReport> EvaluateAsync(EvaluationInput input, RetrainingContext context, CancellationToken cancellationToken = default)
     {

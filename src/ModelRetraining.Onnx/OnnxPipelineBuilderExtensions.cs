@@ -27,7 +27,7 @@ public static class OnnxPipelineBuilderExtensions
             throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(OnnxInfraValidationOptions), typeof(OnnxInfraValidationOptions), errors);
         }
 
-        return builder.AddInfraValidation(new OnnxInfraValidator(options, builder.LoggerFactory.CreateLogger<OnnxInfraValidator>()));
+        return builder.AddInfraValidation(context => new OnnxInfraValidator(options, context.LoggerFactory.CreateLogger<OnnxInfraValidator>()));
     }
 
     /// <summary>Evaluates the candidate and the champion on ONNX Runtime (their ONNX artifacts or <c>model.onnx</c> attachments), recording the execution provider with each evaluation.</summary>
@@ -47,7 +47,7 @@ public static class OnnxPipelineBuilderExtensions
             throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(OnnxModelOptions), typeof(OnnxModelOptions), errors);
         }
 
-        return builder.UseEvaluator(new OnnxEvaluator(task, options, builder.LoggerFactory.CreateLogger<OnnxEvaluator>()));
+        return builder.UseEvaluator(context => new OnnxEvaluator(task, options, context.LoggerFactory.CreateLogger<OnnxEvaluator>()));
     }
 
     /// <summary>Takes an externally trained ONNX model as the candidate; its inputs are checked against the training data's schema.</summary>
@@ -58,7 +58,8 @@ public static class OnnxPipelineBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return builder.UseTrainer(new OnnxImportTrainer(Path.GetFullPath(path), null, [], TimeSpan.Zero, builder.LoggerFactory.CreateLogger<OnnxImportTrainer>()));
+        var file = Path.GetFullPath(path);
+        return builder.UseTrainer(context => new OnnxImportTrainer(file, null, [], TimeSpan.Zero, context.LoggerFactory.CreateLogger<OnnxImportTrainer>()));
     }
 
     /// <summary>Runs a command (a Python training script, say) that writes an ONNX model, then takes that model as the candidate. The command's output goes to the run's log; it is stopped after <paramref name="timeout"/>.</summary>
@@ -75,6 +76,8 @@ public static class OnnxPipelineBuilderExtensions
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
-        return builder.UseTrainer(new OnnxImportTrainer(Path.GetFullPath(outputPath), command, arguments, timeout, builder.LoggerFactory.CreateLogger<OnnxImportTrainer>()));
+        var file = Path.GetFullPath(outputPath);
+        var args = arguments.ToArray();
+        return builder.UseTrainer(context => new OnnxImportTrainer(file, command, args, timeout, context.LoggerFactory.CreateLogger<OnnxImportTrainer>()));
     }
 }

@@ -66,7 +66,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     public ModelServer(IModelRegistry registry, string modelName, ModelServerOptions? options = null, PerformanceMonitor? monitor = null, TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        RegistryNames.ThrowIfInvalid(modelName, "model name", nameof(modelName));
         _options = options ?? new ModelServerOptions();
         var errors = _options.Validate();
         if (errors.Count > 0)
@@ -106,7 +106,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <returns>A task that completes when the first version is loaded.</returns>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (_poll is null && _registry is IAliasMoveSource source)
+        if (_poll is null && _registry.GetService<IAliasMoveSource>() is { } source)
         {
             source.AliasMoved += OnAliasMoved;
         }
@@ -273,7 +273,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             return; // a container that registered the server twice (keyed and not) disposes it twice
         }
 
-        if (_registry is IAliasMoveSource source)
+        if (_registry.GetService<IAliasMoveSource>() is { } source)
         {
             source.AliasMoved -= OnAliasMoved;
         }

@@ -10,7 +10,8 @@ public static class ModelServerRegistration
 {
     /// <summary>
     /// Adds a <see cref="ModelServer{TInput, TOutput}"/> for a model: a singleton (keyed by the model name,
-    /// and unkeyed for the first server of these types), using the registered <see cref="IModelRegistry"/>,
+    /// and unkeyed for the first server of these types), following the registry of the pipeline registered under
+    /// the same name, or else the registered <see cref="IModelRegistry"/>; with the registered
     /// <see cref="TimeProvider"/> and logging, started when the host starts.
     /// </summary>
     /// <typeparam name="TInput">The input row type.</typeparam>
@@ -25,7 +26,7 @@ public static class ModelServerRegistration
         where TOutput : class, new()
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
+        RegistryNames.ThrowIfInvalid(modelName, "model name", nameof(modelName));
         var options = new ModelServerOptions();
         configure?.Invoke(options);
         var errors = options.Validate();
@@ -34,8 +35,11 @@ public static class ModelServerRegistration
             throw new Microsoft.Extensions.Options.OptionsValidationException(nameof(ModelServerOptions), typeof(ModelServerOptions), errors);
         }
 
+        // The pipeline that retrains this model writes to its registry: follow that one when there is one.
         builder.Services.AddKeyedSingleton(modelName, (services, _) => new ModelServer<TInput, TOutput>(
-            services.GetService<IModelRegistry>() ?? throw new InvalidOperationException($"The model server for '{modelName}' needs an IModelRegistry: call UseEmbeddedRegistry(folder) or register one."),
+            services.GetKeyedService<RetrainingPipeline>(modelName)?.Registry
+                ?? services.GetService<IModelRegistry>()
+                ?? throw new InvalidOperationException($"The model server for '{modelName}' needs an IModelRegistry: call UseEmbeddedRegistry(folder), register one, or register a pipeline named '{modelName}'."),
             modelName,
             options,
             timeProvider: services.GetService<TimeProvider>(),

@@ -14,6 +14,7 @@ public class PackageGraphTests
     private static readonly Dictionary<string, string[]> Extends = new(StringComparer.Ordinal)
     {
         ["ModelRetraining.Onnx.Gpu"] = ["ModelRetraining.Onnx"],
+        ["ModelRetraining.Testing.Conformance"] = ["ModelRetraining.Testing"],
     };
 
     private static readonly string[] Hub = ["ModelRetraining.Abstractions", "ModelRetraining"];

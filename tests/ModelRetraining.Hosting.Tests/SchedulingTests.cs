@@ -67,8 +67,8 @@ public class SchedulingTests
         var registry = new InMemoryModelRegistry();
         var at = DateTimeOffset.UtcNow;
         // What a killed process leaves: the run started and ingested, and nothing more.
-        await registry.Journal.AppendAsync(new RunJournalEntry("died", "churn", RetrainingStage.Queued, "started", at) { Outputs = """{"Actor":"ops","Reason":"cron 0 3 * * *","Causes":[]}""" });
-        await registry.Journal.AppendAsync(new RunJournalEntry("died", "churn", RetrainingStage.Ingesting, "completed", at));
+        await registry.GetService<IRunJournal>()!.AppendAsync(new RunJournalEntry("died", "churn", RetrainingStage.Queued, RunJournalStatus.Started, at) { Outputs = """{"Actor":"ops","Reason":"cron 0 3 * * *","Causes":[]}""" });
+        await registry.GetService<IRunJournal>()!.AppendAsync(new RunJournalEntry("died", "churn", RetrainingStage.Ingesting, RunJournalStatus.Completed, at));
         using var host = Builder(registry, r => r.AddCronTrigger("churn", "0 0 3 1 1 ? 2099")).Build();
         await host.StartAsync();
         try
@@ -114,7 +114,7 @@ public class SchedulingTests
             coordinator.TriggerManually("ops", "test approval expiry");
             var run = await WaitForRunAsync(coordinator, 0);
             Assert.Equal(RetrainingRunStatus.AwaitingApproval, run.Status);
-            var request = await registry.Approvals.GetAsync(run.RunId);
+            var request = await registry.GetService<IApprovalStore>()!.GetAsync(run.RunId);
             var scheduler = await host.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
             Quartz.ITrigger? trigger = null;
             for (var i = 0; i < 100 && trigger is null; i++)
@@ -128,7 +128,7 @@ public class SchedulingTests
             for (var i = 0; i < 300 && status != ApprovalStatus.Expired; i++)
             {
                 await Task.Delay(50);
-                status = (await registry.Approvals.GetAsync(run.RunId))!.Status;
+                status = (await registry.GetService<IApprovalStore>()!.GetAsync(run.RunId))!.Status;
             }
 
             Assert.Equal(ApprovalStatus.Expired, status);
@@ -190,6 +190,31 @@ public class SchedulingTests
             Assert.Equal("new-data", cause.Kind);
             Assert.Equal("40", cause.Evidence["rows"]);
             Assert.Equal("0", cause.Evidence["trainedOn"]);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task NewDataAndNewDataShareTriggers_OnOnePipelineWithOneInterval_EachFireWithItsOwnCheck()
+    {
+        var registry = new InMemoryModelRegistry();
+        using var host = Builder(registry, r => r
+            .AddNewDataTrigger("churn", _ => new FakeDataSource("rows", (_, _) => Snapshot("rows")), minNewRows: 10, every: TimeSpan.FromHours(1))
+            .AddNewDataShareTrigger("churn", _ => new FakeDataSource("share", (_, _) => Snapshot("share")), minNewShare: 0.5, every: TimeSpan.FromHours(1))).Build();
+        var checks = host.Services.GetRequiredService<IOptions<RetrainingScheduleOptions>>().Value.Checks;
+        await host.StartAsync();
+        try
+        {
+            var coordinator = host.Services.GetRequiredKeyedService<RetrainingCoordinator>("churn");
+            Assert.True(SpinWait.SpinUntil(() => coordinator.Runs.Count > 0, TimeSpan.FromSeconds(60)), "no data check fired");
+            var run = await coordinator.Runs[0];
+
+            Assert.Equal(2, checks.Select(c => c.Id).Distinct().Count());
+            Assert.Equal([DataCheckKind.NewRows, DataCheckKind.NewRowShare], checks.Select(c => c.Kind));
+            Assert.Contains(run.Causes, c => c.Kind == "new-data");
         }
         finally
         {

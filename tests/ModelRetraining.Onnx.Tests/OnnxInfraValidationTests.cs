@@ -49,12 +49,12 @@ public class OnnxInfraValidationTests
         Assert.InRange(report.MaxScoreDifference!.Value, 0, 1e-5);
         Assert.True(report.LatencyP50Milliseconds > 0 && report.LatencyP99Milliseconds >= report.LatencyP50Milliseconds);
         var journal = new List<RunJournalEntry>();
-        await foreach (var entry in registry.Journal.ReadRunAsync("infra-ok"))
+        await foreach (var entry in registry.GetService<IRunJournal>()!.ReadRunAsync("infra-ok"))
         {
             journal.Add(entry);
         }
 
-        Assert.Contains(journal, j => j.Stage == RetrainingStage.InfraValidating && j.Status == "completed" && j.Outputs!.Contains("\"ExecutionProvider\":\"Cpu\"", StringComparison.Ordinal));
+        Assert.Contains(journal, j => j.Stage == RetrainingStage.InfraValidating && j.Status == RunJournalStatus.Completed && j.Outputs!.Contains("\"ExecutionProvider\":\"Cpu\"", StringComparison.Ordinal));
     }
 
     [Fact]

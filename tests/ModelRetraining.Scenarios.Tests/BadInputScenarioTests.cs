@@ -251,12 +251,12 @@ public class BadInputScenarioTests
         Assert.Equal(RetrainingStage.Training, result.Stage);
         Assert.Equal(before, await StateAsync());
         var journal = new List<RunJournalEntry>();
-        await foreach (var entry in ModelRegistry.Embedded(Registry).Journal.ReadRunAsync("cancel-me"))
+        await foreach (var entry in ModelRegistry.Embedded(Registry).GetService<IRunJournal>()!.ReadRunAsync("cancel-me"))
         {
             journal.Add(entry);
         }
 
-        Assert.Equal("cancelled", journal[^1].Status);
+        Assert.Equal(RunJournalStatus.Cancelled, journal[^1].Status);
         Assert.DoesNotContain(journal, j => j.Stage == RetrainingStage.Registering);
     }
 

@@ -83,7 +83,7 @@ public class CrashResumeScenarioTests
         }
 
         var journal = new List<RunJournalEntry>();
-        await foreach (var e in registry.Journal.ReadRunAsync(runId))
+        await foreach (var e in registry.GetService<IRunJournal>()!.ReadRunAsync(runId))
         {
             journal.Add(e);
         }
@@ -104,12 +104,12 @@ public class CrashResumeScenarioTests
             problems.Add($"alias history: {string.Join(" | ", history)}");
         }
 
-        if (journal.Count == 0 || journal[^1].Status != "succeeded" || journal.Count(j => j.Status == "resumed") != 1)
+        if (journal.Count == 0 || journal[^1].Status != RunJournalStatus.Succeeded || journal.Count(j => j.Status == RunJournalStatus.Resumed) != 1)
         {
             problems.Add($"journal: {string.Join(", ", journal.Select(j => $"{j.Stage}:{j.Status}"))}");
         }
 
-        if (await registry.Journal.ReadCheckpointAsync(runId, "candidate") is not null)
+        if (await registry.GetService<IRunJournal>()!.ReadCheckpointAsync(runId, "candidate") is not null)
         {
             problems.Add("the candidate checkpoint was left behind");
         }

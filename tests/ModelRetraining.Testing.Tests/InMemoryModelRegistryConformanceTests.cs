@@ -1,21 +1,32 @@
+using ModelRetraining.Testing.Conformance;
+
 namespace ModelRetraining.Testing.Tests;
 
-/// <summary>The in-memory registry against the shared registry conformance suite.</summary>
-public class InMemoryModelRegistryConformanceTests : ModelRegistryConformanceTests
+/// <summary>The in-memory registry: a new one per call, an artifact tampered with in memory.</summary>
+public sealed class InMemoryRegistryFixture : RegistryFixture
 {
-    protected override IModelRegistry CreateRegistry() => new InMemoryModelRegistry();
+    public override IModelRegistry CreateRegistry() => new InMemoryModelRegistry();
 
-    protected override ValueTask CorruptArtifactAsync(IModelRegistry registry, ModelVersion version)
+    public override ValueTask CorruptArtifactAsync(IModelRegistry registry, ModelVersion version)
     {
         ((InMemoryModelRegistry)registry).TamperWithArtifact(version.Artifact, [9, 9, 9]);
         return ValueTask.CompletedTask;
     }
+}
 
+public sealed class InMemoryVersionsConformanceTests() : VersionsConformanceTests(new InMemoryRegistryFixture())
+{
     [Fact]
     public async Task CreateRegistry_EachTest_GetsAnEmptyRegistry()
     {
-        var a = CreateRegistry();
-        await RegisterAsync(a);
-        Assert.Empty(await ToListAsync(CreateRegistry().ListVersionsAsync("churn")));
+        var a = Fixture.CreateRegistry();
+        await ConformanceData.RegisterAsync(a);
+        Assert.Empty(await ConformanceData.ToListAsync(Fixture.CreateRegistry().ListVersionsAsync("churn")));
     }
 }
+
+public sealed class InMemoryAliasesConformanceTests() : AliasesConformanceTests(new InMemoryRegistryFixture());
+
+public sealed class InMemoryRunJournalConformanceTests() : RunJournalConformanceTests(new InMemoryRegistryFixture());
+
+public sealed class InMemoryApprovalStoreConformanceTests() : ApprovalStoreConformanceTests(new InMemoryRegistryFixture());

@@ -57,7 +57,7 @@ internal sealed class PipelineFixture(TimeProvider? timeProvider = null)
     public async Task<List<RunJournalEntry>> JournalAsync(string runId)
     {
         var entries = new List<RunJournalEntry>();
-        await foreach (var e in Registry.Journal.ReadRunAsync(runId))
+        await foreach (var e in Registry.GetService<IRunJournal>()!.ReadRunAsync(runId))
         {
             entries.Add(e);
         }

@@ -4,9 +4,11 @@ using Microsoft.ML.Data;
 namespace ModelRetraining.MLNet;
 
 /// <summary>Scores the candidate and the champion on the same holdout rows with ML.NET's evaluators.</summary>
-internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options) : IEvaluator, IModelScorer
+internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options) : IEvaluator, IModelScorer, IReportsMetrics
 {
     public string Name => $"mlnet-{task}";
+
+    public IReadOnlyCollection<string> ReportedMetrics => MetricNames.For(task);
 
     public async ValueTask<EvaluationReport> EvaluateAsync(EvaluationInput input, RetrainingContext context, CancellationToken cancellationToken = default)
     {

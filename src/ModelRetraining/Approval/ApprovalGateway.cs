@@ -11,17 +11,21 @@ namespace ModelRetraining;
 public sealed class ApprovalGateway
 {
     private readonly IModelRegistry _registry;
+    private readonly IApprovalStore _approvals;
     private readonly TimeProvider _timeProvider;
     private readonly Func<ApprovalRequest, string, bool> _authorize;
 
     /// <summary>Creates a gateway.</summary>
-    /// <param name="registry">The registry holding the requests.</param>
+    /// <param name="registry">The registry whose champion alias an approval moves.</param>
     /// <param name="timeProvider">The clock for deadlines; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="authorize">Decides who may approve or reject which request; everyone when <see langword="null"/>.</param>
-    public ApprovalGateway(IModelRegistry registry, TimeProvider? timeProvider = null, Func<ApprovalRequest, string, bool>? authorize = null)
+    /// <param name="approvals">The store holding the requests; the registry's own (the embedded and in-memory registries keep them) when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">No store is given and the registry keeps no approval requests.</exception>
+    public ApprovalGateway(IModelRegistry registry, TimeProvider? timeProvider = null, Func<ApprovalRequest, string, bool>? authorize = null, IApprovalStore? approvals = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _registry = registry;
+        _approvals = approvals ?? StoreOf(registry);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _authorize = authorize ?? ((_, _) => true);
     }
@@ -53,7 +57,7 @@ public sealed class ApprovalGateway
     public async ValueTask<IReadOnlyList<ApprovalRequest>> ExpireDueAsync(CancellationToken cancellationToken = default)
     {
         var changed = new List<ApprovalRequest>();
-        await foreach (var request in _registry.Approvals.ListOpenAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var request in _approvals.ListOpenAsync(cancellationToken).ConfigureAwait(false))
         {
             if (await ExpireIfDueAsync(request, cancellationToken).ConfigureAwait(false) is { } updated)
             {
@@ -64,9 +68,9 @@ public sealed class ApprovalGateway
         return changed;
     }
 
-    internal static async ValueTask<ApprovalRequest> OpenAsync(IModelRegistry registry, ApprovalRequest request, CancellationToken cancellationToken)
+    internal static async ValueTask<ApprovalRequest> OpenAsync(IModelRegistry registry, IApprovalStore approvals, ApprovalRequest request, CancellationToken cancellationToken)
     {
-        var stored = await registry.Approvals.CreateAsync(request, cancellationToken).ConfigureAwait(false);
+        var stored = await approvals.CreateAsync(request, cancellationToken).ConfigureAwait(false);
         var deadline = request.Deadline is { } d ? $", deadline {d.ToString("u", CultureInfo.InvariantCulture)} ({(request.EscalateOnExpiry ? "escalates" : "rejects")})" : string.Empty;
         await registry.SetTagAsync(request.ModelName, request.Version, "approval", $"requested: quorum {request.Quorum}{deadline}{(request.FourEyes ? ", four-eyes" : string.Empty)}", request.RequestedBy, cancellationToken).ConfigureAwait(false);
         return stored;
@@ -79,7 +83,7 @@ public sealed class ApprovalGateway
         ArgumentNullException.ThrowIfNull(comment);
         for (var attempt = 0; ; attempt++)
         {
-            var request = await _registry.Approvals.GetAsync(requestId, cancellationToken).ConfigureAwait(false)
+            var request = await _approvals.GetAsync(requestId, cancellationToken).ConfigureAwait(false)
                 ?? throw new KeyNotFoundException($"There is no approval request '{requestId}'.");
             request = await ExpireIfDueAsync(request, cancellationToken).ConfigureAwait(false) ?? request;
             var what = $"{request.ModelName} v{request.Version}";
@@ -110,7 +114,7 @@ public sealed class ApprovalGateway
             ApprovalRequest updated;
             try
             {
-                updated = await _registry.Approvals.UpdateAsync(request with { Votes = votes, Status = status }, request.Revision, cancellationToken).ConfigureAwait(false);
+                updated = await _approvals.UpdateAsync(request with { Votes = votes, Status = status }, request.Revision, cancellationToken).ConfigureAwait(false);
             }
             catch (ModelRegistryException) when (attempt < 3)
             {
@@ -144,7 +148,7 @@ public sealed class ApprovalGateway
         }
 
         var status = request.EscalateOnExpiry ? ApprovalStatus.Escalated : ApprovalStatus.Expired;
-        var updated = await _registry.Approvals.UpdateAsync(request with { Status = status }, request.Revision, cancellationToken).ConfigureAwait(false);
+        var updated = await _approvals.UpdateAsync(request with { Status = status }, request.Revision, cancellationToken).ConfigureAwait(false);
         await _registry.SetTagAsync(request.ModelName, request.Version, "approval", status == ApprovalStatus.Expired ? $"expired at {deadline.ToString("u", CultureInfo.InvariantCulture)}: rejected" : $"escalated at {deadline.ToString("u", CultureInfo.InvariantCulture)}", "approval-deadline", cancellationToken).ConfigureAwait(false);
         if (status == ApprovalStatus.Expired)
         {
@@ -152,5 +156,12 @@ public sealed class ApprovalGateway
         }
 
         return updated;
+    }
+
+    private static IApprovalStore StoreOf(IModelRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry.GetService<IApprovalStore>()
+            ?? throw new ArgumentException($"The registry ({registry.GetType().Name}) keeps no approval requests: pass the IApprovalStore to the gateway.", nameof(registry));
     }
 }

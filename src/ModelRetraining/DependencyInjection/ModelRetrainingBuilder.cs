@@ -17,12 +17,13 @@ public sealed class ModelRetrainingBuilder
     public IServiceCollection Services { get; }
 
     /// <summary>
-    /// Registers a pipeline under <paramref name="name"/> (also its model name, unless the callback sets another),
-    /// resolvable as a keyed <see cref="RetrainingPipeline"/>. The pipeline is built and checked when the host starts,
-    /// so a mistake stops the host with every problem listed.
+    /// Registers a pipeline under <paramref name="name"/>, which is also the model it retrains (a callback that
+    /// sets another model name is refused at host start), resolvable as a keyed <see cref="RetrainingPipeline"/>.
+    /// The pipeline is built once, when the host starts, and kept: a mistake stops the host with every problem
+    /// listed, and the callback never runs twice.
     /// </summary>
-    /// <param name="name">The pipeline's key and default model name.</param>
-    /// <param name="configure">Composes the pipeline; the builder arrives with the model name, clock, logger factory and any registered <see cref="IModelRegistry"/> already set.</param>
+    /// <param name="name">The pipeline's key and its model name.</param>
+    /// <param name="configure">Composes the pipeline; the builder arrives with the model name, clock, logger factory and any registered <see cref="IModelRegistry"/>, <see cref="IRunJournal"/> and <see cref="IApprovalStore"/> already set.</param>
     /// <returns>This builder.</returns>
     public ModelRetrainingBuilder AddPipeline(string name, Action<RetrainingPipelineBuilder, IServiceProvider> configure)
     {
@@ -69,7 +70,24 @@ public sealed class ModelRetrainingBuilder
             builder.UseRegistry(registry);
         }
 
+        if (services.GetService<IRunJournal>() is { } journal)
+        {
+            builder.UseRunJournal(journal);
+        }
+
+        if (services.GetService<IApprovalStore>() is { } approvals)
+        {
+            builder.UseApprovalStore(approvals);
+        }
+
         registration.Configure?.Invoke(builder, services);
+
+        // One name: the key is the model every trigger, server and job of this registration refers to.
+        if (builder.ModelName != name)
+        {
+            throw new OptionsValidationException(name, typeof(RetrainingPipeline), [$"The registration '{name}' set ModelName to '{builder.ModelName}': the name a pipeline is registered under is the model it retrains (triggers and model servers registered for '{name}' would follow a model nothing trains). Register it as AddPipeline(\"{builder.ModelName}\", ...) instead."]);
+        }
+
         return builder.Build();
     }
 }

@@ -8,6 +8,11 @@ internal sealed class PipelineCatalog(IOptionsMonitor<PipelineRegistration> regi
 {
     private readonly ConcurrentDictionary<string, Lazy<RetrainingPipeline>> _pipelines = new(StringComparer.Ordinal);
 
-    public RetrainingPipeline Get(string name)
-        => _pipelines.GetOrAdd(name, n => new Lazy<RetrainingPipeline>(() => ModelRetrainingBuilder.BuildPipeline(n, registrations.Get(n), services))).Value;
+    // Reading the registration runs its validation, which builds the pipeline (BuildOnce); the pipeline
+    // is then found built. Never read the registration inside the build: validation would call back.
+    public RetrainingPipeline Get(string name) => BuildOnce(name, registrations.Get(name));
+
+    /// <summary>Builds the pipeline of a registration the first time it is asked for, and keeps it.</summary>
+    public RetrainingPipeline BuildOnce(string name, PipelineRegistration registration)
+        => _pipelines.GetOrAdd(name, n => new Lazy<RetrainingPipeline>(() => ModelRetrainingBuilder.BuildPipeline(n, registration, services))).Value;
 }

@@ -15,7 +15,8 @@ internal sealed class PipelineRegistrationValidator(IServiceProvider services) :
 
         try
         {
-            ModelRetrainingBuilder.BuildPipeline(name, options, services);
+            // Built once, here at host start, and kept: resolving the pipeline later returns this one.
+            services.GetRequiredService<PipelineCatalog>().BuildOnce(name, options);
             return ValidateOptionsResult.Success;
         }
         catch (OptionsValidationException ex)

@@ -10,7 +10,6 @@ namespace ModelRetraining;
 /// </summary>
 internal sealed class DriftValidator(DriftDetectionOptions options, ILogger logger) : IDataValidator
 {
-    public const string ProfileAttachment = "profile.json";
     private readonly DriftDetector _detector = new(options.Drift);
 
     public string Name => "drift";
@@ -19,13 +18,13 @@ internal sealed class DriftValidator(DriftDetectionOptions options, ILogger logg
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Champion is not { } champion || context.Registry is not { } registry || champion.Attachments.All(a => a.Name != ProfileAttachment))
+        if (context.Champion is not { } champion || context.Registry is not { } registry || champion.Attachments.All(a => a.Name != AttachmentNames.Profile))
         {
             var why = context.Champion is null ? "there is no champion yet" : $"champion {context.Champion} has no stored training-data profile";
             return new DataValidationReport(Name, data.Name, [new DataValidationIssue(ValidationSeverity.Warning, "drift.no-reference", $"Drift was not checked for '{data.Name}': {why}.") { Source = data.Name }]);
         }
 
-        var reference = DataProfile.FromJson(Encoding.UTF8.GetString((await registry.ReadAttachmentAsync(champion, ProfileAttachment, cancellationToken).ConfigureAwait(false)).Content.Span));
+        var reference = DataProfile.FromJson(Encoding.UTF8.GetString((await registry.ReadAttachmentAsync(champion, AttachmentNames.Profile, cancellationToken).ConfigureAwait(false)).Content.Span));
         var current = ProfileCache.Get(context, data, cancellationToken);
         var columns = reference.Columns.Select(c => c.Name).Where(n => !(options.IgnoreTimeColumn && n == data.Schema.TimeColumn));
         var report = _detector.CompareProfiles(reference, current, columns) with { Reference = $"{champion} training data", Current = data.Name };

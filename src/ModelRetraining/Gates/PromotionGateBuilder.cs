@@ -73,7 +73,7 @@ public sealed class PromotionGateBuilder
     public PromotionGateBuilder NotSignificantlyWorse(string metric, double margin, double alpha = 0.05, SignificanceTest test = SignificanceTest.Auto, int resamples = 1_000, int seed = 1)
         => AddSignificance(metric, margin, alpha, test, resamples, seed, superiority: false);
 
-    /// <summary>No slice of <paramref name="sliceColumnOrName"/> may be worse than the champion's same slice on <paramref name="metric"/> by more than <paramref name="margin"/>; the decision names the worst slice. The pipeline must evaluate those slices (<see cref="RetrainingPipelineBuilder.SliceEvaluationBy(string)"/>).</summary>
+    /// <summary>No slice of <paramref name="sliceColumnOrName"/> may be worse than the champion's same slice on <paramref name="metric"/> by more than <paramref name="margin"/>; the decision names the worst slice. The pipeline must evaluate those slices (<see cref="PromotionGatePipelineBuilderExtensions.SliceEvaluationBy(RetrainingPipelineBuilder, string)"/>).</summary>
     /// <param name="sliceColumnOrName">The slicing column, or the name of a predicate slice.</param>
     /// <param name="metric">The metric.</param>
     /// <param name="margin">The tolerated loss per slice, 0 or more.</param>

@@ -1,9 +1,12 @@
 namespace ModelRetraining;
 
 /// <summary>A gate made of value thresholds and champion comparisons, built by <see cref="PromotionGateBuilder"/>.</summary>
-internal sealed class ThresholdPromotionGate(string name, IReadOnlyList<GateCriterion> criteria, FirstRunPolicy firstRunPolicy, bool requireApproval = false) : IPromotionGate
+internal sealed class ThresholdPromotionGate(string name, IReadOnlyList<GateCriterion> criteria, FirstRunPolicy firstRunPolicy, bool requireApproval = false) : IPromotionGate, IJudgesMetrics
 {
     public string Name => name;
+
+    // Custom criteria are named, not metrics: only the criteria that read a metric are checked at build.
+    public IReadOnlyCollection<string> JudgedMetrics { get; } = criteria.Where(c => c is not DelegateCriterion).Select(c => c.Metric).Distinct(StringComparer.Ordinal).ToArray();
 
     public ValueTask<PromotionDecision> DecideAsync(EvaluationReport report, RetrainingContext context, CancellationToken cancellationToken = default)
     {

@@ -11,24 +11,30 @@ namespace ModelRetraining;
 /// </summary>
 public sealed class RetrainingPipelineBuilder
 {
-    private readonly List<IDataValidator> _validators = [];
-    private readonly List<IPromotionGate> _gates = [];
-    private readonly List<IInfraValidator> _infraValidators = [];
-    private readonly List<SliceDefinition> _slices = [];
-    private long _minSliceRows = 100;
-    private ApprovalPolicy _approvalPolicy = new();
-    private RetrainingResilienceOptions? _resilience;
+    private readonly List<Func<RetrainingBuildContext, IDataValidator>> _validators = [];
+    private readonly List<Func<RetrainingBuildContext, IPromotionGate>> _gates = [];
+    private readonly List<Func<RetrainingBuildContext, IInfraValidator>> _infraValidators = [];
+    private readonly List<(Type Component, Func<object, object> Decorate)> _decorators = [];
+
     private readonly RetrainingPipelineOptions _options = new();
     private IDataSource? _training;
     private IDataSource? _holdout;
-    private ITrainer? _trainer;
-    private IEvaluator? _evaluator;
+    private Func<RetrainingBuildContext, ITrainer>? _trainer;
+    private Func<RetrainingBuildContext, IEvaluator>? _evaluator;
     private IModelRegistry? _registry;
+    private IRunJournal? _journal;
+    private IApprovalStore? _approvals;
     private string? _modelName;
     private string _actor = "system";
     private TimeProvider _timeProvider = TimeProvider.System;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private bool _built;
+
+    private static readonly Type[] DecoratableKinds =
+    [
+        typeof(IDataSource), typeof(IDataValidator), typeof(ITrainer), typeof(IEvaluator), typeof(IInfraValidator),
+        typeof(IPromotionGate), typeof(IModelRegistry), typeof(IRunJournal), typeof(IApprovalStore),
+    ];
 
     /// <summary>Gets or sets the registered model the pipeline retrains.</summary>
     public string? ModelName
@@ -112,131 +118,17 @@ public sealed class RetrainingPipelineBuilder
     public RetrainingPipelineBuilder AddValidator(IDataValidator validator)
     {
         ArgumentNullException.ThrowIfNull(validator);
+        return AddValidator(_ => validator);
+    }
+
+    /// <summary>Adds a data validator created when the pipeline is built (from the logger factory and clock set by then).</summary>
+    /// <param name="factory">Creates the validator.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder AddValidator(Func<RetrainingBuildContext, IDataValidator> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
         ThrowIfBuilt();
-        _validators.Add(validator);
-        return this;
-    }
-
-    /// <summary>Adds the schema check: columns, types, row count and label.</summary>
-    /// <param name="expected">The schema the data must have.</param>
-    /// <param name="configure">Adjusts the other options.</param>
-    /// <returns>This builder.</returns>
-    /// <exception cref="OptionsValidationException">An option is invalid; the message lists every problem.</exception>
-    public RetrainingPipelineBuilder AddSchemaValidation(DataSchema expected, Action<SchemaValidationOptions>? configure = null)
-    {
-        var options = new SchemaValidationOptions { Expected = expected };
-        configure?.Invoke(options);
-        ThrowIfInvalid(nameof(SchemaValidationOptions), typeof(SchemaValidationOptions), options.Validate());
-        return AddValidator(new SchemaValidator(options));
-    }
-
-    /// <summary>
-    /// Adds the drift check: each data set is compared with the champion's stored training-data profile;
-    /// drifted columns and data-set drift are reported as issues, logged, counted, written as reports and
-    /// passed to <see cref="DriftDetectionOptions.OnDrift"/>. The first run has no reference and says so.
-    /// </summary>
-    /// <param name="configure">Adjusts the options.</param>
-    /// <returns>This builder.</returns>
-    /// <exception cref="OptionsValidationException">An option is invalid; the message lists every problem.</exception>
-    public RetrainingPipelineBuilder AddDriftDetection(Action<DriftDetectionOptions>? configure = null)
-    {
-        var options = new DriftDetectionOptions();
-        configure?.Invoke(options);
-        ThrowIfInvalid(nameof(DriftDetectionOptions), typeof(DriftDetectionOptions), options.Validate());
-        return AddValidator(new DriftValidator(options, _loggerFactory.CreateLogger<DriftValidator>()));
-    }
-
-    /// <summary>Adds data-quality rules (completeness, uniqueness, allowed values, ranges, regex, row counts, statistics, custom predicates), each blocking, warning or quarantining.</summary>
-    /// <param name="configure">Composes the rules.</param>
-    /// <returns>This builder.</returns>
-    /// <exception cref="OptionsValidationException">A rule is invalid; the message lists every problem.</exception>
-    public RetrainingPipelineBuilder AddDataQuality(Action<DataQualityBuilder> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        var quality = new DataQualityBuilder();
-        configure(quality);
-        ThrowIfInvalid(nameof(DataQualityBuilder), typeof(DataQualityBuilder), quality.Validate());
-        return AddValidator(new DataQualityValidator(quality.Rules.ToArray(), quality.ReportFolder));
-    }
-
-    /// <summary>
-    /// Adds the check of new data against the schema inferred from the champion's training data (stored with
-    /// every version as <c>schema.json</c>): missing, extra and retyped columns, values the champion never saw
-    /// (share of rows), values outside its range, new missing values, and the label per environment.
-    /// </summary>
-    /// <param name="configure">Adjusts the options.</param>
-    /// <returns>This builder.</returns>
-    /// <exception cref="OptionsValidationException">An option is invalid; the message lists every problem.</exception>
-    public RetrainingPipelineBuilder AddChampionSchemaValidation(Action<ChampionSchemaOptions>? configure = null)
-    {
-        var options = new ChampionSchemaOptions();
-        configure?.Invoke(options);
-        ThrowIfInvalid(nameof(ChampionSchemaOptions), typeof(ChampionSchemaOptions), options.Validate());
-        return AddValidator(new ChampionSchemaValidator(options));
-    }
-
-    /// <summary>Evaluates both models per value of a holdout column too (from their per-row outputs), for reports and slice gates.</summary>
-    /// <param name="column">The column.</param>
-    /// <returns>This builder.</returns>
-    public RetrainingPipelineBuilder SliceEvaluationBy(string column)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(column);
-        ThrowIfBuilt();
-        _slices.Add(new SliceDefinition(column, column, null));
-        return this;
-    }
-
-    /// <summary>Evaluates both models on the holdout rows that match a predicate too.</summary>
-    /// <param name="name">The slice's name.</param>
-    /// <param name="predicate">Which rows belong to it.</param>
-    /// <returns>This builder.</returns>
-    public RetrainingPipelineBuilder SliceEvaluationBy(string name, Func<QualityRow, bool> predicate)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(predicate);
-        ThrowIfBuilt();
-        _slices.Add(new SliceDefinition(name, null, predicate));
-        return this;
-    }
-
-    /// <summary>Sets the fewest holdout rows a slice needs to be judged by gates; smaller slices are reported but not judged.</summary>
-    /// <param name="rows">The minimum, 1 or more.</param>
-    /// <returns>This builder.</returns>
-    /// <value>The default value is 100.</value>
-    public RetrainingPipelineBuilder MinSliceRows(long rows)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
-        ThrowIfBuilt();
-        _minSliceRows = rows;
-        return this;
-    }
-
-    /// <summary>Wraps the data sources and the registry in resilience pipelines (retry with jitter, attempt timeout, circuit breaker; non-idempotent registry writes get a timeout only).</summary>
-    /// <param name="configure">Adjusts the standard preset or supplies your own pipelines.</param>
-    /// <returns>This builder.</returns>
-    /// <exception cref="OptionsValidationException">A setting is invalid; the message lists every problem.</exception>
-    public RetrainingPipelineBuilder UseResilience(Action<RetrainingResilienceOptions>? configure = null)
-    {
-        ThrowIfBuilt();
-        var options = new RetrainingResilienceOptions();
-        configure?.Invoke(options);
-        ThrowIfInvalid(nameof(RetrainingResilienceOptions), typeof(RetrainingResilienceOptions), options.Validate());
-        _resilience = options;
-        return this;
-    }
-
-    /// <summary>Sets how approvals asked for by gates are run: quorum, deadline, escalation, four-eyes.</summary>
-    /// <param name="configure">Adjusts the policy.</param>
-    /// <returns>This builder.</returns>
-    /// <exception cref="OptionsValidationException">A setting is invalid; the message lists every problem.</exception>
-    public RetrainingPipelineBuilder UseApprovalPolicy(Action<ApprovalPolicy> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        ThrowIfBuilt();
-        var policy = new ApprovalPolicy();
-        configure(policy);
-        ThrowIfInvalid(nameof(ApprovalPolicy), typeof(ApprovalPolicy), policy.Validate());
-        _approvalPolicy = policy;
+        _validators.Add(factory);
         return this;
     }
 
@@ -246,20 +138,47 @@ public sealed class RetrainingPipelineBuilder
     public RetrainingPipelineBuilder UseTrainer(ITrainer trainer)
     {
         ArgumentNullException.ThrowIfNull(trainer);
+        return UseTrainer(_ => trainer);
+    }
+
+    /// <summary>Sets the trainer, created when the pipeline is built.</summary>
+    /// <param name="factory">Creates the trainer.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder UseTrainer(Func<RetrainingBuildContext, ITrainer> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
         ThrowIfBuilt();
-        _trainer = trainer;
+        _trainer = factory;
         return this;
     }
 
-    /// <summary>Wraps the trainer set so far (to export its model to another format after training, say).</summary>
-    /// <param name="decorate">Receives the current trainer and returns the one to use.</param>
+    /// <summary>Wraps the trainer (to export its model to another format after training, say); the same as <see cref="Decorate{TComponent}"/> of <see cref="ITrainer"/>.</summary>
+    /// <param name="decorate">Receives the trainer and returns the one to use.</param>
     /// <returns>This builder.</returns>
-    /// <exception cref="InvalidOperationException">No trainer is set yet.</exception>
-    public RetrainingPipelineBuilder DecorateTrainer(Func<ITrainer, ITrainer> decorate)
+    public RetrainingPipelineBuilder DecorateTrainer(Func<ITrainer, ITrainer> decorate) => Decorate(decorate);
+
+    /// <summary>
+    /// Wraps every component of a kind when the pipeline is built, in the order decorators were added (the
+    /// last added is outermost): <see cref="IDataSource"/> (training and holdout), <see cref="IDataValidator"/>,
+    /// <see cref="ITrainer"/>, <see cref="IEvaluator"/>, <see cref="IInfraValidator"/>, <see cref="IPromotionGate"/>,
+    /// <see cref="IModelRegistry"/>, <see cref="IRunJournal"/> or <see cref="IApprovalStore"/>. Derive the decorator
+    /// from the contract's <c>Delegating*</c> base so that capabilities of the inner component survive.
+    /// </summary>
+    /// <typeparam name="TComponent">The kind of component.</typeparam>
+    /// <param name="decorate">Receives a component and returns the one to use.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TComponent"/> is not one of the kinds above.</exception>
+    public RetrainingPipelineBuilder Decorate<TComponent>(Func<TComponent, TComponent> decorate)
+        where TComponent : class, ICapabilityProvider
     {
         ArgumentNullException.ThrowIfNull(decorate);
         ThrowIfBuilt();
-        _trainer = decorate(_trainer ?? throw new InvalidOperationException("Set a trainer (UseTrainer, AddMLNetTraining) before decorating it."));
+        if (!DecoratableKinds.Contains(typeof(TComponent)))
+        {
+            throw new ArgumentException($"{typeof(TComponent).Name} is not a kind of pipeline component; decorate one of {string.Join(", ", DecoratableKinds.Select(k => k.Name))}.", nameof(decorate));
+        }
+
+        _decorators.Add((typeof(TComponent), component => decorate((TComponent)component)));
         return this;
     }
 
@@ -269,8 +188,17 @@ public sealed class RetrainingPipelineBuilder
     public RetrainingPipelineBuilder UseEvaluator(IEvaluator evaluator)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
+        return UseEvaluator(_ => evaluator);
+    }
+
+    /// <summary>Sets the evaluator, created when the pipeline is built.</summary>
+    /// <param name="factory">Creates the evaluator.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder UseEvaluator(Func<RetrainingBuildContext, IEvaluator> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
         ThrowIfBuilt();
-        _evaluator = evaluator;
+        _evaluator = factory;
         return this;
     }
 
@@ -280,8 +208,17 @@ public sealed class RetrainingPipelineBuilder
     public RetrainingPipelineBuilder AddInfraValidation(IInfraValidator validator)
     {
         ArgumentNullException.ThrowIfNull(validator);
+        return AddInfraValidation(_ => validator);
+    }
+
+    /// <summary>Adds an infra validation created when the pipeline is built.</summary>
+    /// <param name="factory">Creates the validator.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder AddInfraValidation(Func<RetrainingBuildContext, IInfraValidator> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
         ThrowIfBuilt();
-        _infraValidators.Add(validator);
+        _infraValidators.Add(factory);
         return this;
     }
 
@@ -292,24 +229,11 @@ public sealed class RetrainingPipelineBuilder
     {
         ArgumentNullException.ThrowIfNull(gate);
         ThrowIfBuilt();
-        _gates.Add(gate);
+        _gates.Add(_ => gate);
         return this;
     }
 
-    /// <summary>Adds a gate of thresholds and champion comparisons.</summary>
-    /// <param name="configure">Composes the criteria.</param>
-    /// <returns>This builder.</returns>
-    /// <exception cref="OptionsValidationException">A criterion is invalid; the message lists every problem.</exception>
-    public RetrainingPipelineBuilder AddPromotionGate(Action<PromotionGateBuilder> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        var gate = new PromotionGateBuilder();
-        configure(gate);
-        ThrowIfInvalid(gate.Name, typeof(PromotionGateBuilder), gate.Validate());
-        return AddPromotionGate(gate.Build());
-    }
-
-    /// <summary>Sets the registry that keeps versions, aliases, audit events and the run journal.</summary>
+    /// <summary>Sets the registry that keeps versions, aliases, tags, attachments and audit events; unless set separately, the run journal and the approval store are the registry's own (<see cref="ICapabilityProvider.GetService"/>).</summary>
     /// <param name="registry">The registry.</param>
     /// <returns>This builder.</returns>
     public RetrainingPipelineBuilder UseRegistry(IModelRegistry registry)
@@ -317,6 +241,28 @@ public sealed class RetrainingPipelineBuilder
         ArgumentNullException.ThrowIfNull(registry);
         ThrowIfBuilt();
         _registry = registry;
+        return this;
+    }
+
+    /// <summary>Sets the run journal, when it is not the registry's own.</summary>
+    /// <param name="journal">The journal.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder UseRunJournal(IRunJournal journal)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        ThrowIfBuilt();
+        _journal = journal;
+        return this;
+    }
+
+    /// <summary>Sets the store of approval requests, when it is not the registry's own.</summary>
+    /// <param name="approvals">The store.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder UseApprovalStore(IApprovalStore approvals)
+    {
+        ArgumentNullException.ThrowIfNull(approvals);
+        ThrowIfBuilt();
+        _approvals = approvals;
         return this;
     }
 
@@ -331,12 +277,70 @@ public sealed class RetrainingPipelineBuilder
         return this;
     }
 
-    /// <summary>Checks that the stages fit together and returns the immutable pipeline.</summary>
+    /// <summary>Creates every component from its factory, checks that the stages fit together and returns the immutable pipeline.</summary>
     /// <returns>The pipeline.</returns>
     /// <exception cref="OptionsValidationException">Something is missing or inconsistent; the message lists every problem.</exception>
     public RetrainingPipeline Build()
     {
         ThrowIfBuilt();
+        var errors = MissingParts();
+        errors.AddRange(_options.Validate().Select(e => $"{nameof(RetrainingPipelineOptions)}.{e}"));
+        var journal = _journal ?? _registry?.GetService<IRunJournal>();
+        if (_registry is not null && journal is null)
+        {
+            errors.Add($"No run journal: the registry ({_registry.GetType().Name}) keeps none; call UseRunJournal(...).");
+        }
+
+        ThrowIfInvalid(_modelName ?? "pipeline", typeof(RetrainingPipeline), errors);
+        var context = new RetrainingBuildContext(_modelName!, _timeProvider, _loggerFactory, _registry!);
+        var evaluator = Decorated(_evaluator!(context));
+        var gates = _gates.Select(f => Decorated(f(context))).ToArray();
+        ThrowIfInvalid(_modelName!, typeof(RetrainingPipeline), UnreportedMetrics(evaluator, gates));
+        _built = true;
+        var registry = Decorated(_registry!);
+        var approvals = _approvals ?? _registry!.GetService<IApprovalStore>();
+        var (training, holdout) = (Decorated(_training!), Decorated(_holdout!));
+        journal = Decorated(journal!);
+        if (Resilience is { } resilience)
+        {
+            var data = resilience.DataSource ?? resilience.Standard(retry: true);
+            var (reads, writes) = (resilience.RegistryReads ?? resilience.Standard(retry: true), resilience.RegistryWrites ?? resilience.Standard(retry: false));
+            (training, holdout) = (new ResilientDataSource(training, data), new ResilientDataSource(holdout, data));
+            registry = new ResilientModelRegistry(registry, reads, writes);
+            journal = new ResilientRunJournal(journal, reads, writes);
+        }
+
+        return new RetrainingPipeline(new PipelineDefinition(
+            _modelName!,
+            training,
+            holdout,
+            _validators.Select(f => Decorated(f(context))).ToArray(),
+            Decorated(_trainer!(context)),
+            evaluator,
+            _infraValidators.Select(f => Decorated(f(context))).ToArray(),
+            gates,
+            registry,
+            journal,
+            approvals is null ? null : Decorated(approvals),
+            _options.Clone(),
+            Slices.ToArray(),
+            MinSliceRowCount,
+            Approval,
+            _actor,
+            _timeProvider,
+            _loggerFactory.CreateLogger<RetrainingPipeline>()));
+    }
+
+    internal static void ThrowIfInvalid(string name, Type type, IReadOnlyList<string> errors)
+    {
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(name, type, errors);
+        }
+    }
+
+    private List<string> MissingParts()
+    {
         var errors = new List<string>();
         if (_modelName is null)
         {
@@ -377,44 +381,56 @@ public sealed class RetrainingPipelineBuilder
             errors.Add("No registry: call UseRegistry(ModelRegistry.Embedded(\"models\")) or another registry.");
         }
 
-        ThrowIfInvalid(_modelName ?? "pipeline", typeof(RetrainingPipeline), errors);
-        _built = true;
-        if (_resilience is { } resilience)
-        {
-            var data = resilience.DataSource ?? resilience.Standard(retry: true);
-            _training = new ResilientDataSource(_training!, data);
-            _holdout = new ResilientDataSource(_holdout!, data);
-            _registry = new ResilientModelRegistry(_registry!, resilience.RegistryReads ?? resilience.Standard(retry: true), resilience.RegistryWrites ?? resilience.Standard(retry: false));
-        }
-
-        return new RetrainingPipeline(
-            _modelName!,
-            _training!,
-            _holdout!,
-            _validators.ToArray(),
-            _trainer!,
-            _evaluator!,
-            _gates.ToArray(),
-            _infraValidators.ToArray(),
-            _registry!,
-            _options.Clone(),
-            _slices.ToArray(),
-            _minSliceRows,
-            _approvalPolicy,
-            _actor,
-            _timeProvider,
-            _loggerFactory.CreateLogger<RetrainingPipeline>());
+        return errors;
     }
 
-    private static void ThrowIfInvalid(string name, Type type, IReadOnlyList<string> errors)
+    // A gate on a metric the evaluator never reports would reject every run at its first gate; say so now.
+    private static List<string> UnreportedMetrics(IEvaluator evaluator, IPromotionGate[] gates)
     {
-        if (errors.Count > 0)
+        var errors = new List<string>();
+        if (evaluator.GetService<IReportsMetrics>() is not { } reported)
         {
-            throw new OptionsValidationException(name, type, errors);
+            return errors;
         }
+
+        foreach (var gate in gates)
+        {
+            foreach (var metric in gate.GetService<IJudgesMetrics>()?.JudgedMetrics ?? [])
+            {
+                if (!reported.ReportedMetrics.Contains(metric, StringComparer.Ordinal))
+                {
+                    errors.Add($"The gate '{gate.Name}' judges '{metric}', which the evaluator '{evaluator.Name}' never reports; it reports {string.Join(", ", reported.ReportedMetrics)} (MetricNames).");
+                }
+            }
+        }
+
+        return errors;
     }
 
-    private void ThrowIfBuilt()
+    private T Decorated<T>(T component)
+        where T : class
+    {
+        foreach (var (kind, decorate) in _decorators)
+        {
+            if (kind == typeof(T))
+            {
+                component = (T)decorate(component);
+            }
+        }
+
+        return component;
+    }
+
+    // Set by the feature folders' extensions (Gates/, Resilience/, Approval/).
+    internal List<SliceDefinition> Slices { get; } = [];
+
+    internal long MinSliceRowCount { get; set; } = 100;
+
+    internal ApprovalPolicy Approval { get; set; } = new();
+
+    internal RetrainingResilienceOptions? Resilience { get; set; }
+
+    internal void ThrowIfBuilt()
     {
         if (_built)
         {

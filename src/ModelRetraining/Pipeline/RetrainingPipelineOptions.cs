@@ -31,5 +31,23 @@ public sealed class RetrainingPipelineOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool CheckpointCandidate { get; set; } = true;
 
+    /// <summary>Checks every setting and reports every problem at once; <see cref="RetrainingPipelineBuilder.Build"/> calls it.</summary>
+    /// <returns>One sentence per problem naming the setting; empty when the options are valid.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (RollbackSampleRows < 1)
+        {
+            errors.Add($"{nameof(RollbackSampleRows)} must be 1 or more; it is {RollbackSampleRows}.");
+        }
+
+        if (MinHoldoutRows < 1)
+        {
+            errors.Add($"{nameof(MinHoldoutRows)} must be 1 or more; it is {MinHoldoutRows}: an evaluation on no rows decides nothing.");
+        }
+
+        return errors;
+    }
+
     internal RetrainingPipelineOptions Clone() => (RetrainingPipelineOptions)MemberwiseClone();
 }

@@ -23,12 +23,12 @@ public static class DataCheck
         ArgumentNullException.ThrowIfNull(recent);
         ArgumentNullException.ThrowIfNull(timeProvider);
         var champion = await registry.GetAliasAsync(modelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
-        if (champion is null || champion.Attachments.All(a => a.Name != DriftValidator.ProfileAttachment))
+        if (champion is null || champion.Attachments.All(a => a.Name != AttachmentNames.Profile))
         {
             return null;
         }
 
-        var reference = DataProfile.FromJson(Encoding.UTF8.GetString((await registry.ReadAttachmentAsync(champion, DriftValidator.ProfileAttachment, cancellationToken).ConfigureAwait(false)).Content.Span));
+        var reference = DataProfile.FromJson(Encoding.UTF8.GetString((await registry.ReadAttachmentAsync(champion, AttachmentNames.Profile, cancellationToken).ConfigureAwait(false)).Content.Span));
         var context = new RetrainingContext(modelName, $"drift-check-{timeProvider.GetUtcNow():yyyyMMddHHmmss}", timeProvider);
         var data = await recent.LoadAsync(context, cancellationToken).ConfigureAwait(false);
         var columns = reference.Columns.Select(c => c.Name).Where(n => n != data.Schema.TimeColumn);

@@ -12,12 +12,12 @@ internal sealed class ChampionSchemaValidator(ChampionSchemaOptions options) : I
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Champion is not { } champion || context.Registry is not { } registry || champion.Attachments.All(a => a.Name != InferredSchema.Attachment))
+        if (context.Champion is not { } champion || context.Registry is not { } registry || champion.Attachments.All(a => a.Name != AttachmentNames.Schema))
         {
             return new DataValidationReport(Name, data.Name, [new DataValidationIssue(ValidationSeverity.Warning, "schema.no-reference", $"'{data.Name}' was not checked against a champion's schema: {(context.Champion is null ? "there is no champion yet" : $"{context.Champion} has no stored schema")}.") { Source = data.Name }]);
         }
 
-        var schema = InferredSchema.FromJson(Encoding.UTF8.GetString((await registry.ReadAttachmentAsync(champion, InferredSchema.Attachment, cancellationToken).ConfigureAwait(false)).Content.Span));
+        var schema = InferredSchema.FromJson(Encoding.UTF8.GetString((await registry.ReadAttachmentAsync(champion, AttachmentNames.Schema, cancellationToken).ConfigureAwait(false)).Content.Span));
         var profile = ProfileCache.Get(context, data, cancellationToken);
         var issues = new List<DataValidationIssue>();
         DataValidationIssue Issue(ValidationSeverity severity, string rule, string column, string message) => new(severity, rule, message) { Column = column, Source = data.Name };

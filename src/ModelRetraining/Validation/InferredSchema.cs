@@ -11,8 +11,6 @@ namespace ModelRetraining;
 /// <param name="LabelColumn">The label, if the training data had one.</param>
 public sealed record InferredSchema(IReadOnlyList<InferredColumn> Columns, string? LabelColumn)
 {
-    internal const string Attachment = "schema.json";
-
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,

@@ -63,4 +63,35 @@ public class RollbackReadinessTests
         var result = await fixture.Builder().UseEvaluator(new ScoringEvaluator(fixture.Evaluator, _ => new PerRowOutputs(labels, labels))).Configure(o => o.VerifyRollbackReadiness = false).Build().RunAsync();
         Assert.Equal(RetrainingRunStatus.Succeeded, result.Status);
     }
+
+    /// <summary>A decorator that counts evaluations and knows nothing of rescoring; the scorer below it must still be found.</summary>
+    private sealed class CountingEvaluator(IEvaluator inner) : DelegatingEvaluator(inner)
+    {
+        public int Evaluations { get; private set; }
+
+        public override ValueTask<EvaluationReport> EvaluateAsync(EvaluationInput input, RetrainingContext context, CancellationToken cancellationToken = default)
+        {
+            Evaluations++;
+            return base.EvaluateAsync(input, context, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Promotion_EvaluatorWrappedInADecorator_StillRescoresTheRollbackTargetAndHolds()
+    {
+        var fixture = Fixture(out var labels, out var champion);
+        await fixture.Builder().Build().RunAsync();
+        var drifted = champion.Select((s, i) => i == 3 ? s + 0.25f : s).ToArray();
+        CountingEvaluator? counting = null;
+
+        var result = await fixture.Builder()
+            .UseEvaluator(new ScoringEvaluator(fixture.Evaluator, _ => new PerRowOutputs(labels, drifted)))
+            .Decorate<IEvaluator>(e => counting = new CountingEvaluator(e))
+            .Build().RunAsync();
+
+        Assert.Equal(1, counting!.Evaluations);
+        Assert.Equal(RetrainingRunStatus.Rejected, result.Status);
+        Assert.Contains("rollback target not ready: churn v1 scores holdout row 4", result.Reasons[0], StringComparison.Ordinal);
+        Assert.Equal(1, (await fixture.Registry.GetAliasAsync("churn", ModelAliases.Champion))?.Version);
+    }
 }

@@ -37,14 +37,14 @@ public class RetrainingPipelineTests
         Assert.Equal(
             [RetrainingStage.Queued, RetrainingStage.Ingesting, RetrainingStage.Validating, RetrainingStage.Training, RetrainingStage.Evaluating, RetrainingStage.Gating, RetrainingStage.Registering, RetrainingStage.Promoting, RetrainingStage.Promoting],
             journal.Select(j => j.Stage));
-        Assert.Equal("started", journal[0].Status);
+        Assert.Equal(RunJournalStatus.Started, journal[0].Status);
         Assert.Contains("\"Actor\":\"tests\"", journal[0].Outputs, StringComparison.Ordinal);
-        Assert.All(journal[1..^1], j => Assert.Equal("completed", j.Status));
-        Assert.Equal("succeeded", journal[^1].Status);
+        Assert.All(journal[1..^1], j => Assert.Equal(RunJournalStatus.Completed, j.Status));
+        Assert.Equal(RunJournalStatus.Succeeded, journal[^1].Status);
         Assert.Contains("sha256:train-100", journal[1].InputsFingerprint, StringComparison.Ordinal);
         Assert.Contains("sha256:holdout-40", journal[1].InputsFingerprint, StringComparison.Ordinal);
         Assert.Contains("\"version\":1", journal[6].Outputs, StringComparison.Ordinal);
-        Assert.Null(await fixture.Registry.Journal.ReadCheckpointAsync("run-42", "candidate"));
+        Assert.Null(await fixture.Registry.GetService<IRunJournal>()!.ReadCheckpointAsync("run-42", "candidate"));
         Assert.Equal("run-42", result.RunId);
         Assert.Equal("run-42", (await fixture.Registry.GetVersionAsync("churn", 1))?.RunId);
     }
@@ -125,7 +125,7 @@ public class RetrainingPipelineTests
         Assert.Contains("Training failed: out of memory", result.Reasons[0], StringComparison.Ordinal);
         Assert.Equal(before, await fixture.StateAsync());
         var journal = await fixture.JournalAsync("failing");
-        Assert.Equal("failed", journal[^1].Status);
+        Assert.Equal(RunJournalStatus.Failed, journal[^1].Status);
         Assert.Equal(RetrainingStage.Training, journal[^1].Stage);
         Assert.Throws<InvalidOperationException>(() => result.ThrowIfFailed());
     }
@@ -148,7 +148,7 @@ public class RetrainingPipelineTests
         Assert.Equal(RetrainingRunStatus.Cancelled, result.Status);
         Assert.Equal(RetrainingStage.Training, result.Stage);
         Assert.Equal(before, await fixture.StateAsync());
-        Assert.Equal("cancelled", (await fixture.JournalAsync("cancelled"))[^1].Status);
+        Assert.Equal(RunJournalStatus.Cancelled, (await fixture.JournalAsync("cancelled"))[^1].Status);
         Assert.ThrowsAny<OperationCanceledException>(() => result.ThrowIfFailed());
     }
 

@@ -31,7 +31,7 @@ public class RetrainingCoordinatorTests
         Assert.Equal(["drift", "drift", "cron"], second.Causes.Select(c => c.Kind));
         Assert.Equal("0.8", second.Causes[1].Evidence["drifted share"]);
         var journal = await fixture.JournalAsync(second.RunId);
-        Assert.Equal("started", journal[0].Status);
+        Assert.Equal(RunJournalStatus.Started, journal[0].Status);
         Assert.Contains("0 3 * * *", journal[0].Outputs, StringComparison.Ordinal);
     }
 

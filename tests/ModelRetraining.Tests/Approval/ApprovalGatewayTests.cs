@@ -36,7 +36,7 @@ public class ApprovalGatewayTests
     {
         var (fixture, _, result) = await PendingAsync();
         Assert.Equal(RetrainingRunStatus.AwaitingApproval, result.Status);
-        var request = await fixture.Registry.Approvals.GetAsync("run-2");
+        var request = await fixture.Registry.GetService<IApprovalStore>()!.GetAsync("run-2");
         Assert.NotNull(request);
         Assert.Equal(ApprovalStatus.Pending, request.Status);
         Assert.Equal(2, request.Version);
@@ -72,7 +72,7 @@ public class ApprovalGatewayTests
         var (fixture, time, _) = await PendingAsync();
         var error = await Assert.ThrowsAsync<UnauthorizedAccessException>(async () => await new ApprovalGateway(fixture.Registry, time).ApproveAsync("run-2", "alice", "mine"));
         Assert.Contains("four-eyes", error.Message, StringComparison.Ordinal);
-        Assert.Equal(ApprovalStatus.Pending, (await fixture.Registry.Approvals.GetAsync("run-2"))!.Status);
+        Assert.Equal(ApprovalStatus.Pending, (await fixture.Registry.GetService<IApprovalStore>()!.GetAsync("run-2"))!.Status);
     }
 
     [Fact]
@@ -138,12 +138,12 @@ public class ApprovalGatewayTests
         var folder = TestData.TempFolder();
         var registry = ModelRegistry.Embedded(folder);
         var v1 = await registry.RegisterVersionAsync(new NewModelVersion("churn", new ModelArtifact("t", "m", new byte[] { 1 }), "alice"));
-        await ApprovalGateway.OpenAsync(registry, new ApprovalRequest("r1", "churn", v1.Version, null, "alice", DateTimeOffset.UnixEpoch), CancellationToken.None);
+        await ApprovalGateway.OpenAsync(registry, registry.GetService<IApprovalStore>()!, new ApprovalRequest("r1", "churn", v1.Version, null, "alice", DateTimeOffset.UnixEpoch), CancellationToken.None);
 
         var reopened = ModelRegistry.Embedded(folder);
         Assert.Equal(ApprovalStatus.Approved, (await new ApprovalGateway(reopened).ApproveAsync("r1", "bob", "fine")).Status);
         Assert.Equal(1, (await reopened.GetAliasAsync("churn", ModelAliases.Champion))?.Version);
-        await Assert.ThrowsAsync<ModelRegistryException>(async () => await reopened.Approvals.UpdateAsync((await reopened.Approvals.GetAsync("r1"))!, expectedRevision: 1));
+        await Assert.ThrowsAsync<ModelRegistryException>(async () => await reopened.GetService<IApprovalStore>()!.UpdateAsync((await reopened.GetService<IApprovalStore>()!.GetAsync("r1"))!, expectedRevision: 1));
     }
 
     [Fact]

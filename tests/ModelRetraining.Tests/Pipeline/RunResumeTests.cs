@@ -47,9 +47,9 @@ public class RunResumeTests
         Assert.Equal("r2", (await fixture.Registry.GetVersionAsync("churn", 2))?.RunId);
         Assert.Empty(await pipeline.FindUnfinishedRunsAsync());
         var journal = await fixture.JournalAsync("r2");
-        Assert.Contains(journal, j => j.Status == "resumed");
-        Assert.Equal("succeeded", journal[^1].Status);
-        Assert.Null(await fixture.Registry.Journal.ReadCheckpointAsync("r2", "candidate"));
+        Assert.Contains(journal, j => j.Status == RunJournalStatus.Resumed);
+        Assert.Equal(RunJournalStatus.Succeeded, journal[^1].Status);
+        Assert.Null(await fixture.Registry.GetService<IRunJournal>()!.ReadCheckpointAsync("r2", "candidate"));
     }
 
     [Fact]
@@ -148,7 +148,7 @@ public class RunResumeTests
     public async Task ResumeAsync_RunOfAnotherModel_IsRefused()
     {
         var fixture = new PipelineFixture();
-        await fixture.Registry.Journal.AppendAsync(new RunJournalEntry("f1", "fraud", RetrainingStage.Queued, "started", DateTimeOffset.UnixEpoch));
+        await fixture.Registry.GetService<IRunJournal>()!.AppendAsync(new RunJournalEntry("f1", "fraud", RetrainingStage.Queued, RunJournalStatus.Started, DateTimeOffset.UnixEpoch));
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await fixture.Builder().Build().ResumeAsync("f1"));
         Assert.Contains("model 'fraud'", error.Message, StringComparison.Ordinal);
     }
@@ -190,8 +190,6 @@ public class RunResumeTests
 
         public bool DieAfterAliasMove { get; init; }
 
-        public override IRunJournal Journal => this;
-
         public override async ValueTask<ModelVersion> RegisterVersionAsync(NewModelVersion version, CancellationToken cancellationToken = default)
         {
             ThrowIfDead();
@@ -217,25 +215,25 @@ public class RunResumeTests
         public ValueTask<RunJournalEntry> AppendAsync(RunJournalEntry entry, CancellationToken cancellationToken = default)
         {
             ThrowIfDead();
-            return InnerRegistry.Journal.AppendAsync(entry, cancellationToken);
+            return InnerRegistry.GetService<IRunJournal>()!.AppendAsync(entry, cancellationToken);
         }
 
-        public IAsyncEnumerable<RunJournalEntry> ReadRunAsync(string runId, CancellationToken cancellationToken = default) => InnerRegistry.Journal.ReadRunAsync(runId, cancellationToken);
+        public IAsyncEnumerable<RunJournalEntry> ReadRunAsync(string runId, CancellationToken cancellationToken = default) => InnerRegistry.GetService<IRunJournal>()!.ReadRunAsync(runId, cancellationToken);
 
-        public IAsyncEnumerable<string> ListRunsAsync(string modelName, CancellationToken cancellationToken = default) => InnerRegistry.Journal.ListRunsAsync(modelName, cancellationToken);
+        public IAsyncEnumerable<RunSummary> ListRunsAsync(string modelName, CancellationToken cancellationToken = default) => InnerRegistry.GetService<IRunJournal>()!.ListRunsAsync(modelName, cancellationToken);
 
         public ValueTask SaveCheckpointAsync(string runId, string name, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
         {
             ThrowIfDead();
-            return InnerRegistry.Journal.SaveCheckpointAsync(runId, name, content, cancellationToken);
+            return InnerRegistry.GetService<IRunJournal>()!.SaveCheckpointAsync(runId, name, content, cancellationToken);
         }
 
-        public ValueTask<byte[]?> ReadCheckpointAsync(string runId, string name, CancellationToken cancellationToken = default) => InnerRegistry.Journal.ReadCheckpointAsync(runId, name, cancellationToken);
+        public ValueTask<byte[]?> ReadCheckpointAsync(string runId, string name, CancellationToken cancellationToken = default) => InnerRegistry.GetService<IRunJournal>()!.ReadCheckpointAsync(runId, name, cancellationToken);
 
         public ValueTask DeleteCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
         {
             ThrowIfDead();
-            return InnerRegistry.Journal.DeleteCheckpointsAsync(runId, cancellationToken);
+            return InnerRegistry.GetService<IRunJournal>()!.DeleteCheckpointsAsync(runId, cancellationToken);
         }
 
         private void ThrowIfDead()

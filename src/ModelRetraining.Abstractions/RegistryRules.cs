@@ -1,0 +1,116 @@
+namespace ModelRetraining;
+
+/// <summary>
+/// The checks and rules every registry backend applies the same way (embedded SQLite, in-memory,
+/// PostgreSQL, a third party's), so that backends keep only storage: argument and name checks with the
+/// messages users see, the rollback-target rule and the registry's error messages.
+/// </summary>
+public static class RegistryRules
+{
+    /// <summary>Refuses a model name that <see cref="RegistryNames"/> does not accept.</summary>
+    /// <param name="modelName">The name.</param>
+    /// <exception cref="ArgumentException">The name is missing or not allowed; the message says why.</exception>
+    public static void ThrowIfInvalidModelName(string? modelName)
+        => RegistryNames.ThrowIfInvalid(modelName, "model name", nameof(modelName));
+
+    /// <summary>Refuses a new version with an invalid model name, no actor, or a tag key or attachment name that is not allowed.</summary>
+    /// <param name="version">The version to register.</param>
+    /// <exception cref="ArgumentException">Something is not allowed; the message names it.</exception>
+    public static void Validate(NewModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        RegistryNames.ThrowIfInvalid(version.ModelName, "model name", nameof(version));
+        ArgumentException.ThrowIfNullOrWhiteSpace(version.Actor, nameof(version));
+        foreach (var key in version.Tags.Keys)
+        {
+            RegistryNames.ThrowIfInvalid(key, "tag key", nameof(version));
+        }
+
+        foreach (var key in version.Attachments.Keys)
+        {
+            RegistryNames.ThrowIfInvalid(key, "attachment name", nameof(version));
+        }
+    }
+
+    /// <summary>Refuses an alias move with an invalid model name or alias, or no actor.</summary>
+    /// <param name="change">The move.</param>
+    /// <exception cref="ArgumentException">Something is not allowed; the message names it.</exception>
+    public static void Validate(AliasChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        RegistryNames.ThrowIfInvalid(change.ModelName, "model name", nameof(change));
+        RegistryNames.ThrowIfInvalid(change.Alias, "alias", nameof(change));
+        ArgumentException.ThrowIfNullOrWhiteSpace(change.Actor, nameof(change));
+    }
+
+    /// <summary>Refuses a rollback with an invalid model name or alias, or no actor.</summary>
+    /// <param name="request">The rollback.</param>
+    /// <exception cref="ArgumentException">Something is not allowed; the message names it.</exception>
+    public static void Validate(RollbackRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RegistryNames.ThrowIfInvalid(request.ModelName, "model name", nameof(request));
+        RegistryNames.ThrowIfInvalid(request.Alias, "alias", nameof(request));
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Actor, nameof(request));
+    }
+
+    /// <summary>Refuses a tag with an invalid model name or key, no value or no actor.</summary>
+    /// <param name="modelName">The model.</param>
+    /// <param name="key">The tag key.</param>
+    /// <param name="value">The tag value.</param>
+    /// <param name="actor">Who sets it.</param>
+    /// <exception cref="ArgumentException">Something is not allowed; the message names it.</exception>
+    public static void ValidateTag(string modelName, string key, string value, string actor)
+    {
+        RegistryNames.ThrowIfInvalid(modelName, "model name", nameof(modelName));
+        RegistryNames.ThrowIfInvalid(key, "tag key", nameof(key));
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+    }
+
+    /// <summary>
+    /// The rollback rule: an alias goes back to the version it pointed at before its last move (the
+    /// <see cref="AliasHistoryEntry.FromVersion"/> of its latest history entry). A rollback is itself a move,
+    /// so rolling back twice returns to where the first rollback started.
+    /// </summary>
+    /// <param name="modelName">The model.</param>
+    /// <param name="alias">The alias.</param>
+    /// <param name="current">The version the alias points at now.</param>
+    /// <param name="previousOfLatestMove">The version the alias pointed at before its latest move.</param>
+    /// <returns>The version to move the alias to.</returns>
+    /// <exception cref="InvalidOperationException">The alias is not set, or it has no earlier version.</exception>
+    public static int RollbackTarget(string modelName, string alias, int? current, int? previousOfLatestMove)
+        => current is not null && previousOfLatestMove is { } target
+            ? target
+            : throw new InvalidOperationException($"Alias '{alias}' of model '{modelName}' has no earlier version to roll back to (it points at {(current is { } c ? "v" + c : "no version")}).");
+
+    /// <summary>The error when an alias is moved to a version the model does not have.</summary>
+    /// <param name="modelName">The model.</param>
+    /// <param name="version">The version asked for.</param>
+    /// <returns>The exception to throw.</returns>
+    public static InvalidOperationException NoSuchVersion(string modelName, int version)
+        => new($"Model '{modelName}' has no version {version}.");
+
+    /// <summary>The error when a version has no attachment of a name.</summary>
+    /// <param name="version">The version.</param>
+    /// <param name="name">The attachment asked for.</param>
+    /// <returns>The exception to throw.</returns>
+    public static KeyNotFoundException NoSuchAttachment(ModelVersion version, string name)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return new($"{version} has no attachment named '{name}' (it has: {(version.Attachments.Count == 0 ? "none" : string.Join(", ", version.Attachments.Select(a => a.Name)))}).");
+    }
+
+    /// <summary>The error when an approval request changed since it was read (another approver was first).</summary>
+    /// <param name="id">The request.</param>
+    /// <param name="expectedRevision">The revision the caller read.</param>
+    /// <returns>The exception to throw.</returns>
+    public static ModelRegistryException ApprovalChanged(string id, long expectedRevision)
+        => new($"Approval request '{id}' changed since revision {expectedRevision} (or does not exist); read it again.");
+
+    /// <summary>The error when an approval request of the same id exists.</summary>
+    /// <param name="id">The request.</param>
+    /// <returns>The exception to throw.</returns>
+    public static InvalidOperationException ApprovalExists(string id)
+        => new($"An approval request '{id}' already exists.");
+}

@@ -1,0 +1,87 @@
+using Xunit;
+
+namespace ModelRetraining.Testing.Conformance;
+
+/// <summary>The run journal: entries per run in order, run summaries, status round trip, checkpoints. Derive with a parameterless constructor that passes your backend's <see cref="RegistryFixture"/>; every test is virtual, so a backend can override one (to explain a difference, say).</summary>
+/// <param name="fixture">Creates the backend under test.</param>
+public abstract class RunJournalConformanceTests(RegistryFixture fixture)
+{
+    /// <summary>Gets the fixture that creates the backend under test.</summary>
+    protected RegistryFixture Fixture { get; } = fixture ?? throw new ArgumentNullException(nameof(fixture));
+
+    /// <summary>The run journal keeps entries per run, in order.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task Journal_AppendedEntries_ReadBackInOrderPerRun()
+    {
+        var journal = Fixture.JournalOf(Fixture.CreateRegistry());
+        var at = DateTimeOffset.UnixEpoch;
+        await journal.AppendAsync(new RunJournalEntry("r1", "churn", RetrainingStage.Ingesting, RunJournalStatus.Completed, at) { InputsFingerprint = "sha256:a", Outputs = "{}" });
+        await journal.AppendAsync(new RunJournalEntry("r2", "churn", RetrainingStage.Ingesting, RunJournalStatus.Completed, at));
+        await journal.AppendAsync(new RunJournalEntry("r1", "churn", RetrainingStage.Training, RunJournalStatus.Failed, at) { Duration = TimeSpan.FromSeconds(2) });
+        var entries = await ConformanceData.ToListAsync(journal.ReadRunAsync("r1"));
+        Assert.Equal([RetrainingStage.Ingesting, RetrainingStage.Training], entries.Select(e => e.Stage));
+        Assert.Equal("sha256:a", entries[0].InputsFingerprint);
+        Assert.Equal(RunJournalStatus.Failed, entries[1].Status);
+        Assert.Equal(2, entries[1].Duration.TotalSeconds, 3);
+        Assert.True(entries[0].Sequence < entries[1].Sequence);
+    }
+
+    /// <summary>Runs are listed per model in the order they were first journaled, each with its latest stage and status and its attempts.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task Journal_ListRuns_PerModelOldestFirstWithLatestStageAndStatus()
+    {
+        var journal = Fixture.JournalOf(Fixture.CreateRegistry());
+        var at = DateTimeOffset.UnixEpoch;
+        await journal.AppendAsync(new RunJournalEntry("r2", "churn", RetrainingStage.Queued, RunJournalStatus.Started, at));
+        await journal.AppendAsync(new RunJournalEntry("r1", "churn", RetrainingStage.Queued, RunJournalStatus.Started, at.AddMinutes(1)));
+        await journal.AppendAsync(new RunJournalEntry("x", "fraud", RetrainingStage.Queued, RunJournalStatus.Started, at));
+        await journal.AppendAsync(new RunJournalEntry("r2", "churn", RetrainingStage.Training, RunJournalStatus.Failed, at.AddMinutes(2)));
+        await journal.AppendAsync(new RunJournalEntry("r2", "churn", RetrainingStage.Queued, RunJournalStatus.Resumed, at.AddMinutes(3)));
+        await journal.AppendAsync(new RunJournalEntry("r2", "churn", RetrainingStage.Promoting, RunJournalStatus.Succeeded, at.AddMinutes(4)));
+
+        var runs = await ConformanceData.ToListAsync(journal.ListRunsAsync("churn"));
+
+        Assert.Equal(["r2", "r1"], runs.Select(r => r.RunId));
+        Assert.Equal(new RunSummary("r2", "churn", at, at.AddMinutes(4), RetrainingStage.Promoting, RunJournalStatus.Succeeded) { Attempts = 2 }, runs[0]);
+        Assert.True(runs[0].IsFinal);
+        Assert.True(runs[1].IsUnfinished);
+        Assert.Empty(await ConformanceData.ToListAsync(journal.ListRunsAsync("nobody")));
+    }
+
+    /// <summary>Every journal status and stage is given back as it was written.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task Journal_EveryStatusAndStage_RoundTrips()
+    {
+        var journal = Fixture.JournalOf(Fixture.CreateRegistry());
+        var statuses = Enum.GetValues<RunJournalStatus>();
+        var stages = Enum.GetValues<RetrainingStage>();
+        for (var i = 0; i < Math.Max(statuses.Length, stages.Length); i++)
+        {
+            await journal.AppendAsync(new RunJournalEntry("r", "churn", stages[i % stages.Length], statuses[i % statuses.Length], DateTimeOffset.UnixEpoch));
+        }
+
+        var entries = await ConformanceData.ToListAsync(journal.ReadRunAsync("r"));
+
+        Assert.Equal(Enumerable.Range(0, entries.Count).Select(i => statuses[i % statuses.Length]), entries.Select(e => e.Status));
+        Assert.Equal(Enumerable.Range(0, entries.Count).Select(i => stages[i % stages.Length]), entries.Select(e => e.Stage));
+    }
+
+    /// <summary>Checkpoints are kept per run, replaced by name, and deleted with the run's.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task Journal_Checkpoints_SaveReplaceReadDelete()
+    {
+        var journal = Fixture.JournalOf(Fixture.CreateRegistry());
+        Assert.Null(await journal.ReadCheckpointAsync("r1", "candidate"));
+        await journal.SaveCheckpointAsync("r1", "candidate", new byte[] { 1, 2, 3 });
+        await journal.SaveCheckpointAsync("r1", "candidate", new byte[] { 4, 5 });
+        await journal.SaveCheckpointAsync("r2", "candidate", new byte[] { 9 });
+        Assert.Equal(new byte[] { 4, 5 }, await journal.ReadCheckpointAsync("r1", "candidate"));
+        await journal.DeleteCheckpointsAsync("r1");
+        Assert.Null(await journal.ReadCheckpointAsync("r1", "candidate"));
+        Assert.Equal(new byte[] { 9 }, await journal.ReadCheckpointAsync("r2", "candidate"));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace ModelRetraining;
+
+/// <summary>Reads a run's journal to decide how it resumes: as whom, for what, against which champion, after which stage; and finds the runs whose process died.</summary>
+internal sealed class ResumePlanner(PipelineDefinition definition)
+{
+    public async ValueTask<(RunState Run, RetrainingRunOptions Options)> PlanAsync(string runId, CancellationToken cancellationToken)
+    {
+        var entries = new List<RunJournalEntry>();
+        await foreach (var entry in definition.Journal.ReadRunAsync(runId, cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(entry);
+        }
+
+        if (entries.Count == 0)
+        {
+            throw new KeyNotFoundException($"The run journal has no run '{runId}' to resume.");
+        }
+
+        if (entries[0].ModelName != definition.ModelName)
+        {
+            throw new InvalidOperationException($"Run '{runId}' belongs to model '{entries[0].ModelName}', not to '{definition.ModelName}'; resume it with that model's pipeline.");
+        }
+
+        if (entries.LastOrDefault(e => e.Status.IsFinal()) is { } end)
+        {
+            throw new InvalidOperationException($"Run '{runId}' of '{definition.ModelName}' already ended ({end.Status.ToText()} at {end.Stage}, {end.At:u}); there is nothing to resume.");
+        }
+
+        var start = entries.FirstOrDefault(e => e.Status == RunJournalStatus.Started) is { Outputs: { } json }
+            ? JsonSerializer.Deserialize<RunStart>(json, RunRecorder.JsonOptions)
+            : null;
+        var run = new RunState(definition.ModelName, runId, start?.Actor ?? definition.Actor, start?.Reason ?? "resumed run", entries[0].At)
+        {
+            Attempt = entries.Count(e => e.Status is RunJournalStatus.Started or RunJournalStatus.Resumed) + 1,
+            Resume = new ResumePoint(
+                LastCompleted: entries.LastOrDefault(e => e.Status == RunJournalStatus.Completed)?.Stage,
+                ChampionAtStart: start?.Champion,
+                Training: entries.LastOrDefault(e => e.Stage == RetrainingStage.Training && e.Status == RunJournalStatus.Completed)),
+        };
+        var options = new RetrainingRunOptions { RunId = runId, Actor = run.Actor, Reason = run.Reason, Causes = start?.Causes ?? [] };
+        return (run, options);
+    }
+
+    public async ValueTask<IReadOnlyList<string>> FindUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        var unfinished = new List<string>();
+        await foreach (var run in definition.Journal.ListRunsAsync(definition.ModelName, cancellationToken).ConfigureAwait(false))
+        {
+            if (run.IsUnfinished)
+            {
+                unfinished.Add(run.RunId);
+            }
+        }
+
+        return unfinished;
+    }
+}

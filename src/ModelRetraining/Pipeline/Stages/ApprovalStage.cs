@@ -1,0 +1,45 @@
+namespace ModelRetraining;
+
+/// <summary>
+/// A gate left the decision to people: opens the approval request for the registered version (once, also
+/// when resumed) and ends the run as awaiting approval; no thread waits. Approving to quorum promotes
+/// later, through <see cref="ApprovalGateway"/>.
+/// </summary>
+internal sealed class ApprovalStage(PipelineDefinition definition) : IRunStage
+{
+    public RetrainingStage Stage => RetrainingStage.AwaitingApproval;
+
+    public bool AppliesTo(RunState run) => run.Decision?.Outcome == PromotionOutcome.PendingApproval;
+
+    public string Describe(RunState run) => $"asking for {definition.ApprovalPolicy.Quorum} approver(s) of v{run.Registered!.Version}";
+
+    public async ValueTask<StageOutcome> RunAsync(RunState run, CancellationToken cancellationToken)
+    {
+        var approvals = definition.Approvals
+            ?? throw new InvalidOperationException($"A gate of '{definition.ModelName}' asks for human approval, but the pipeline has no approval store: call UseApprovalStore(...) or use a registry that keeps approvals (the embedded one does).");
+        var registered = run.Registered!;
+        var policy = definition.ApprovalPolicy;
+        var now = definition.TimeProvider.GetUtcNow();
+        if (await approvals.GetAsync(run.RunId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await ApprovalGateway.OpenAsync(
+                definition.Registry,
+                approvals,
+                new ApprovalRequest(run.RunId, definition.ModelName, registered.Version, run.Champion?.Version, run.Actor, now)
+                {
+                    Quorum = policy.Quorum,
+                    Deadline = policy.Deadline is { } wait ? now + wait : null,
+                    EscalateOnExpiry = policy.EscalateOnExpiry,
+                    FourEyes = policy.FourEyes,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        Log.AwaitingApproval(definition.Logger, run.RunId, definition.ModelName, registered.Version);
+        var result = run.End(RetrainingRunStatus.AwaitingApproval, definition.TimeProvider) with
+        {
+            Reasons = [.. run.Decision!.Criteria.Where(c => c.Criterion is "first run" or "human approval").Select(c => c.Explanation), $"Approval request '{run.RunId}' waits for {policy.Quorum} approver(s)."],
+        };
+        return new StageOutcome(RunJournalStatus.AwaitingApproval, $"v{registered.Version}", new { version = registered.Version }) { End = result };
+    }
+}

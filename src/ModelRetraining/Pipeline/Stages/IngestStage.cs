@@ -1,0 +1,35 @@
+namespace ModelRetraining;
+
+/// <summary>Reads the training and holdout data, both at once: sources that parse files use a core each.</summary>
+internal sealed class IngestStage(PipelineDefinition definition) : IRunStage
+{
+    public RetrainingStage Stage => RetrainingStage.Ingesting;
+
+    public bool AppliesTo(RunState run) => true;
+
+    public string Describe(RunState run) => "reading training and holdout data";
+
+    public async ValueTask<StageOutcome> RunAsync(RunState run, CancellationToken cancellationToken)
+    {
+        var trainingLoad = definition.Training.LoadAsync(run.Context, cancellationToken).AsTask();
+        var holdoutLoad = definition.Holdout.LoadAsync(run.Context, cancellationToken).AsTask();
+        try
+        {
+            await Task.WhenAll(trainingLoad, holdoutLoad).ConfigureAwait(false);
+        }
+        catch (Exception) when (trainingLoad.IsFaulted || holdoutLoad.IsFaulted)
+        {
+            // Report the training source's problem first, as a sequential read would.
+            (trainingLoad.IsFaulted ? trainingLoad : holdoutLoad).GetAwaiter().GetResult();
+            throw;
+        }
+
+        run.Training = trainingLoad.Result;
+        run.Holdout = holdoutLoad.Result;
+        return StageOutcome.Completed(Fingerprints(run), new { training = Describe(run.Training), holdout = Describe(run.Holdout) });
+    }
+
+    internal static string Fingerprints(RunState run) => $"training {run.Training.Fingerprint}; holdout {run.Holdout.Fingerprint}";
+
+    private static object Describe(DatasetSnapshot data) => new { data.Name, data.RowCount, data.Fingerprint, Schema = data.Schema.ToString() };
+}

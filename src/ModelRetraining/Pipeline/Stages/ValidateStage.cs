@@ -1,0 +1,70 @@
+namespace ModelRetraining;
+
+/// <summary>
+/// Runs every data validator on the training data (and the holdout, unless turned off), logs and counts
+/// each issue, rejects the run on any error, and leaves quarantined rows out of what follows.
+/// </summary>
+internal sealed class ValidateStage(PipelineDefinition definition, RunRecorder recorder) : IRunStage
+{
+    public RetrainingStage Stage => RetrainingStage.Validating;
+
+    public bool AppliesTo(RunState run) => true;
+
+    public string Describe(RunState run) => $"{definition.Validators.Count} validators";
+
+    public async ValueTask<StageOutcome> RunAsync(RunState run, CancellationToken cancellationToken)
+    {
+        var reports = new List<DataValidationReport>();
+        foreach (var validator in definition.Validators)
+        {
+            reports.Add(await validator.ValidateAsync(run.Training, run.Context, cancellationToken).ConfigureAwait(false));
+            if (definition.Options.ValidateHoldout)
+            {
+                reports.Add(await validator.ValidateAsync(run.Holdout, run.Context, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        run.Validation = reports;
+        foreach (var issue in reports.SelectMany(r => r.Issues))
+        {
+            Log.DataIssue(definition.Logger, run.RunId, issue.Source ?? string.Empty, issue.ToString());
+            RetrainingTelemetry.DataIssues.Add(1, new KeyValuePair<string, object?>("model", definition.ModelName), new KeyValuePair<string, object?>("severity", issue.Severity.ToString()));
+        }
+
+        if (run.Holdout.RowCount < definition.Options.MinHoldoutRows)
+        {
+            reports.Add(new DataValidationReport("holdout-size", run.Holdout.Name, [new DataValidationIssue(ValidationSeverity.Error, "holdout.min-rows", $"The holdout '{run.Holdout.Name}' has {run.Holdout.RowCount} rows; an evaluation needs at least {definition.Options.MinHoldoutRows} ({nameof(RetrainingPipelineOptions.MinHoldoutRows)}).") { Source = run.Holdout.Name }]));
+        }
+
+        var inputs = IngestStage.Fingerprints(run);
+        var outputs = reports.Select(r => new { r.Validator, r.DataSet, r.Issues }).ToArray();
+        var errors = reports.SelectMany(r => r.Issues).Where(i => i.Severity == ValidationSeverity.Error).Select(i => i.Message).ToArray();
+        if (errors.Length > 0)
+        {
+            return new StageOutcome(RunJournalStatus.Rejected, inputs, outputs) { End = recorder.Rejected(run, errors) };
+        }
+
+        run.Training = WithoutQuarantined(run.Training, reports);
+        run.Holdout = WithoutQuarantined(run.Holdout, reports);
+        return StageOutcome.Completed(inputs, outputs);
+    }
+
+    // Rows a validator quarantined are left out of training and evaluation; the fingerprint says so.
+    private static DatasetSnapshot WithoutQuarantined(DatasetSnapshot data, IReadOnlyList<DataValidationReport> reports)
+    {
+        var excluded = reports.Where(r => r.DataSet == data.Name).SelectMany(r => r.QuarantinedRows).ToHashSet();
+        if (excluded.Count == 0)
+        {
+            return data;
+        }
+
+        var positions = string.Join(",", excluded.Order());
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(positions)))[..16];
+        return data with
+        {
+            Data = new FilteredDataView(data.Data, excluded),
+            RowCount = data.RowCount - excluded.Count,
+            Fingerprint = $"{data.Fingerprint}-quarantined-{excluded.Count}-{hash}",
+        };
+    }
+}
