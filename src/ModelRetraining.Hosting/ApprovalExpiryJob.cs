@@ -22,10 +22,7 @@ internal sealed partial class ApprovalExpiryJob(IServiceProvider services, TimeP
 
         foreach (var request in await new ApprovalGateway(pipeline.Registry, timeProvider, approvals: approvals).ExpireDueAsync(cancellationToken).ConfigureAwait(false))
         {
-            Expired(logger ?? (ILogger)NullLogger.Instance, request.Id, request.ModelName, request.Version, request.Status);
+            Log.Expired(logger ?? (ILogger)NullLogger.Instance, request.Id, request.ModelName, request.Version, request.Status);
         }
     }
-
-    [LoggerMessage(42, LogLevel.Warning, "Approval request {RequestId} for {ModelName} v{Version} passed its deadline: {Status}")]
-    private static partial void Expired(ILogger logger, string requestId, string modelName, int version, ApprovalStatus status);
 }

@@ -39,18 +39,12 @@ internal sealed partial class UnfinishedRunsResumer(IServiceProvider services, I
         {
             foreach (var result in await resuming.ConfigureAwait(false))
             {
-                Resumed(_logger, pipeline, result.RunId, result.Status);
+                Log.Resumed(_logger, pipeline, result.RunId, result.Status);
             }
         }
         catch (Exception ex) when (ex is ModelRegistryException or IOException or InvalidOperationException or KeyNotFoundException)
         {
-            ResumeFailed(_logger, ex, pipeline);
+            Log.ResumeFailed(_logger, ex, pipeline);
         }
     }
-
-    [LoggerMessage(40, LogLevel.Information, "Pipeline {Pipeline}: unfinished run {RunId} resumed and ended {Status}")]
-    private static partial void Resumed(ILogger logger, string pipeline, string runId, RetrainingRunStatus status);
-
-    [LoggerMessage(41, LogLevel.Error, "Pipeline {Pipeline}: resuming unfinished runs failed")]
-    private static partial void ResumeFailed(ILogger logger, Exception exception, string pipeline);
 }

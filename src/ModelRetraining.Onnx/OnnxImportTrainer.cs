@@ -62,7 +62,7 @@ internal sealed partial class OnnxImportTrainer(string path, string? command, IR
                 return;
             }
 
-            CommandOutput(logger, runId, error ? "stderr" : "stdout", line);
+            Log.CommandOutput(logger, runId, error ? "stderr" : "stdout", line);
             lock (tail)
             {
                 tail.Enqueue(line);
@@ -101,7 +101,4 @@ internal sealed partial class OnnxImportTrainer(string path, string? command, IR
             throw new InvalidOperationException($"The command '{command}' exited with code {process.ExitCode}. Its last output:{Environment.NewLine}{last}");
         }
     }
-
-    [LoggerMessage(61, LogLevel.Information, "Run {RunId}: training command {Stream}: {Line}")]
-    private static partial void CommandOutput(ILogger logger, string runId, string stream, string line);
 }

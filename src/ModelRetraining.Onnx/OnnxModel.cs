@@ -86,7 +86,7 @@ public sealed partial class OnnxModel : IDisposable
             {
                 if (failures.Count > 0)
                 {
-                    ProviderFallback(logger, artifact.FileName, provider, string.Join("; ", failures));
+                    Log.ProviderFallback(logger, artifact.FileName, provider, string.Join("; ", failures));
                 }
 
                 try
@@ -299,9 +299,6 @@ public sealed partial class OnnxModel : IDisposable
             ? floats[0]
             : throw new InvalidDataException($"'{name}' has {(floats.Length == 0 ? "no float output" : $"{floats.Length} float outputs")} to read a score from (outputs: {string.Join(", ", outputs.Select(o => $"{o.Key} {(o.Value.IsTensor ? o.Value.ElementType.Name : o.Value.OnnxValueType.ToString())}"))}); set {nameof(OnnxModelOptions.ScoreOutput)}.");
     }
-
-    [LoggerMessage(60, LogLevel.Warning, "'{Model}' runs on {Provider}: the preferred execution provider could not be used ({Reasons})")]
-    private static partial void ProviderFallback(ILogger logger, string model, OnnxExecutionProvider provider, string reasons);
 
     // Reads one column of the cursor into a reused buffer, then hands ONNX Runtime a tensor of the filled rows.
     private abstract class ColumnReader

@@ -129,7 +129,7 @@ public sealed partial class ModelServer<TInput, TOutput>
             }
         }
 
-        LogAnalysis(_logger, _modelName, rollout.Challenger.Version.Version, analysis.ToString());
+        Log.Analysis(_logger, _modelName, rollout.Challenger.Version.Version, analysis.ToString());
         if (rollout.Status != RolloutStatus.Running || Volatile.Read(ref _rollout) != rollout)
         {
             return analysis; // paused, concluded or ended meanwhile: analyses report, a person decides
@@ -213,128 +213,6 @@ public sealed partial class ModelServer<TInput, TOutput>
         return state;
     }
 
-    private Prediction<TOutput> PredictInRollout(TInput input, string? routingKey, RolloutRuntime<TInput, TOutput> rollout)
-    {
-        var sequence = NextSequence();
-        var share = Volatile.Read(ref rollout.Share);
-        if (rollout.Options.Mode != RolloutMode.Shadow && share > 0 && rollout.Bucket(routingKey, sequence) < share && rollout.Challenger.TryAcquire())
-        {
-            var counters = rollout.ChallengerCounters;
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                var output = rollout.Challenger.Predict(input);
-                counters.AddCall(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                _pending.Add(sequence, rollout.Challenger.Version.Version, _timeProvider.GetTimestamp(), output, counters, null);
-                return new Prediction<TOutput>(_idPrefix, sequence, rollout.Challenger.Version.Version, output, fromChallenger: true);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // The caller still gets an answer, the champion's; the challenger's failure counts against it.
-                counters.AddError();
-                LogChallengerFailed(_logger, ex, _modelName, rollout.Challenger.Version.Version);
-            }
-            finally
-            {
-                rollout.Challenger.Release();
-            }
-        }
-
-        while (true)
-        {
-            var model = AcquireChampion();
-            if (model is null)
-            {
-                continue;
-            }
-
-            try
-            {
-                var counters = rollout.ChampionCounters;
-                var started = Stopwatch.GetTimestamp();
-                var output = model.Predict(input);
-                counters.AddCall(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                ShadowResult? shadow = null;
-                if (rollout.Shadow is { } queue && rollout.Bucket(null, sequence) < rollout.Options.ShadowSampleRate)
-                {
-                    shadow = new ShadowResult(rollout.ChallengerCounters);
-                    if (!queue.Writer.TryWrite((input, shadow)))
-                    {
-                        shadow.Counters.AddDropped();
-                        shadow = null;
-                    }
-                }
-
-                _pending.Add(sequence, model.Version.Version, _timeProvider.GetTimestamp(), output, counters, shadow);
-                return new Prediction<TOutput>(_idPrefix, sequence, model.Version.Version, output);
-            }
-            finally
-            {
-                model.Release();
-            }
-        }
-    }
-
-    // The challenger scores shadow copies one at a time off the callers' path; its failures are counted, never thrown.
-    private async Task RunShadowAsync(RolloutRuntime<TInput, TOutput> rollout)
-    {
-        try
-        {
-            await foreach (var (input, result) in rollout.Shadow!.Reader.ReadAllAsync(rollout.Stopping.Token).ConfigureAwait(false))
-            {
-                if (!rollout.Challenger.TryAcquire())
-                {
-                    return;
-                }
-
-                var started = Stopwatch.GetTimestamp();
-                try
-                {
-                    result.Output = rollout.Challenger.Predict(input);
-                    result.Counters.AddCall(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    result.Counters.AddError();
-                    LogChallengerFailed(_logger, ex, _modelName, rollout.Challenger.Version.Version);
-                }
-                finally
-                {
-                    rollout.Challenger.Release();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private RolloutAnalysis Analyze(RolloutRuntime<TInput, TOutput> rollout)
-    {
-        var options = rollout.Options;
-        var champion = rollout.ChampionCounters.Snapshot();
-        var challenger = rollout.ChallengerCounters.Snapshot();
-        var share = Volatile.Read(ref rollout.Share);
-        if (share >= 1 && champion.Requests == 0 && rollout.ChampionBaseline is { } baseline)
-        {
-            // All traffic goes to the challenger at the last step: it is held to the champion's figures of the step before.
-            champion = baseline;
-        }
-        else if (champion.Outcomes >= options.MinOutcomes)
-        {
-            rollout.ChampionBaseline = champion;
-        }
-
-        double? pValue = null;
-        if (options.Mode == RolloutMode.AbTest)
-        {
-            // An A/B test has one step: its counters are the running totals the sequential test looks at.
-            pValue = rollout.SequentialTest.Update(champion.Correct, champion.Outcomes, challenger.Correct, challenger.Outcomes);
-        }
-
-        return RolloutAnalyzer.Analyze(options, rollout.Step, share, champion, challenger, pValue, _timeProvider.GetUtcNow());
-    }
-
     private async Task NextStepAsync(RolloutRuntime<TInput, TOutput> rollout, RolloutAnalysis analysis, CancellationToken cancellationToken)
     {
         var steps = rollout.Options.CanarySteps;
@@ -359,8 +237,8 @@ public sealed partial class ModelServer<TInput, TOutput>
     {
         Volatile.Write(ref rollout.Share, 0); // traffic back to the champion first, then the bookkeeping
         var text = $"rolled back automatically at {analysis}";
-        LogRolloutRolledBack(_logger, _modelName, rollout.Challenger.Version.Version, rollout.ChampionVersion, text);
-        Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("mode", rollout.Options.Mode.ToString()));
+        Log.RolloutRolledBack(_logger, _modelName, rollout.Challenger.Version.Version, rollout.ChampionVersion, text);
+        ServingTelemetry.Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("mode", rollout.Options.Mode.ToString()));
         await _registry.SetTagAsync(_modelName, rollout.Challenger.Version.Version, RolloutTag, text, rollout.Options.Actor, cancellationToken).ConfigureAwait(false);
         Changed(rollout, RolloutStatus.RolledBack, text, analysis);
         await EndRolloutAsync(rollout).ConfigureAwait(false);
@@ -415,8 +293,8 @@ public sealed partial class ModelServer<TInput, TOutput>
             state = rollout.Snapshot();
         }
 
-        RolloutChanges.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("status", status.ToString()));
-        LogRolloutChanged(_logger, _modelName, rollout.Options.Mode, rollout.Challenger.Version.Version, status, change);
+        ServingTelemetry.RolloutChanges.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("status", status.ToString()));
+        Log.RolloutChanged(_logger, _modelName, rollout.Options.Mode, rollout.Challenger.Version.Version, status, change);
         RolloutChanged?.Invoke(this, new RolloutEventArgs(state, analysis));
         return state;
     }
@@ -460,22 +338,12 @@ public sealed partial class ModelServer<TInput, TOutput>
         }
         catch (Exception ex) when (ex is ModelRegistryException or IOException or InvalidOperationException or ObjectDisposedException)
         {
-            LogAnalysisFailed(_logger, ex, _modelName);
+            Log.AnalysisFailed(_logger, ex, _modelName);
         }
     }
 
-    [LoggerMessage(74, LogLevel.Information, "{ModelName} {Mode} rollout of v{Challenger}: {Status}: {Change}")]
-    private static partial void LogRolloutChanged(ILogger logger, string modelName, RolloutMode mode, int challenger, RolloutStatus status, string change);
 
-    [LoggerMessage(75, LogLevel.Warning, "{ModelName} rollout of v{Challenger} rolled back; all traffic to v{Champion}: {Details}")]
-    private static partial void LogRolloutRolledBack(ILogger logger, string modelName, int challenger, int champion, string details);
 
-    [LoggerMessage(76, LogLevel.Debug, "{ModelName} challenger v{Challenger} failed a request; the champion answered")]
-    private static partial void LogChallengerFailed(ILogger logger, Exception exception, string modelName, int challenger);
 
-    [LoggerMessage(77, LogLevel.Information, "{ModelName} rollout of v{Challenger} analysed: {Analysis}")]
-    private static partial void LogAnalysis(ILogger logger, string modelName, int challenger, string analysis);
 
-    [LoggerMessage(78, LogLevel.Warning, "{ModelName} rollout analysis failed")]
-    private static partial void LogAnalysisFailed(ILogger logger, Exception exception, string modelName);
 }

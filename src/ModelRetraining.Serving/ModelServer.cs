@@ -23,12 +23,6 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     where TInput : class
     where TOutput : class, new()
 {
-    private static readonly Meter Meter = new("ModelRetraining.Serving");
-    private static readonly Counter<long> Swaps = Meter.CreateCounter<long>("modelretraining.serving.swaps");
-    private static readonly Counter<long> SwapFailures = Meter.CreateCounter<long>("modelretraining.serving.swap_failures");
-    private static readonly Counter<long> Rollbacks = Meter.CreateCounter<long>("modelretraining.serving.rollbacks");
-    private static readonly Counter<long> RolloutChanges = Meter.CreateCounter<long>("modelretraining.serving.rollout_changes");
-
     private readonly IModelRegistry _registry;
     private readonly string _modelName;
     private readonly ModelServerOptions _options;
@@ -36,21 +30,10 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PerformanceMonitor? _monitor;
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private readonly PendingOutcomes _pending;
-    private readonly ConcurrentDictionary<int, OnlineAccuracy> _online = new();
-
-    // Ids are this server's random prefix and a sequence: unique across servers, one string per id asked for.
-    private readonly string _idPrefix = $"{Random.Shared.NextInt64():x16}-";
-    // Sequences are handed out to each thread in blocks: one shared counter bumped per prediction would
-    // bounce its cache line between cores on every call.
-    private const int SequenceBlockSize = 64;
-
-    [ThreadStatic]
-    private static SequenceBlock? t_sequences;
+    private readonly PredictionLedger _ledger;
 
     private LoadedModel<TInput, TOutput>? _current;
     private ITimer? _poll;
-    private long _sequence;
     private int _loaded;
     private int _disposedModels;
     private int _disposed;
@@ -79,7 +62,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         _monitor = monitor;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _pending = new PendingOutcomes(_options.MaxPendingOutcomes);
+        _ledger = new PredictionLedger(modelName, _options, _timeProvider, monitor);
     }
 
     /// <summary>Raised when a moved alias names a version that fails to load; the previous version keeps serving.</summary>
@@ -139,16 +122,16 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                SwapFailures.Add(1, new KeyValuePair<string, object?>("model", _modelName));
-                LogSwapFailed(_logger, ex, _modelName, target.Version, current?.Version.ToString() ?? "nothing");
+                ServingTelemetry.SwapFailures.Add(1, new KeyValuePair<string, object?>("model", _modelName));
+                Log.SwapFailed(_logger, ex, _modelName, target.Version, current?.Version.ToString() ?? "nothing");
                 SwapFailed?.Invoke(this, new ModelSwapFailedEventArgs(target, current?.Version, ex));
                 return false;
             }
 
             var previous = Interlocked.Exchange(ref _current, loaded);
             previous?.Retire();
-            Swaps.Add(1, new KeyValuePair<string, object?>("model", _modelName));
-            LogSwapped(_logger, _modelName, target.Version, previous?.Version.ToString() ?? "nothing");
+            ServingTelemetry.Swaps.Add(1, new KeyValuePair<string, object?>("model", _modelName));
+            Log.Swapped(_logger, _modelName, target.Version, previous?.Version.ToString() ?? "nothing");
             swapped = true;
         }
         finally
@@ -195,9 +178,9 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             try
             {
                 var output = model.Predict(input);
-                var sequence = NextSequence();
-                _pending.Add(sequence, model.Version.Version, _timeProvider.GetTimestamp(), output, null, null);
-                return new Prediction<TOutput>(_idPrefix, sequence, model.Version.Version, output);
+                var sequence = _ledger.NextSequence();
+                _ledger.Add(sequence, model.Version.Version, output, null, null);
+                return new Prediction<TOutput>(_ledger.IdPrefix, sequence, model.Version.Version, output);
             }
             finally
             {
@@ -212,8 +195,8 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <exception cref="KeyNotFoundException">The id is unknown, expired (older than <see cref="ModelServerOptions.OutcomeWindow"/>, or pushed out by <see cref="ModelServerOptions.MaxPendingOutcomes"/> newer predictions) or already has its outcome; nothing is recorded.</exception>
     public void RecordOutcome(string predictionId, bool correct)
     {
-        var entry = Claim(predictionId);
-        Record(entry, correct);
+        var entry = _ledger.Claim(predictionId);
+        _ledger.Record(entry, correct);
     }
 
     /// <summary>Records the actual value for a prediction, judged by <see cref="IsCorrect"/>: the served answer's outcome, and the challenger's too when it scored the request in shadow.</summary>
@@ -225,9 +208,9 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     public bool RecordActual(string predictionId, float actual)
     {
         var judge = IsCorrect ?? throw new InvalidOperationException($"RecordActual needs {nameof(IsCorrect)} (how an output is judged against the actual value); set it when creating the server, or call RecordOutcome(id, correct).");
-        var entry = Claim(predictionId);
+        var entry = _ledger.Claim(predictionId);
         var correct = judge((TOutput)entry.Output!, actual);
-        Record(entry, correct);
+        _ledger.Record(entry, correct);
         if (entry.Shadow is { Output: TOutput shadowed } shadow)
         {
             shadow.Counters.AddOutcome(judge(shadowed, actual));
@@ -239,8 +222,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <summary>Gets the online accuracy of a version from the outcomes recorded so far.</summary>
     /// <param name="version">The version.</param>
     /// <returns>Outcomes and the share that were right.</returns>
-    public (long Outcomes, double Accuracy) OnlineAccuracyOf(int version)
-        => _online.TryGetValue(version, out var accuracy) ? accuracy.Snapshot() : (0, double.NaN);
+    public (long Outcomes, double Accuracy) OnlineAccuracyOf(int version) => _ledger.OnlineAccuracyOf(version);
 
     /// <summary>
     /// Rolls the served alias back to the version it pointed at before its last move, in one call: the move
@@ -259,8 +241,8 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var entry = await _registry.RollbackAsync(new RollbackRequest(_modelName, actor, reason) { Alias = _options.Alias }, cancellationToken).ConfigureAwait(false);
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
-        Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName));
-        LogRolledBack(_logger, _modelName, _options.Alias, entry.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", entry.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", actor, reason);
+        ServingTelemetry.Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName));
+        Log.RolledBack(_logger, _modelName, _options.Alias, entry.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", entry.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", actor, reason);
         RolledBack?.Invoke(this, new ModelRolledBackEventArgs(entry));
         return entry;
     }
@@ -323,51 +305,6 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         return loaded;
     }
 
-    private long NextSequence()
-    {
-        var block = t_sequences ??= new SequenceBlock();
-        if (!ReferenceEquals(block.Owner, this) || block.Next > block.Last)
-        {
-            var last = Interlocked.Add(ref _sequence, SequenceBlockSize);
-            (block.Owner, block.Next, block.Last) = (this, last - SequenceBlockSize + 1, last);
-        }
-
-        return block.Next++;
-    }
-
-    private PendingOutcomes.Entry Claim(string predictionId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(predictionId);
-        if (!predictionId.StartsWith(_idPrefix, StringComparison.Ordinal)
-            || !long.TryParse(predictionId.AsSpan(_idPrefix.Length), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var sequence)
-            || sequence < 1 || sequence > Volatile.Read(ref _sequence))
-        {
-            throw new KeyNotFoundException($"Prediction '{predictionId}' is unknown to this server of '{_modelName}'; nothing was recorded.");
-        }
-
-        switch (_pending.TryClaim(sequence, out var entry))
-        {
-            case PendingOutcomes.ClaimResult.AlreadyAnswered:
-                throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' already has its outcome; nothing was recorded.");
-            case PendingOutcomes.ClaimResult.Forgotten:
-                throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' expired: more than {_options.MaxPendingOutcomes} newer predictions are waiting for outcomes; nothing was recorded.");
-        }
-
-        if (_timeProvider.GetElapsedTime(entry.Timestamp) > _options.OutcomeWindow)
-        {
-            throw new KeyNotFoundException($"Prediction '{predictionId}' of '{_modelName}' expired: its outcome came after {_options.OutcomeWindow}; nothing was recorded.");
-        }
-
-        return entry;
-    }
-
-    private void Record(PendingOutcomes.Entry entry, bool correct)
-    {
-        _online.GetOrAdd(entry.Version, _ => new OnlineAccuracy()).Add(correct);
-        entry.Counters?.AddOutcome(correct);
-        _monitor?.RecordOutcome(correct);
-    }
-
     // A move through this process's registry: swap now, off the mover's thread.
     private void OnAliasMoved(object? sender, AliasMovedEventArgs e)
     {
@@ -385,49 +322,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         }
         catch (Exception ex) when (ex is ModelRegistryException or IOException or ObjectDisposedException)
         {
-            LogPollFailed(_logger, ex, _modelName);
-        }
-    }
-
-    [LoggerMessage(70, LogLevel.Information, "Serving {ModelName} v{Version} (was {Previous})")]
-    private static partial void LogSwapped(ILogger logger, string modelName, int version, string previous);
-
-    [LoggerMessage(71, LogLevel.Warning, "{ModelName} v{Version} failed to load; still serving {Current}")]
-    private static partial void LogSwapFailed(ILogger logger, Exception exception, string modelName, int version, string current);
-
-    [LoggerMessage(72, LogLevel.Warning, "Polling the registry for {ModelName} failed")]
-    private static partial void LogPollFailed(ILogger logger, Exception exception, string modelName);
-
-    [LoggerMessage(73, LogLevel.Warning, "{ModelName} {Alias} rolled back from v{From} to v{To} by {Actor}: {Reason}")]
-    private static partial void LogRolledBack(ILogger logger, string modelName, string alias, string from, string to, string actor, string reason);
-
-    private sealed class SequenceBlock
-    {
-        public object? Owner { get; set; }
-
-        public long Next { get; set; }
-
-        public long Last { get; set; }
-    }
-
-    private sealed class OnlineAccuracy
-    {
-        private long _outcomes;
-        private long _correct;
-
-        public void Add(bool correct)
-        {
-            Interlocked.Increment(ref _outcomes);
-            if (correct)
-            {
-                Interlocked.Increment(ref _correct);
-            }
-        }
-
-        public (long, double) Snapshot()
-        {
-            var outcomes = Interlocked.Read(ref _outcomes);
-            return (outcomes, outcomes == 0 ? double.NaN : (double)Interlocked.Read(ref _correct) / outcomes);
+            Log.PollFailed(_logger, ex, _modelName);
         }
     }
 }

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace ModelRetraining.Hosting;
+
+/// <summary>Every log event of this package, with fixed ids (40–49; docs/observability.md lists them).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(40, LogLevel.Information, "Pipeline {Pipeline}: unfinished run {RunId} resumed and ended {Status}")]
+    public static partial void Resumed(ILogger logger, string pipeline, string runId, RetrainingRunStatus status);
+
+    [LoggerMessage(41, LogLevel.Error, "Pipeline {Pipeline}: resuming unfinished runs failed")]
+    public static partial void ResumeFailed(ILogger logger, Exception exception, string pipeline);
+
+    [LoggerMessage(42, LogLevel.Warning, "Approval request {RequestId} for {ModelName} v{Version} passed its deadline: {Status}")]
+    public static partial void Expired(ILogger logger, string requestId, string modelName, int version, ApprovalStatus status);
+}
