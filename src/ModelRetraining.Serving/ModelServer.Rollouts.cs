@@ -4,13 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace ModelRetraining.Serving;
 
-/// <summary>Rollouts: a challenger tried against the champion in shadow, A/B or canary mode.</summary>
+/// <summary>Rollouts: a challenger tried against the champion in shadow, A/B or canary mode (the work is the <see cref="RolloutController{TInput, TOutput}"/>'s).</summary>
 public sealed partial class ModelServer<TInput, TOutput>
 {
     /// <summary>The tag a rollout writes on the challenger (audited as <c>tag.set</c>): how it started and how it ended, with the numbers.</summary>
     public const string RolloutTag = "rollout";
-
-    private RolloutRuntime<TInput, TOutput>? _rollout;
 
     /// <summary>Raised when a rollout starts, moves a step, pauses, resumes, concludes, rolls back, is promoted or stops.</summary>
     public event EventHandler<RolloutEventArgs>? RolloutChanged;
@@ -18,19 +16,7 @@ public sealed partial class ModelServer<TInput, TOutput>
     /// <summary>Gets the running (or paused, or concluded) rollout; <see langword="null"/> when none is.</summary>
     public RolloutState? Rollout
     {
-        get
-        {
-            var rollout = Volatile.Read(ref _rollout);
-            if (rollout is null)
-            {
-                return null;
-            }
-
-            lock (rollout.Gate)
-            {
-                return rollout.Snapshot();
-            }
-        }
+        get => _rollouts.State;
     }
 
     /// <summary>
@@ -44,50 +30,8 @@ public sealed partial class ModelServer<TInput, TOutput>
     /// <exception cref="OptionsValidationException">An option is invalid (weights that do not sum to 1, steps that do not rise to 1, …); the message names each.</exception>
     /// <exception cref="InvalidOperationException">No champion is served, a rollout is already running, or the challenger is the champion.</exception>
     /// <exception cref="KeyNotFoundException">The challenger version is not registered.</exception>
-    public async Task<RolloutState> StartRolloutAsync(RolloutOptions options, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new OptionsValidationException(nameof(RolloutOptions), typeof(RolloutOptions), errors);
-        }
-
-        var champion = Current ?? throw new InvalidOperationException($"No version of '{_modelName}' is being served: a rollout needs a champion to compare with.");
-        if (Volatile.Read(ref _rollout) is { } running)
-        {
-            throw new InvalidOperationException($"A {running.Options.Mode} rollout of v{running.Challenger.Version.Version} is already {running.Status} on '{_modelName}'; stop it first.");
-        }
-
-        if (options.ChallengerVersion == champion.Version)
-        {
-            throw new InvalidOperationException($"v{options.ChallengerVersion} is the champion of '{_modelName}' already; a rollout needs another version.");
-        }
-
-        var version = await _registry.GetVersionAsync(_modelName, options.ChallengerVersion, cancellationToken).ConfigureAwait(false)
-            ?? throw new KeyNotFoundException($"'{_modelName}' has no version {options.ChallengerVersion} to roll out.");
-        var challenger = await LoadAsync(version, cancellationToken).ConfigureAwait(false);
-        var rollout = new RolloutRuntime<TInput, TOutput>(_modelName, options, champion.Version, challenger);
-        if (Interlocked.CompareExchange(ref _rollout, rollout, null) is not null)
-        {
-            challenger.Retire();
-            throw new InvalidOperationException($"Another rollout started on '{_modelName}' meanwhile.");
-        }
-
-        if (rollout.Shadow is not null)
-        {
-            rollout.ShadowWorker = Task.Run(() => RunShadowAsync(rollout), CancellationToken.None);
-        }
-
-        if (options.AnalysisInterval is { } interval)
-        {
-            rollout.AnalysisTimer = _timeProvider.CreateTimer(_ => _ = AnalyzeOnTimerAsync(rollout), null, interval, interval);
-        }
-
-        var started = FormattableString.Invariant($"{options.Mode} against v{champion.Version} started by {options.Actor} at {_timeProvider.GetUtcNow():u}{(options.Mode == RolloutMode.Shadow ? string.Empty : $", {rollout.Share * 100:0.##}% of traffic")}");
-        await _registry.SetTagAsync(_modelName, options.ChallengerVersion, RolloutTag, started, options.Actor, cancellationToken).ConfigureAwait(false);
-        return Changed(rollout, RolloutStatus.Running, started, null);
-    }
+    public Task<RolloutState> StartRolloutAsync(RolloutOptions options, CancellationToken cancellationToken = default)
+        => _rollouts.StartRolloutAsync(options, cancellationToken);
 
     /// <summary>
     /// Analyses the rollout now, over the current step: the challenger's error rate and p99 latency (against
@@ -101,85 +45,15 @@ public sealed partial class ModelServer<TInput, TOutput>
     /// <param name="cancellationToken">Cancels the registry calls a decision makes.</param>
     /// <returns>The analysis.</returns>
     /// <exception cref="InvalidOperationException">No rollout is running.</exception>
-    public async Task<RolloutAnalysis> AnalyzeRolloutAsync(CancellationToken cancellationToken = default)
-    {
-        var rollout = Volatile.Read(ref _rollout) ?? throw new InvalidOperationException($"No rollout is running on '{_modelName}'.");
-
-        // One analysis at a time (the timer's and a caller's), so that a decision is acted on once.
-        await rollout.Analyzing.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await AnalyzeAsync(rollout, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            rollout.Analyzing.Release();
-        }
-    }
-
-    private async Task<RolloutAnalysis> AnalyzeAsync(RolloutRuntime<TInput, TOutput> rollout, CancellationToken cancellationToken)
-    {
-        RolloutAnalysis analysis;
-        lock (rollout.Gate)
-        {
-            analysis = Analyze(rollout);
-            if (analysis.Outcome != AnalysisOutcome.Waiting)
-            {
-                rollout.Analyses.Add(analysis);
-            }
-        }
-
-        Log.Analysis(_logger, _modelName, rollout.Challenger.Version.Version, analysis.ToString());
-        if (rollout.Status != RolloutStatus.Running || Volatile.Read(ref _rollout) != rollout)
-        {
-            return analysis; // paused, concluded or ended meanwhile: analyses report, a person decides
-        }
-
-        switch (rollout.Options.Mode, analysis.Outcome)
-        {
-            case (RolloutMode.Canary or RolloutMode.AbTest, AnalysisOutcome.Failed):
-                await RollBackRolloutAsync(rollout, analysis, cancellationToken).ConfigureAwait(false);
-                break;
-            case (RolloutMode.Canary, AnalysisOutcome.Inconclusive):
-                Changed(rollout, RolloutStatus.Paused, $"paused for a person at step {analysis.Step + 1}: {string.Join("; ", analysis.Reasons)}", analysis);
-                break;
-            case (RolloutMode.Canary, AnalysisOutcome.Successful):
-                await NextStepAsync(rollout, analysis, cancellationToken).ConfigureAwait(false);
-                break;
-            case (RolloutMode.AbTest, AnalysisOutcome.Successful):
-                lock (rollout.Gate)
-                {
-                    rollout.Winner = analysis.Challenger.Accuracy > analysis.Champion.Accuracy ? rollout.Challenger.Version.Version : rollout.ChampionVersion;
-                }
-
-                Changed(rollout, RolloutStatus.Concluded, FormattableString.Invariant($"A/B test concluded: v{rollout.Winner} is better (always-valid p = {analysis.SequentialPValue:G3} < α = {rollout.Options.Alpha})"), analysis);
-                break;
-        }
-
-        return analysis;
-    }
+    public Task<RolloutAnalysis> AnalyzeRolloutAsync(CancellationToken cancellationToken = default)
+        => _rollouts.AnalyzeRolloutAsync(cancellationToken);
 
     /// <summary>Resumes a paused canary at its current step, with fresh counters (the evidence that paused it is not reused).</summary>
     /// <param name="actor">Who resumes it.</param>
     /// <returns>The rollout's state.</returns>
     /// <exception cref="InvalidOperationException">No rollout is paused.</exception>
     public RolloutState ResumeRollout(string actor)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        var rollout = Volatile.Read(ref _rollout);
-        if (rollout?.Status != RolloutStatus.Paused)
-        {
-            throw new InvalidOperationException($"No rollout is paused on '{_modelName}' (it is {(rollout is null ? "not running" : rollout.Status.ToString())}).");
-        }
-
-        lock (rollout.Gate)
-        {
-            rollout.ChampionCounters = new ArmCounters(rollout.ChampionVersion);
-            rollout.ChallengerCounters = new ArmCounters(rollout.Challenger.Version.Version);
-        }
-
-        return Changed(rollout, RolloutStatus.Running, $"resumed by {actor}", null);
-    }
+        => _rollouts.ResumeRollout(actor);
 
     /// <summary>Promotes the rollout's challenger now (a person's decision after a pause, or an A/B test's winner): the alias moves, audited, only if it still names the champion the rollout started against.</summary>
     /// <param name="actor">Who promotes it.</param>
@@ -187,13 +61,8 @@ public sealed partial class ModelServer<TInput, TOutput>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The rollout's final state.</returns>
     /// <exception cref="InvalidOperationException">No rollout is running.</exception>
-    public async Task<RolloutState> PromoteRolloutAsync(string actor, string reason, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        var rollout = Volatile.Read(ref _rollout) ?? throw new InvalidOperationException($"No rollout is running on '{_modelName}'.");
-        return await PromoteAsync(rollout, actor, reason, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<RolloutState> PromoteRolloutAsync(string actor, string reason, CancellationToken cancellationToken = default)
+        => _rollouts.PromoteRolloutAsync(actor, reason, cancellationToken);
 
     /// <summary>Stops the rollout: all traffic goes to the champion, the challenger is tagged with who stopped it and why (audited), and it is unloaded.</summary>
     /// <param name="actor">Who stops it.</param>
@@ -201,149 +70,6 @@ public sealed partial class ModelServer<TInput, TOutput>
     /// <param name="cancellationToken">Cancels the tag write.</param>
     /// <returns>The rollout's final state.</returns>
     /// <exception cref="InvalidOperationException">No rollout is running.</exception>
-    public async Task<RolloutState> StopRolloutAsync(string actor, string reason, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        var rollout = Volatile.Read(ref _rollout) ?? throw new InvalidOperationException($"No rollout is running on '{_modelName}'.");
-        var text = $"stopped by {actor}: {reason}";
-        await _registry.SetTagAsync(_modelName, rollout.Challenger.Version.Version, RolloutTag, text, actor, cancellationToken).ConfigureAwait(false);
-        var state = Changed(rollout, RolloutStatus.Stopped, text, null);
-        await EndRolloutAsync(rollout).ConfigureAwait(false);
-        return state;
-    }
-
-    private async Task NextStepAsync(RolloutRuntime<TInput, TOutput> rollout, RolloutAnalysis analysis, CancellationToken cancellationToken)
-    {
-        var steps = rollout.Options.CanarySteps;
-        if (rollout.Step + 1 >= steps.Count)
-        {
-            await PromoteAsync(rollout, rollout.Options.Actor, FormattableString.Invariant($"canary passed {steps.Count} steps; last: {string.Join("; ", analysis.Reasons)}"), analysis, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        lock (rollout.Gate)
-        {
-            rollout.Step++;
-            rollout.ChampionCounters = new ArmCounters(rollout.ChampionVersion);
-            rollout.ChallengerCounters = new ArmCounters(rollout.Challenger.Version.Version);
-            Volatile.Write(ref rollout.Share, steps[rollout.Step]);
-        }
-
-        Changed(rollout, RolloutStatus.Running, FormattableString.Invariant($"step {rollout.Step + 1}: {steps[rollout.Step] * 100:0.##}% of traffic to the challenger"), analysis);
-    }
-
-    private async Task RollBackRolloutAsync(RolloutRuntime<TInput, TOutput> rollout, RolloutAnalysis analysis, CancellationToken cancellationToken)
-    {
-        Volatile.Write(ref rollout.Share, 0); // traffic back to the champion first, then the bookkeeping
-        var text = $"rolled back automatically at {analysis}";
-        Log.RolloutRolledBack(_logger, _modelName, rollout.Challenger.Version.Version, rollout.ChampionVersion, text);
-        ServingTelemetry.Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("mode", rollout.Options.Mode.ToString()));
-        await _registry.SetTagAsync(_modelName, rollout.Challenger.Version.Version, RolloutTag, text, rollout.Options.Actor, cancellationToken).ConfigureAwait(false);
-        Changed(rollout, RolloutStatus.RolledBack, text, analysis);
-        await EndRolloutAsync(rollout).ConfigureAwait(false);
-    }
-
-    private async Task<RolloutState> PromoteAsync(RolloutRuntime<TInput, TOutput> rollout, string actor, string reason, RolloutAnalysis? analysis, CancellationToken cancellationToken)
-    {
-        var challenger = rollout.Challenger.Version.Version;
-        var text = $"promoted by {actor}: {reason}";
-        rollout.Promoting = true; // the move's own notice must not end the rollout as "promoted outside"
-
-        // Only over the champion the rollout compared against: a champion that moved meanwhile is not overwritten.
-        try
-        {
-            await _registry.SetAliasAsync(new AliasChange(_modelName, _options.Alias, challenger, rollout.ChampionVersion, actor, reason), cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            rollout.Promoting = false;
-            throw;
-        }
-
-        await _registry.SetTagAsync(_modelName, challenger, RolloutTag, text, actor, cancellationToken).ConfigureAwait(false);
-        var state = Changed(rollout, RolloutStatus.Promoted, text, analysis);
-        await RefreshAsync(cancellationToken).ConfigureAwait(false);
-        await EndRolloutAsync(rollout).ConfigureAwait(false);
-        return state;
-    }
-
-    // A champion that moved under a rollout ends it: promoted when it moved to the challenger, stopped otherwise.
-    private async Task OnChampionMovedAsync(int champion, CancellationToken cancellationToken)
-    {
-        var rollout = Volatile.Read(ref _rollout);
-        if (rollout is null || rollout.Promoting || rollout.Status is RolloutStatus.Promoted or RolloutStatus.RolledBack or RolloutStatus.Stopped || champion == rollout.ChampionVersion)
-        {
-            return;
-        }
-
-        var text = champion == rollout.Challenger.Version.Version ? $"promoted outside the rollout (the alias moved to v{champion})" : $"stopped: the champion moved to v{champion} under the rollout";
-        await _registry.SetTagAsync(_modelName, rollout.Challenger.Version.Version, RolloutTag, text, rollout.Options.Actor, cancellationToken).ConfigureAwait(false);
-        Changed(rollout, champion == rollout.Challenger.Version.Version ? RolloutStatus.Promoted : RolloutStatus.Stopped, text, null);
-        await EndRolloutAsync(rollout).ConfigureAwait(false);
-    }
-
-    private RolloutState Changed(RolloutRuntime<TInput, TOutput> rollout, RolloutStatus status, string change, RolloutAnalysis? analysis)
-    {
-        RolloutState state;
-        lock (rollout.Gate)
-        {
-            rollout.Status = status;
-            rollout.LastChange = change;
-            state = rollout.Snapshot();
-        }
-
-        ServingTelemetry.RolloutChanges.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("status", status.ToString()));
-        Log.RolloutChanged(_logger, _modelName, rollout.Options.Mode, rollout.Challenger.Version.Version, status, change);
-        RolloutChanged?.Invoke(this, new RolloutEventArgs(state, analysis));
-        return state;
-    }
-
-    // Takes the rollout off the prediction path, stops the shadow worker and the analysis timer, unloads the challenger.
-    private async Task EndRolloutAsync(RolloutRuntime<TInput, TOutput>? rollout)
-    {
-        rollout ??= Volatile.Read(ref _rollout);
-        if (rollout is null || Interlocked.CompareExchange(ref _rollout, null, rollout) != rollout)
-        {
-            return;
-        }
-
-        Volatile.Write(ref rollout.Share, 0);
-        if (rollout.AnalysisTimer is { } timer)
-        {
-            await timer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        rollout.Shadow?.Writer.TryComplete();
-        await rollout.Stopping.CancelAsync().ConfigureAwait(false);
-        if (rollout.ShadowWorker is { } worker)
-        {
-            await worker.ConfigureAwait(false);
-        }
-
-        rollout.Stopping.Dispose();
-        rollout.Challenger.Retire();
-    }
-
-    private async Task AnalyzeOnTimerAsync(RolloutRuntime<TInput, TOutput> rollout)
-    {
-        if (Volatile.Read(ref _rollout) != rollout || rollout.Status != RolloutStatus.Running)
-        {
-            return;
-        }
-
-        try
-        {
-            await AnalyzeRolloutAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is ModelRegistryException or IOException or InvalidOperationException or ObjectDisposedException)
-        {
-            Log.AnalysisFailed(_logger, ex, _modelName);
-        }
-    }
-
-
-
-
-
+    public Task<RolloutState> StopRolloutAsync(string actor, string reason, CancellationToken cancellationToken = default)
+        => _rollouts.StopRolloutAsync(actor, reason, cancellationToken);
 }

@@ -31,11 +31,10 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private readonly PerformanceMonitor? _monitor;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly PredictionLedger _ledger;
+    private readonly RolloutController<TInput, TOutput> _rollouts;
 
-    private LoadedModel<TInput, TOutput>? _current;
+    private readonly SwapSlot<TInput, TOutput> _slot = new();
     private ITimer? _poll;
-    private int _loaded;
-    private int _disposedModels;
     private int _disposed;
 
     /// <summary>Creates a server; call <see cref="StartAsync"/> before predicting.</summary>
@@ -63,6 +62,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _ledger = new PredictionLedger(modelName, _options, _timeProvider, monitor);
+        _rollouts = new RolloutController<TInput, TOutput>(modelName, _options.Alias, registry, _timeProvider, _logger, _ledger, () => Current, AcquireChampion, LoadAsync, RefreshAsync, e => RolloutChanged?.Invoke(this, e));
     }
 
     /// <summary>Raised when a moved alias names a version that fails to load; the previous version keeps serving.</summary>
@@ -72,14 +72,14 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     public event EventHandler<ModelRolledBackEventArgs>? RolledBack;
 
     /// <summary>Gets the version being served, or <see langword="null"/> before the alias is set.</summary>
-    public ModelVersion? Current => Volatile.Read(ref _current)?.Version;
+    public ModelVersion? Current => _slot.Current?.Version;
 
     /// <summary>Gets how an output is judged against the actual value passed to <see cref="RecordActual"/> (for a challenger's shadow answers too); <see langword="null"/> when outcomes are recorded as right or wrong by the caller.</summary>
     public Func<TOutput, float, bool>? IsCorrect { get; init; }
 
-    internal int LoadedModels => Volatile.Read(ref _loaded);
+    internal int LoadedModels => _slot.Loaded;
 
-    internal int DisposedModels => Volatile.Read(ref _disposedModels);
+    internal int DisposedModels => _slot.Disposed;
 
     // Tests wrap predictors (a challenger that throws, or is slow) through this hook.
     internal Func<ModelVersion, IServedModel<TInput, TOutput>, IServedModel<TInput, TOutput>>? PredictorDecorator { get; init; }
@@ -109,7 +109,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         try
         {
             target = await _registry.GetAliasAsync(_modelName, _options.Alias, cancellationToken).ConfigureAwait(false);
-            var current = Volatile.Read(ref _current);
+            var current = _slot.Current;
             if (target is null || target.Version == current?.Version.Version)
             {
                 return false;
@@ -128,8 +128,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
                 return false;
             }
 
-            var previous = Interlocked.Exchange(ref _current, loaded);
-            previous?.Retire();
+            var previous = _slot.Swap(loaded);
             ServingTelemetry.Swaps.Add(1, new KeyValuePair<string, object?>("model", _modelName));
             Log.Swapped(_logger, _modelName, target.Version, previous?.Version.ToString() ?? "nothing");
             swapped = true;
@@ -141,7 +140,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
 
         if (swapped)
         {
-            await OnChampionMovedAsync(target.Version, cancellationToken).ConfigureAwait(false);
+            await _rollouts.OnChampionMovedAsync(target.Version, cancellationToken).ConfigureAwait(false);
         }
 
         return swapped;
@@ -161,10 +160,9 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     public Prediction<TOutput> Predict(TInput input, string? routingKey)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var rollout = Volatile.Read(ref _rollout);
-        if (rollout is not null)
+        if (_rollouts.Active is { } rollout)
         {
-            return PredictInRollout(input, routingKey, rollout);
+            return _rollouts.PredictInRollout(input, routingKey, rollout);
         }
 
         while (true)
@@ -265,18 +263,19 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             await _poll.DisposeAsync().ConfigureAwait(false);
         }
 
-        await EndRolloutAsync(null).ConfigureAwait(false);
+        await _rollouts.EndRolloutAsync(null).ConfigureAwait(false);
         await _refresh.WaitAsync().ConfigureAwait(false);
-        Interlocked.Exchange(ref _current, null)?.Retire();
+        _slot.Clear();
         _refresh.Release();
         _refresh.Dispose();
     }
 
     private LoadedModel<TInput, TOutput>? AcquireChampion()
     {
-        var model = Volatile.Read(ref _current)
-            ?? throw new InvalidOperationException($"No version of '{_modelName}' is being served: its '{_options.Alias}' alias is not set yet{(_poll is null ? ", or StartAsync was not called" : string.Empty)}.");
-        return model.TryAcquire() ? model : null;
+        var model = _slot.TryAcquire(out var empty);
+        return empty
+            ? throw new InvalidOperationException($"No version of '{_modelName}' is being served: its '{_options.Alias}' alias is not set yet{(_poll is null ? ", or StartAsync was not called" : string.Empty)}.")
+            : model;
     }
 
     private async Task<LoadedModel<TInput, TOutput>> LoadAsync(ModelVersion version, CancellationToken cancellationToken)
@@ -289,7 +288,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             predictor = decorate(version, predictor);
         }
 
-        var loaded = new LoadedModel<TInput, TOutput>(version, predictor, _ => Interlocked.Increment(ref _disposedModels));
+        var loaded = _slot.Wrap(version, predictor);
         try
         {
             // A first prediction proves the model fits the input and output types before it serves.
@@ -301,7 +300,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             throw;
         }
 
-        Interlocked.Increment(ref _loaded);
+        _slot.CountLoaded();
         return loaded;
     }
 

@@ -61,6 +61,14 @@ public class PackageGraphTests
     }
 
     [Fact]
+    public void TestingPackage_HasNoTestFrameworkDependency()
+    {
+        var packages = Project("ModelRetraining.Testing").Descendants("PackageReference").Select(r => r.Attribute("Include")!.Value).ToArray();
+
+        Assert.DoesNotContain(packages, p => p.StartsWith("xunit", StringComparison.OrdinalIgnoreCase) || p.StartsWith("NUnit", StringComparison.OrdinalIgnoreCase) || p.StartsWith("MSTest", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void OnnxPackage_DoesNotRestoreMLNet()
     {
         var assets = Path.Combine(RepositoryRoot(), "src", "ModelRetraining.Onnx", "obj", "project.assets.json");

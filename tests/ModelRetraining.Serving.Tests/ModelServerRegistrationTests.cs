@@ -1,6 +1,7 @@
 using ModelRetraining.MLNet;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ModelRetraining.Testing;
 using static ModelRetraining.Serving.Tests.ModelServerTests;
 
 namespace ModelRetraining.Serving.Tests;
@@ -54,5 +55,41 @@ public sealed class ModelServerRegistrationTests : IDisposable
         var services = new ServiceCollection();
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => services.AddModelRetraining().AddModelServer<Row, Output>("delays", o => { o.Loaders.Add(new MLNetModelLoader()); o.PollInterval = TimeSpan.Zero; }));
         Assert.Contains("PollInterval must be positive", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../delays")]
+    [InlineData("with space")]
+    public void ModelName_NotAllowed_IsRefusedAtRegistrationNamingIt(string name)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddModelRetraining().AddModelServer<Row, Output>(name, o => o.Loaders.Add(new MLNetModelLoader())));
+        Assert.Contains($"'{name}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PipelineRegisteredUnderTheName_IsTheRegistryTheServerFollows()
+    {
+        var pipelineRegistry = new InMemoryModelRegistry();
+        var otherRegistry = new InMemoryModelRegistry();
+        await pipelineRegistry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", ConstantModel(7)), "tests"));
+        await pipelineRegistry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IModelRegistry>(otherRegistry);
+        builder.Services.AddModelRetraining()
+            .AddPipeline("delays", (p, _) => p
+                .UseRegistry(pipelineRegistry)
+                .UseTrainingData(new FakeDataSource("train", (_, _) => throw new InvalidOperationException("not run")))
+                .UseHoldoutData(new FakeDataSource("holdout", (_, _) => throw new InvalidOperationException("not run")))
+                .UseTrainer(new FakeTrainer())
+                .UseEvaluator(new FakeEvaluator())
+                .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5)))
+            .AddModelServer<Row, Output>("delays", o => { o.Loaders.Add(new MLNetModelLoader()); o.PollInterval = TimeSpan.FromHours(1); });
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        var server = host.Services.GetRequiredService<ModelServer<Row, Output>>();
+
+        Assert.InRange(server.Predict(new Row { X = 0.5f }).Output.Score, 6.8f, 7.2f); // the model that answers 7 is only in the pipeline's registry
+        await host.StopAsync();
     }
 }

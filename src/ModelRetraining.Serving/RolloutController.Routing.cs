@@ -4,11 +4,11 @@ using Microsoft.Extensions.Options;
 
 namespace ModelRetraining.Serving;
 
-// The request path during a rollout: which arm answers (sticky by routing key), the shadow worker that
+// The request path while a rollout runs: which arm answers (sticky by routing key), the shadow worker that
 // scores copies off the caller's path, and the figures an analysis is made from.
-public sealed partial class ModelServer<TInput, TOutput>
+internal sealed partial class RolloutController<TInput, TOutput>
 {
-    private Prediction<TOutput> PredictInRollout(TInput input, string? routingKey, RolloutRuntime<TInput, TOutput> rollout)
+    public Prediction<TOutput> PredictInRollout(TInput input, string? routingKey, RolloutRuntime<TInput, TOutput> rollout)
     {
         var sequence = _ledger.NextSequence();
         var share = Volatile.Read(ref rollout.Share);
@@ -37,7 +37,7 @@ public sealed partial class ModelServer<TInput, TOutput>
 
         while (true)
         {
-            var model = AcquireChampion();
+            var model = _acquireChampion();
             if (model is null)
             {
                 continue;
