@@ -11,7 +11,7 @@ internal sealed partial class RolloutController<TInput, TOutput>
     public Prediction<TOutput> PredictInRollout(TInput input, string? routingKey, RolloutRuntime<TInput, TOutput> rollout)
     {
         var sequence = _ledger.NextSequence();
-        var share = Volatile.Read(ref rollout.Share);
+        var share = rollout.Share;
         if (rollout.Options.Mode != RolloutMode.Shadow && share > 0 && rollout.Bucket(routingKey, sequence) < share && rollout.Challenger.TryAcquire())
         {
             var counters = rollout.ChallengerCounters;
@@ -109,7 +109,7 @@ internal sealed partial class RolloutController<TInput, TOutput>
         var options = rollout.Options;
         var champion = rollout.ChampionCounters.Snapshot();
         var challenger = rollout.ChallengerCounters.Snapshot();
-        var share = Volatile.Read(ref rollout.Share);
+        var share = rollout.Share;
         if (share >= 1 && champion.Requests == 0 && rollout.ChampionBaseline is { } baseline)
         {
             // All traffic goes to the challenger at the last step: it is held to the champion's figures of the step before.

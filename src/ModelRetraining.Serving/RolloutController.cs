@@ -248,7 +248,7 @@ internal sealed partial class RolloutController<TInput, TOutput>(
             rollout.Step++;
             rollout.ChampionCounters = new ArmCounters(rollout.ChampionVersion);
             rollout.ChallengerCounters = new ArmCounters(rollout.Challenger.Version.Version);
-            Volatile.Write(ref rollout.Share, steps[rollout.Step]);
+            rollout.Share = steps[rollout.Step];
         }
 
         Changed(rollout, RolloutStatus.Running, FormattableString.Invariant($"step {rollout.Step + 1}: {steps[rollout.Step] * 100:0.##}% of traffic to the challenger"), analysis);
@@ -256,7 +256,7 @@ internal sealed partial class RolloutController<TInput, TOutput>(
 
     private async Task RollBackRolloutAsync(RolloutRuntime<TInput, TOutput> rollout, RolloutAnalysis analysis, CancellationToken cancellationToken)
     {
-        Volatile.Write(ref rollout.Share, 0); // traffic back to the champion first, then the bookkeeping
+        rollout.Share = 0; // traffic back to the champion first, then the bookkeeping
         var text = $"rolled back automatically at {analysis}";
         Log.RolloutRolledBack(_logger, _modelName, rollout.Challenger.Version.Version, rollout.ChampionVersion, text);
         ServingTelemetry.Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("mode", rollout.Options.Mode.ToString()));
@@ -329,7 +329,7 @@ internal sealed partial class RolloutController<TInput, TOutput>(
             return;
         }
 
-        Volatile.Write(ref rollout.Share, 0);
+        rollout.Share = 0;
         if (rollout.AnalysisTimer is { } timer)
         {
             await timer.DisposeAsync().ConfigureAwait(false);

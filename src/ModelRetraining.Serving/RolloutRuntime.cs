@@ -23,8 +23,8 @@ internal sealed class RolloutRuntime<TInput, TOutput>
             RolloutMode.AbTest => options.ChallengerWeight,
             _ => 0,
         };
-        ChampionCounters = new ArmCounters(championVersion);
-        ChallengerCounters = new ArmCounters(challenger.Version.Version);
+        _championCounters = new ArmCounters(championVersion);
+        _challengerCounters = new ArmCounters(challenger.Version.Version);
         SequentialTest = new MixtureSequentialTest(options.MixingVariance);
         if (options.Mode == RolloutMode.Shadow)
         {
@@ -50,16 +50,23 @@ internal sealed class RolloutRuntime<TInput, TOutput>
     // for the rollout in every process and across restarts, and falls independently in another rollout.
     public ulong Salt { get; }
 
-    public volatile RolloutStatus Status;
+    // Read on the request path without the gate: volatile, behind properties (no public mutable fields).
+    private volatile RolloutStatus _status;
+    private volatile ArmCounters _championCounters;
+    private volatile ArmCounters _challengerCounters;
+    private volatile bool _promoting;
+    private double _share;
 
-    public int Step;
+    public RolloutStatus Status { get => _status; set => _status = value; }
+
+    public int Step { get; set; }
 
     // The challenger's share of traffic; a double is read and written whole on 64-bit.
-    public double Share;
+    public double Share { get => Volatile.Read(ref _share); set => Volatile.Write(ref _share, value); }
 
-    public volatile ArmCounters ChampionCounters;
+    public ArmCounters ChampionCounters { get => _championCounters; set => _championCounters = value; }
 
-    public volatile ArmCounters ChallengerCounters;
+    public ArmCounters ChallengerCounters { get => _challengerCounters; set => _challengerCounters = value; }
 
     public MixtureSequentialTest SequentialTest { get; }
 
@@ -75,7 +82,7 @@ internal sealed class RolloutRuntime<TInput, TOutput>
 
     public int? Winner { get; set; }
 
-    public volatile bool Promoting;
+    public bool Promoting { get => _promoting; set => _promoting = value; }
 
     // The champion's figures from the latest step that had enough of its outcomes: the bar at a 100% step.
     public ArmStatistics? ChampionBaseline { get; set; }
@@ -83,7 +90,7 @@ internal sealed class RolloutRuntime<TInput, TOutput>
     public string? LastChange { get; set; }
 
     public RolloutState Snapshot()
-        => new(Options.Mode, ChampionVersion, Challenger.Version.Version, Status, Step, Volatile.Read(ref Share), [.. Analyses])
+        => new(Options.Mode, ChampionVersion, Challenger.Version.Version, Status, Step, Share, [.. Analyses])
         {
             Winner = Winner,
             LastChange = LastChange,
