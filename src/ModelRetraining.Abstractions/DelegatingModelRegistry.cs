@@ -19,10 +19,7 @@ public abstract class DelegatingModelRegistry : IModelRegistry
     /// <param name="serviceKey">A key that tells apart several objects of one type; none when <see langword="null"/>.</param>
     /// <returns>The object, or <see langword="null"/> when there is none.</returns>
     public virtual object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : InnerRegistry.GetService(serviceType, serviceKey);
-    }
+        => CapabilityLookup.Find(this, InnerRegistry, serviceType, serviceKey);
 
 
     /// <inheritdoc />

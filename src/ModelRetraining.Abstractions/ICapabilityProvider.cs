@@ -13,9 +13,5 @@ public interface ICapabilityProvider
     /// <param name="serviceType">The type asked for.</param>
     /// <param name="serviceKey">A key that tells apart several objects of one type; none when <see langword="null"/>.</param>
     /// <returns>The object, or <see langword="null"/> when there is none. By default, this component itself when it is of that type and no key is given.</returns>
-    object? GetService(Type serviceType, object? serviceKey = null)
-    {
-        ArgumentNullException.ThrowIfNull(serviceType);
-        return serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
-    }
+    object? GetService(Type serviceType, object? serviceKey = null) => CapabilityLookup.Find(this, null, serviceType, serviceKey);
 }

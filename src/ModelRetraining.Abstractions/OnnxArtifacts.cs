@@ -50,6 +50,6 @@ public static class OnnxArtifacts
         }
 
         throw new InvalidDataException(
-            $"{version} has no ONNX model: its artifact is of flavor '{version.Flavor}' and its attachments are {(version.Attachments.Count == 0 ? "none" : string.Join(", ", version.Attachments.Select(a => a.Name)))}; export it with ExportOnnx() or import an ONNX model.");
+            $"{version} has no ONNX model: its artifact is of flavor '{version.Flavor}' and its attachments are {RegistryRules.AttachmentList(version)}; export it with ExportOnnx() or import an ONNX model.");
     }
 }

@@ -98,7 +98,16 @@ public static class RegistryRules
     public static KeyNotFoundException NoSuchAttachment(ModelVersion version, string name)
     {
         ArgumentNullException.ThrowIfNull(version);
-        return new($"{version} has no attachment named '{name}' (it has: {(version.Attachments.Count == 0 ? "none" : string.Join(", ", version.Attachments.Select(a => a.Name)))}).");
+        return new($"{version} has no attachment named '{name}' (it has: {AttachmentList(version)}).");
+    }
+
+    /// <summary>Names a version's attachments for a message: <c>profile.json, model.onnx</c>, or <c>none</c>.</summary>
+    /// <param name="version">The version.</param>
+    /// <returns>The names, comma-separated.</returns>
+    public static string AttachmentList(ModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return version.Attachments.Count == 0 ? "none" : string.Join(", ", version.Attachments.Select(a => a.Name));
     }
 
     /// <summary>The error when an approval request changed since it was read (another approver was first).</summary>

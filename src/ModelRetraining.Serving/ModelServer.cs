@@ -28,7 +28,6 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private readonly ModelServerOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly PerformanceMonitor? _monitor;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly PredictionLedger _ledger;
     private readonly RolloutController<TInput, TOutput> _rollouts;
@@ -58,7 +57,6 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
 
         _registry = registry;
         _modelName = modelName;
-        _monitor = monitor;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         _ledger = new PredictionLedger(modelName, _options, _timeProvider, monitor);
@@ -281,7 +279,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private async Task<LoadedModel<TInput, TOutput>> LoadAsync(ModelVersion version, CancellationToken cancellationToken)
     {
         var loader = _options.Loaders.FirstOrDefault(l => l.CanLoad(version))
-            ?? throw new InvalidOperationException($"No loader of this server can load {version} (flavor '{version.Flavor}', attachments: {(version.Attachments.Count == 0 ? "none" : string.Join(", ", version.Attachments.Select(a => a.Name)))}); its loaders are {string.Join(", ", _options.Loaders.Select(l => l.Name))}.");
+            ?? throw new InvalidOperationException($"No loader of this server can load {version} (flavor '{version.Flavor}', attachments: {RegistryRules.AttachmentList(version)}); its loaders are {string.Join(", ", _options.Loaders.Select(l => l.Name))}.");
         var predictor = await loader.LoadAsync<TInput, TOutput>(version, _registry, cancellationToken).ConfigureAwait(false);
         if (PredictorDecorator is { } decorate)
         {

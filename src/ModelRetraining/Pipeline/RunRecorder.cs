@@ -109,7 +109,7 @@ internal sealed class RunRecorder(PipelineDefinition definition)
     }
 
     /// <summary>Journals an end even when the run ended badly; if the journal itself is what failed (a read-only registry, say), the result still carries the cause.</summary>
-    public async ValueTask TryAppendAsync(RunState run, RunJournalStatus status, string? inputs, object? outputs)
+    private async ValueTask TryAppendAsync(RunState run, RunJournalStatus status, string? inputs, object? outputs)
     {
         try
         {

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using ModelRetraining.Tests.Data;
 
 namespace ModelRetraining.MLNet.Tests;
 

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace ModelRetraining.Tests.Data;
 
-/// <summary>Writes small CSV files for the CSV source tests (the ML.NET tests keep their own copy: test projects share no code).</summary>
+/// <summary>Writes small CSV files for tests: the CSV source's here, and the ML.NET tests, which link this file.</summary>
 internal static class Csv
 {
     public static string Write(string content, string name = "data.csv")

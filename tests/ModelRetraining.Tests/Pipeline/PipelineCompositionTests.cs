@@ -69,7 +69,7 @@ public class PipelineCompositionTests
     }
 
     [Fact]
-    public async Task Decorate_EveryKind_WrapsEachComponentInOrderTheLastOutermost()
+    public async Task Decorate_TrainerTwiceAndTheGate_WrapsInOrderTheLastOutermost()
     {
         var fixture = new PipelineFixture();
         var calls = new List<string>();
