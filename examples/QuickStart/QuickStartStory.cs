@@ -67,7 +67,8 @@ public static class QuickStartStory
         {
             output.WriteLine("== Rollback: the operator moves the champion back ==");
             // <snippet:rollback>
-            rollback = await registry.RollbackAsync(new RollbackRequest("flight-delays", "operator", "quick start: showing a one-call rollback"), cancellationToken);
+            // The rollback names the version it moves away from: a second operator rolling back at once gets a conflict.
+            rollback = await registry.RollbackAsync(new RollbackRequest("flight-delays", second.RegisteredVersion!.Version, "operator", "quick start: showing a one-call rollback"), cancellationToken);
             // </snippet:rollback>
             output.WriteLine($"  {rollback}");
             output.WriteLine();

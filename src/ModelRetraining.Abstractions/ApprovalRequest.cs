@@ -29,4 +29,11 @@ public sealed record ApprovalRequest(string Id, string ModelName, int Version, i
 
     /// <summary>Gets the store's revision of the request, for optimistic updates.</summary>
     public long Revision { get; init; }
+
+    /// <summary>
+    /// Gets why the last approval to quorum could not take effect (the champion moved first), or
+    /// <see langword="null"/>. The request is then pending again, against the new champion, and needs a
+    /// new decision; the earlier votes are in the version's audit trail.
+    /// </summary>
+    public string? Conflict { get; init; }
 }

@@ -44,4 +44,12 @@ public abstract class DelegatingRunJournal : IRunJournal
     /// <inheritdoc />
     public virtual ValueTask DeleteCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
         => InnerJournal.DeleteCheckpointsAsync(runId, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<RunClaim> ClaimRunAsync(RunClaim claim, CancellationToken cancellationToken = default)
+        => InnerJournal.ClaimRunAsync(claim, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default)
+        => InnerJournal.GetClaimAsync(runId, cancellationToken);
 }

@@ -44,4 +44,20 @@ public interface IRunJournal : ICapabilityProvider
     /// <param name="cancellationToken">Cancels the delete.</param>
     /// <returns>A task that completes when they are gone.</returns>
     ValueTask DeleteCheckpointsAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims an attempt of a run, atomically: it succeeds only when no claim of this attempt or a later
+    /// one exists, so two processes starting or resuming the same run never both proceed.
+    /// </summary>
+    /// <param name="claim">The attempt and its holder.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The claim as stored.</returns>
+    /// <exception cref="RunClaimedException">Another holder has this attempt or a later one; nothing was changed.</exception>
+    ValueTask<RunClaim> ClaimRunAsync(RunClaim claim, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the latest claim of a run.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The claim, or <see langword="null"/> when the run was never claimed.</returns>
+    ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default);
 }

@@ -11,11 +11,11 @@ public static partial class RegistryNames
     /// <summary>The longest accepted name.</summary>
     public const int MaxLength = 128;
 
-    /// <summary>Tells whether a name is acceptable: 1–128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit, with no "..".</summary>
+    /// <summary>Tells whether a name is acceptable: 1–128 characters of letters, digits, '.', '_' and '-', starting with a letter or digit, not ending with '.', with no "..".</summary>
     /// <param name="name">The name.</param>
     /// <returns><see langword="true"/> when acceptable.</returns>
     public static bool IsValid(string? name)
-        => name is not null && name.Length <= MaxLength && NamePattern().IsMatch(name) && !name.Contains("..", StringComparison.Ordinal);
+        => name is not null && name.Length <= MaxLength && NamePattern().IsMatch(name) && !name.Contains("..", StringComparison.Ordinal) && !name.EndsWith('.');
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when a name is not acceptable.</summary>
     /// <param name="name">The name.</param>
@@ -36,8 +36,9 @@ public static partial class RegistryNames
     public static string Describe(string? name, string what)
         => name is null
             ? $"The {what} is missing."
-            : $"The {what} '{name}' is not allowed: use 1 to {MaxLength} letters, digits, '.', '_' or '-', starting with a letter or digit, without '..' or path separators.";
+            : $"The {what} '{SafeText.Escape(name.Length > MaxLength ? name[..MaxLength] + "…" : name)}' is not allowed: use 1 to {MaxLength} letters, digits, '.', '_' or '-', starting with a letter or digit, not ending with '.', without '..', path separators or control characters{(name.Length > MaxLength ? $" (it has {name.Length} characters)" : string.Empty)}.";
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$", RegexOptions.CultureInvariant)]
+    // \z, not $: '$' also matches before a final line break, which let "champion\n" through as a second alias.
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]*\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 }

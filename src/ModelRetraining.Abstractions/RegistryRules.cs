@@ -20,7 +20,7 @@ public static class RegistryRules
     {
         ArgumentNullException.ThrowIfNull(version);
         RegistryNames.ThrowIfInvalid(version.ModelName, "model name", nameof(version));
-        ArgumentException.ThrowIfNullOrWhiteSpace(version.Actor, nameof(version));
+        SafeText.ThrowIfInvalidIdentity(version.Actor, "actor", nameof(version));
         foreach (var key in version.Tags.Keys)
         {
             RegistryNames.ThrowIfInvalid(key, "tag key", nameof(version));
@@ -40,7 +40,7 @@ public static class RegistryRules
         ArgumentNullException.ThrowIfNull(change);
         RegistryNames.ThrowIfInvalid(change.ModelName, "model name", nameof(change));
         RegistryNames.ThrowIfInvalid(change.Alias, "alias", nameof(change));
-        ArgumentException.ThrowIfNullOrWhiteSpace(change.Actor, nameof(change));
+        SafeText.ThrowIfInvalidIdentity(change.Actor, "actor", nameof(change));
     }
 
     /// <summary>Refuses a rollback with an invalid model name or alias, or no actor.</summary>
@@ -51,7 +51,7 @@ public static class RegistryRules
         ArgumentNullException.ThrowIfNull(request);
         RegistryNames.ThrowIfInvalid(request.ModelName, "model name", nameof(request));
         RegistryNames.ThrowIfInvalid(request.Alias, "alias", nameof(request));
-        ArgumentException.ThrowIfNullOrWhiteSpace(request.Actor, nameof(request));
+        SafeText.ThrowIfInvalidIdentity(request.Actor, "actor", nameof(request));
     }
 
     /// <summary>Refuses a tag with an invalid model name or key, no value or no actor.</summary>
@@ -65,7 +65,7 @@ public static class RegistryRules
         RegistryNames.ThrowIfInvalid(modelName, "model name", nameof(modelName));
         RegistryNames.ThrowIfInvalid(key, "tag key", nameof(key));
         ArgumentNullException.ThrowIfNull(value);
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        SafeText.ThrowIfInvalidIdentity(actor, "actor", nameof(actor));
     }
 
     /// <summary>
@@ -83,6 +83,80 @@ public static class RegistryRules
         => current is not null && previousOfLatestMove is { } target
             ? target
             : throw new InvalidOperationException($"Alias '{alias}' of model '{modelName}' has no earlier version to roll back to (it points at {(current is { } c ? "v" + c : "no version")}).");
+
+    /// <summary>Applies the rollback rules inside a backend's write: the alias must still point at the version the request expects, and the target must be the one that was verified.</summary>
+    /// <param name="request">The rollback.</param>
+    /// <param name="current">The version the alias points at now.</param>
+    /// <param name="previousOfLatestMove">The version the alias pointed at before its latest move.</param>
+    /// <param name="verifiedTarget">The target <see cref="VerifyRollbackTargetAsync"/> checked, or <see langword="null"/> when the request is forced.</param>
+    /// <returns>The version to move the alias to.</returns>
+    /// <exception cref="AliasConflictException">The alias moved since the request was made.</exception>
+    /// <exception cref="InvalidOperationException">The alias has no earlier version.</exception>
+    public static int RollbackTarget(RollbackRequest request, int? current, int? previousOfLatestMove, int? verifiedTarget)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (current != request.ExpectedCurrentVersion)
+        {
+            throw new AliasConflictException(request.ModelName, request.Alias, request.ExpectedCurrentVersion, current);
+        }
+
+        var target = RollbackTarget(request.ModelName, request.Alias, current, previousOfLatestMove);
+        return verifiedTarget is { } verified && verified != target
+            ? throw new AliasConflictException($"Alias '{request.Alias}' of model '{request.ModelName}' was moved while its rollback target v{verified} was being verified (the target is now v{target}); nothing was changed. Read the alias again and retry.")
+            : target;
+    }
+
+    /// <summary>
+    /// Verifies a rollback's target before a backend moves the alias: the alias points at the expected
+    /// version, it has an earlier one, and that version's artifact and attachments read back with their
+    /// hashes. Shared by every backend so they refuse the same rollbacks with the same messages.
+    /// </summary>
+    /// <param name="registry">The registry (its reads verify hashes).</param>
+    /// <param name="request">The rollback.</param>
+    /// <param name="previousOfLatestMove">The version the alias pointed at before its latest move.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>The verified target, or <see langword="null"/> when the request is forced (nothing is read).</returns>
+    /// <exception cref="AliasConflictException">The alias does not point at the expected version.</exception>
+    /// <exception cref="InvalidOperationException">There is no earlier version, or its artifact cannot be read intact; nothing was changed.</exception>
+    public static async ValueTask<int?> VerifyRollbackTargetAsync(IModelRegistry registry, RollbackRequest request, int? previousOfLatestMove, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(request);
+        var current = await registry.GetAliasAsync(request.ModelName, request.Alias, cancellationToken).ConfigureAwait(false);
+        var target = RollbackTarget(request, current?.Version, previousOfLatestMove, null);
+        if (request.Force)
+        {
+            return null;
+        }
+
+        var version = await registry.GetVersionAsync(request.ModelName, target, cancellationToken).ConfigureAwait(false)
+            ?? throw NoSuchVersion(request.ModelName, target);
+        try
+        {
+            await registry.ReadArtifactAsync(version, cancellationToken).ConfigureAwait(false);
+            foreach (var attachment in version.Attachments)
+            {
+                await registry.ReadAttachmentAsync(version, attachment.Name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is ArtifactIntegrityException or ModelRegistryException or IOException)
+        {
+            throw new InvalidOperationException(
+                $"Rollback of alias '{request.Alias}' of model '{request.ModelName}' from v{request.ExpectedCurrentVersion} to v{target} is refused: v{target} cannot be read intact ({ex.Message}). Nothing was changed. Set Force to move the alias anyway (recorded as a forced rollback).",
+                ex);
+        }
+
+        return target;
+    }
+
+    /// <summary>The audit reason of a rollback: a forced one says so.</summary>
+    /// <param name="request">The rollback.</param>
+    /// <returns>The reason as recorded.</returns>
+    public static string RollbackReason(RollbackRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Force ? $"forced (target not verified): {request.Reason}" : request.Reason;
+    }
 
     /// <summary>The error when an alias is moved to a version the model does not have.</summary>
     /// <param name="modelName">The model.</param>

@@ -62,7 +62,7 @@ internal sealed partial class OnnxImportTrainer(string path, string? command, IR
                 return;
             }
 
-            Log.CommandOutput(logger, runId, error ? "stderr" : "stdout", line);
+            Log.CommandOutput(logger, runId, error ? "stderr" : "stdout", SafeText.Escape(line));
             lock (tail)
             {
                 tail.Enqueue(line);

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(78, LogLevel.Warning, "{ModelName} rollout analysis failed")]
     public static partial void AnalysisFailed(ILogger logger, Exception exception, string modelName);
+
+    [LoggerMessage(79, LogLevel.Error, "{ModelName} {Alias} was rolled back to {Target}, but this server could not load it and still serves {Serving}: {Cause}")]
+    public static partial void RollbackNotFollowed(ILogger logger, string modelName, string alias, string target, string serving, string cause);
 }

@@ -35,6 +35,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private readonly SwapSlot<TInput, TOutput> _slot = new();
     private ITimer? _poll;
     private int _disposed;
+    private volatile ModelSwapFailedEventArgs? _lastSwapFailure;
 
     /// <summary>Creates a server; call <see cref="StartAsync"/> before predicting.</summary>
     /// <param name="registry">The registry whose alias is followed.</param>
@@ -66,8 +67,14 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <summary>Raised when a moved alias names a version that fails to load; the previous version keeps serving.</summary>
     public event EventHandler<ModelSwapFailedEventArgs>? SwapFailed;
 
-    /// <summary>Raised after <see cref="RollbackAsync"/> moved the alias back and the server swapped.</summary>
+    /// <summary>Raised after a rollback through this server moved the alias back (see <see cref="ModelRolledBackEventArgs.ServerFollowed"/>).</summary>
     public event EventHandler<ModelRolledBackEventArgs>? RolledBack;
+
+    /// <summary>
+    /// Gets why the server is not serving the version its alias names: the last load that failed (its
+    /// version, what still serves, and the cause), or <see langword="null"/> when the server follows its alias.
+    /// </summary>
+    public ModelSwapFailedEventArgs? LastSwapFailure => _lastSwapFailure;
 
     /// <summary>Gets the version being served, or <see langword="null"/> before the alias is set.</summary>
     public ModelVersion? Current => _slot.Current?.Version;
@@ -99,7 +106,10 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <summary>Reads the alias now and swaps in the version it names if that differs from the one served.</summary>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns><see langword="true"/> when a new version was swapped in.</returns>
-    public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
+    public Task<bool> RefreshAsync(CancellationToken cancellationToken = default) => RefreshCoreAsync(null, cancellationToken);
+
+    // A rollback hands in the target it already loaded (to verify it), so it is not loaded twice.
+    private async Task<bool> RefreshCoreAsync(LoadedModel<TInput, TOutput>? preloaded, CancellationToken cancellationToken)
     {
         await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         bool swapped;
@@ -110,29 +120,42 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             var current = _slot.Current;
             if (target is null || target.Version == current?.Version.Version)
             {
+                _lastSwapFailure = null;
                 return false;
             }
 
             LoadedModel<TInput, TOutput> loaded;
-            try
+            if (preloaded is not null && preloaded.Version.Version == target.Version)
             {
-                loaded = await LoadAsync(target, cancellationToken).ConfigureAwait(false);
+                loaded = preloaded;
+                preloaded = null;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            else
             {
-                ServingTelemetry.SwapFailures.Add(1, new KeyValuePair<string, object?>("model", _modelName));
-                Log.SwapFailed(_logger, ex, _modelName, target.Version, current?.Version.ToString() ?? "nothing");
-                SwapFailed?.Invoke(this, new ModelSwapFailedEventArgs(target, current?.Version, ex));
-                return false;
+                try
+                {
+                    loaded = await LoadAsync(target, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    ServingTelemetry.SwapFailures.Add(1, new KeyValuePair<string, object?>("model", _modelName));
+                    Log.SwapFailed(_logger, ex, _modelName, target.Version, current?.Version.ToString() ?? "nothing");
+                    var failure = new ModelSwapFailedEventArgs(target, current?.Version, ex);
+                    _lastSwapFailure = failure;
+                    SwapFailed?.Invoke(this, failure);
+                    return false;
+                }
             }
 
             var previous = _slot.Swap(loaded);
+            _lastSwapFailure = null;
             ServingTelemetry.Swaps.Add(1, new KeyValuePair<string, object?>("model", _modelName));
             Log.Swapped(_logger, _modelName, target.Version, previous?.Version.ToString() ?? "nothing");
             swapped = true;
         }
         finally
         {
+            preloaded?.Retire();
             _refresh.Release();
         }
 
@@ -221,26 +244,94 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     public (long Outcomes, double Accuracy) OnlineAccuracyOf(int version) => _ledger.OnlineAccuracyOf(version);
 
     /// <summary>
-    /// Rolls the served alias back to the version it pointed at before its last move, in one call: the move
-    /// is recorded in the registry's alias history and audit log (action <c>alias.rollback</c>, with the actor
-    /// and reason), the server swaps at once, <see cref="RolledBack"/> is raised and
-    /// <c>modelretraining.serving.rollbacks</c> counted. Rolling back again undoes it.
+    /// Rolls the served alias back from the version being served to the one the alias pointed at before
+    /// its last move. See <see cref="RollbackFromAsync"/>; the
+    /// version expected to move away from is the one this server serves now.
     /// </summary>
     /// <param name="actor">Who rolls back.</param>
     /// <param name="reason">Why.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The alias move.</returns>
-    /// <exception cref="InvalidOperationException">The alias has no earlier version.</exception>
-    public async Task<AliasHistoryEntry> RollbackAsync(string actor, string reason, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException">Nothing is served (then name the version to roll back from), the alias has no earlier version, or the target cannot be loaded.</exception>
+    /// <exception cref="AliasConflictException">The alias no longer points at the served version: someone moved it first.</exception>
+    public Task<AliasHistoryEntry> RollbackAsync(string actor, string reason, CancellationToken cancellationToken = default)
+        => RollbackFromAsync(
+            Current?.Version ?? throw new InvalidOperationException($"No version of '{_modelName}' is being served, so there is nothing to roll back from here: name the version to roll back from."),
+            actor,
+            reason,
+            force: false,
+            cancellationToken);
+
+    /// <summary>
+    /// Rolls the served alias back, in one call: the target (the version the alias pointed at before its
+    /// last move) is loaded and test-predicted first, and a target that cannot be loaded is refused with the
+    /// cause before anything moves; the alias then moves only if it still points at
+    /// <paramref name="expectedCurrentVersion"/> (of two operators rolling back at once, the second gets a
+    /// conflict instead of putting the bad version back); the move is recorded in the alias history and
+    /// audit log (action <c>alias.rollback</c>, with the actor and reason), the server swaps at once,
+    /// <see cref="RolledBack"/> is raised and <c>modelretraining.serving.rollbacks</c> counted.
+    /// </summary>
+    /// <param name="expectedCurrentVersion">The version being rolled back (the alias must point at it).</param>
+    /// <param name="actor">Who rolls back.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="force">Moves the alias even when the target cannot be loaded (an emergency override, audited as forced); the server then keeps serving what it served and reports it in <see cref="LastSwapFailure"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The alias move.</returns>
+    /// <exception cref="InvalidOperationException">The alias has no earlier version, or the target cannot be loaded (nothing was changed).</exception>
+    /// <exception cref="AliasConflictException">The alias does not point at <paramref name="expectedCurrentVersion"/>.</exception>
+    public async Task<AliasHistoryEntry> RollbackFromAsync(int expectedCurrentVersion, string actor, string reason, bool force = false, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        SafeText.ThrowIfInvalidIdentity(actor, "actor", nameof(actor));
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        var entry = await _registry.RollbackAsync(new RollbackRequest(_modelName, actor, reason) { Alias = _options.Alias }, cancellationToken).ConfigureAwait(false);
-        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        var preloaded = force ? null : await LoadRollbackTargetAsync(expectedCurrentVersion, cancellationToken).ConfigureAwait(false);
+        AliasHistoryEntry entry;
+        try
+        {
+            entry = await _registry.RollbackAsync(new RollbackRequest(_modelName, expectedCurrentVersion, actor, reason) { Alias = _options.Alias, Force = force }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            preloaded?.Retire();
+            throw;
+        }
+
+        await RefreshCoreAsync(preloaded, cancellationToken).ConfigureAwait(false);
+        var followed = Current?.Version == entry.ToVersion;
         ServingTelemetry.Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName));
-        Log.RolledBack(_logger, _modelName, _options.Alias, entry.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", entry.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", actor, reason);
-        RolledBack?.Invoke(this, new ModelRolledBackEventArgs(entry));
+        Log.RolledBack(_logger, _modelName, _options.Alias, entry.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", entry.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", SafeText.Escape(actor), SafeText.Escape(RegistryRules.RollbackReason(new RollbackRequest(_modelName, expectedCurrentVersion, actor, reason) { Force = force })));
+        if (!followed)
+        {
+            Log.RollbackNotFollowed(_logger, _modelName, _options.Alias, entry.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", Current?.ToString() ?? "nothing", _lastSwapFailure?.Error.Message ?? "unknown");
+        }
+
+        RolledBack?.Invoke(this, new ModelRolledBackEventArgs(entry) { ServerFollowed = followed });
         return entry;
+    }
+
+    // Loads the version a rollback would move to, so a target that cannot serve is refused before the alias moves.
+    private async Task<LoadedModel<TInput, TOutput>?> LoadRollbackTargetAsync(int expectedCurrentVersion, CancellationToken cancellationToken)
+    {
+        AliasHistoryEntry? latest = null;
+        await foreach (var move in _registry.GetAliasHistoryAsync(_modelName, _options.Alias, cancellationToken).ConfigureAwait(false))
+        {
+            latest = move;
+        }
+
+        if (latest?.FromVersion is not { } number || latest.ToVersion != expectedCurrentVersion)
+        {
+            return null; // the registry refuses it with the reason (no earlier version, or a conflict)
+        }
+
+        var target = await _registry.GetVersionAsync(_modelName, number, cancellationToken).ConfigureAwait(false)
+            ?? throw RegistryRules.NoSuchVersion(_modelName, number);
+        try
+        {
+            return await LoadAsync(target, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"Rollback of '{_modelName}' {_options.Alias} from v{expectedCurrentVersion} to v{number} is refused: v{number} cannot be loaded ({ex.Message}). Nothing was changed; pass force: true to move the alias anyway (audited as forced).", ex);
+        }
     }
 
     /// <inheritdoc />
@@ -271,9 +362,14 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private LoadedModel<TInput, TOutput>? AcquireChampion()
     {
         var model = _slot.TryAcquire(out var empty);
-        return empty
-            ? throw new InvalidOperationException($"No version of '{_modelName}' is being served: its '{_options.Alias}' alias is not set yet{(_poll is null ? ", or StartAsync was not called" : string.Empty)}.")
-            : model;
+        if (!empty)
+        {
+            return model;
+        }
+
+        throw _lastSwapFailure is { } failure
+            ? new InvalidOperationException($"No version of '{_modelName}' is being served: its '{_options.Alias}' alias is set to v{failure.Attempted.Version}, which failed to load: {failure.Error.Message}", failure.Error)
+            : new InvalidOperationException($"No version of '{_modelName}' is being served: its '{_options.Alias}' alias is not set yet{(_poll is null ? ", or StartAsync was not called" : string.Empty)}.");
     }
 
     private async Task<LoadedModel<TInput, TOutput>> LoadAsync(ModelVersion version, CancellationToken cancellationToken)

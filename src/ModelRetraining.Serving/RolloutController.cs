@@ -315,7 +315,7 @@ internal sealed partial class RolloutController<TInput, TOutput>(
         }
 
         ServingTelemetry.RolloutChanges.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("status", status.ToString()));
-        Log.RolloutChanged(_logger, _modelName, rollout.Options.Mode, rollout.Challenger.Version.Version, status, change);
+        Log.RolloutChanged(_logger, _modelName, rollout.Options.Mode, rollout.Challenger.Version.Version, status, SafeText.Escape(change));
         changed(new RolloutEventArgs(state, analysis));
         return state;
     }

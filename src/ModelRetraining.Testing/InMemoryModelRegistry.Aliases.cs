@@ -34,7 +34,7 @@ public sealed partial class InMemoryModelRegistry
             entry = MoveAlias(change.ModelName, change.Alias, current, change.Version, change.Actor, change.Reason, AuditActions.AliasMoved);
         }
 
-        AliasMoved?.Invoke(this, new AliasMovedEventArgs(entry));
+        RaiseAliasMoved(entry);
         return ValueTask.FromResult(entry);
     }
 
@@ -42,22 +42,29 @@ public sealed partial class InMemoryModelRegistry
     public event EventHandler<AliasMovedEventArgs>? AliasMoved;
 
     /// <inheritdoc />
-    public ValueTask<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default)
+    public async ValueTask<AliasHistoryEntry> RollbackAsync(RollbackRequest request, CancellationToken cancellationToken = default)
     {
         RegistryRules.Validate(request);
         cancellationToken.ThrowIfCancellationRequested();
+        var verified = await RegistryRules.VerifyRollbackTargetAsync(this, request, PreviousOfLatestMove(request), cancellationToken).ConfigureAwait(false);
         AliasHistoryEntry entry;
         lock (_gate)
         {
             int? current = _aliases.TryGetValue((request.ModelName, request.Alias), out var c) ? c : null;
-            var last = _aliasHistory.LastOrDefault(h => h.ModelName == request.ModelName && h.Alias == request.Alias);
-            var previous = RegistryRules.RollbackTarget(request.ModelName, request.Alias, current, last?.FromVersion);
-
-            entry = MoveAlias(request.ModelName, request.Alias, current, previous, request.Actor, request.Reason, AuditActions.AliasRolledBack);
+            var previous = RegistryRules.RollbackTarget(request, current, PreviousOfLatestMove(request), verified);
+            entry = MoveAlias(request.ModelName, request.Alias, current, previous, request.Actor, RegistryRules.RollbackReason(request), AuditActions.AliasRolledBack);
         }
 
-        AliasMoved?.Invoke(this, new AliasMovedEventArgs(entry));
-        return ValueTask.FromResult(entry);
+        RaiseAliasMoved(entry);
+        return entry;
+    }
+
+    private int? PreviousOfLatestMove(RollbackRequest request)
+    {
+        lock (_gate)
+        {
+            return _aliasHistory.LastOrDefault(h => h.ModelName == request.ModelName && h.Alias == request.Alias)?.FromVersion;
+        }
     }
 
     /// <inheritdoc />
@@ -142,6 +149,15 @@ public sealed partial class InMemoryModelRegistry
         });
         return entry;
     }
+
+    private void RaiseAliasMoved(AliasHistoryEntry entry)
+        => AliasMoveListeners.Raise(this, AliasMoved, entry, ex =>
+        {
+            lock (_gate)
+            {
+                _listenerFailures.Add(ex);
+            }
+        });
 
     private void AddAudit(AuditEvent audit) => _audit.Add(audit with { Sequence = ++_sequence });
 }

@@ -92,4 +92,31 @@ public sealed partial class InMemoryModelRegistry
             yield return entry;
         }
     }
+
+    /// <inheritdoc />
+    public ValueTask<RunClaim> ClaimRunAsync(RunClaim claim, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (_claims.TryGetValue(claim.RunId, out var held) && held.Attempt >= claim.Attempt)
+            {
+                throw new RunClaimedException(claim, held);
+            }
+
+            _claims[claim.RunId] = claim;
+            return ValueTask.FromResult(claim);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_claims.GetValueOrDefault(runId));
+        }
+    }
 }

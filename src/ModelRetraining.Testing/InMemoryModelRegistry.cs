@@ -21,6 +21,8 @@ public sealed partial class InMemoryModelRegistry : IModelRegistry, IRunJournal,
     private readonly Dictionary<(string RunId, string Name), byte[]> _checkpoints = [];
     private readonly Dictionary<string, byte[]> _artifacts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ApprovalRequest> _approvals = new(StringComparer.Ordinal);
+    private readonly List<Exception> _listenerFailures = [];
+    private readonly Dictionary<string, RunClaim> _claims = new(StringComparer.Ordinal);
     private long _sequence;
 
     /// <summary>Creates an empty registry.</summary>
@@ -28,6 +30,18 @@ public sealed partial class InMemoryModelRegistry : IModelRegistry, IRunJournal,
     public InMemoryModelRegistry(TimeProvider? timeProvider = null)
     {
         _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Gets what alias-move listeners threw: kept here instead of being thrown into the writer, as every backend does.</summary>
+    public IReadOnlyList<Exception> ListenerFailures
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _listenerFailures];
+            }
+        }
     }
 
     /// <summary>Replaces the stored bytes of an artifact, to test that reads detect the change.</summary>

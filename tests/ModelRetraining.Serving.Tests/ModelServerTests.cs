@@ -165,7 +165,7 @@ public class ModelServerTests
         await server.StartAsync();
         Assert.Equal(2, server.Current!.Version);
 
-        await registry.RollbackAsync(new RollbackRequest("delays", "ops", "canary failed"));
+        await registry.RollbackAsync(new RollbackRequest("delays", 2, "ops", "canary failed"));
         await server.RefreshAsync();
 
         Assert.Equal(1, server.Predict(new Row { X = 0.3f }).Version);

@@ -112,7 +112,7 @@ public abstract class AliasesConformanceTests(RegistryFixture fixture)
         await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, v1.Version, null, "alice", "first"));
         await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, v2.Version, v1.Version, "alice", "better"));
 
-        var entry = await registry.RollbackAsync(new RollbackRequest("churn", "oncall", "error rate up"));
+        var entry = await registry.RollbackAsync(new RollbackRequest("churn", v2.Version, "oncall", "error rate up"));
 
         Assert.Equal(v2.Version, entry.FromVersion);
         Assert.Equal(v1.Version, entry.ToVersion);
@@ -132,9 +132,9 @@ public abstract class AliasesConformanceTests(RegistryFixture fixture)
     {
         var registry = Fixture.CreateRegistry();
         var v1 = await ConformanceData.RegisterAsync(registry);
-        await Assert.ThrowsAsync<InvalidOperationException>(async () => await registry.RollbackAsync(new RollbackRequest("churn", "oncall", "nothing yet")));
+        await Assert.ThrowsAnyAsync<Exception>(async () => await registry.RollbackAsync(new RollbackRequest("churn", v1.Version, "oncall", "nothing yet")));
         await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, v1.Version, null, "alice", "first"));
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await registry.RollbackAsync(new RollbackRequest("churn", "oncall", "only one")));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await registry.RollbackAsync(new RollbackRequest("churn", v1.Version, "oncall", "only one")));
         Assert.Contains("no earlier version", error.Message, StringComparison.Ordinal);
         Assert.Equal(1, (await registry.GetAliasAsync("churn", ModelAliases.Champion))?.Version);
     }
@@ -176,10 +176,125 @@ public abstract class AliasesConformanceTests(RegistryFixture fixture)
         await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, 1, null, "alice", "first"));
         await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, 2, 1, "alice", "better"));
         await Assert.ThrowsAsync<AliasConflictException>(async () => await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, 1, 1, "bob", "stale")));
-        await registry.RollbackAsync(new RollbackRequest("churn", "carol", "worse live"));
+        await registry.RollbackAsync(new RollbackRequest("churn", 2, "carol", "worse live"));
 
         Assert.Equal([1, 2, 1], told.Select(t => t.Entry.ToVersion));
         Assert.Equal([1, 2, 1], told.Select(t => t.SeenAt));
         Assert.Equal("worse live", told[^1].Entry.Reason);
+    }
+
+    /// <summary>Two operators roll back the same bad release at once: one moves the alias back, the other gets a conflict and the bad version does not come back.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task Rollback_TwoOperatorsAtOnce_SecondGetsConflictAndBadVersionStaysOut()
+    {
+        var registry = Fixture.CreateRegistry();
+        await ConformanceData.RegisterAsync(registry);
+        await ConformanceData.RegisterAsync(registry);
+        await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, 1, null, "alice", "first"));
+        await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, 2, 1, "alice", "release"));
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(async () => await Attempt(() => registry.RollbackAsync(new RollbackRequest("churn", 2, "oncall-a", "errors up")))),
+            Task.Run(async () => await Attempt(() => registry.RollbackAsync(new RollbackRequest("churn", 2, "oncall-b", "errors up")))));
+
+        Assert.Single(outcomes, o => o is null);
+        Assert.Single(outcomes, o => o is AliasConflictException);
+        Assert.Equal(1, (await registry.GetAliasAsync("churn", ModelAliases.Champion))?.Version);
+        var rollbacks = (await ConformanceData.ToListAsync(registry.GetAuditEventsAsync("churn"))).Where(a => a.Action == AuditActions.AliasRolledBack).ToList();
+        Assert.Single(rollbacks);
+
+        // Done one after the other, the second names the version it saw and conflicts too.
+        await Assert.ThrowsAsync<AliasConflictException>(async () => await registry.RollbackAsync(new RollbackRequest("churn", 2, "oncall-b", "errors up")));
+        Assert.Equal(1, (await registry.GetAliasAsync("churn", ModelAliases.Champion))?.Version);
+    }
+
+    /// <summary>A rollback onto a version whose artifact was damaged is refused with the reason and moves nothing; a forced one moves and is audited as forced.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task Rollback_OntoDamagedVersion_IsRefusedUnlessForced()
+    {
+        var registry = Fixture.CreateRegistry();
+        var v1 = await ConformanceData.RegisterAsync(registry);
+        await ConformanceData.RegisterAsync(registry);
+        await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, 1, null, "alice", "first"));
+        await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, 2, 1, "alice", "release"));
+        await Fixture.CorruptArtifactAsync(registry, v1);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await registry.RollbackAsync(new RollbackRequest("churn", 2, "oncall", "errors up")));
+        Assert.Contains("v1 cannot be read intact", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await registry.GetAliasAsync("churn", ModelAliases.Champion))?.Version);
+        Assert.DoesNotContain(await ConformanceData.ToListAsync(registry.GetAuditEventsAsync("churn")), a => a.Action == AuditActions.AliasRolledBack);
+
+        var forced = await registry.RollbackAsync(new RollbackRequest("churn", 2, "oncall", "emergency") { Force = true });
+        Assert.Equal(1, forced.ToVersion);
+        Assert.Contains(await ConformanceData.ToListAsync(registry.GetAuditEventsAsync("churn")), a => a.Action == AuditActions.AliasRolledBack && a.Reason == "forced (target not verified): emergency");
+    }
+
+    /// <summary>Alias names that end in a line break or a dot, or hold control characters, are refused: "champion\n" never becomes a second champion.</summary>
+    /// <param name="alias">The alias.</param>
+    /// <returns>A task.</returns>
+    [Theory]
+    [InlineData("champion\n")]
+    [InlineData("champion.")]
+    [InlineData("champ\u0000ion")]
+    [InlineData("champion\r\n")]
+    public virtual async Task SetAlias_NameEndingInNewlineOrDot_IsRefused(string alias)
+    {
+        var registry = Fixture.CreateRegistry();
+        await ConformanceData.RegisterAsync(registry);
+        await Assert.ThrowsAsync<ArgumentException>(async () => await registry.SetAliasAsync(new AliasChange("churn", alias, 1, null, "alice", "sneaky")));
+        Assert.Empty(await ConformanceData.ToListAsync(registry.ListAliasesAsync("churn")));
+    }
+
+    /// <summary>An actor holding a line break (log forging) or an invisible character is refused at every write.</summary>
+    /// <param name="actor">The actor.</param>
+    /// <returns>A task.</returns>
+    [Theory]
+    [InlineData("alice\nINFO promoted by admin")]
+    [InlineData("alice\u200b")]
+    public virtual async Task Writes_ActorWithControlCharacters_AreRefused(string actor)
+    {
+        var registry = Fixture.CreateRegistry();
+        await ConformanceData.RegisterAsync(registry);
+        await Assert.ThrowsAsync<ArgumentException>(async () => await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, 1, null, actor, "first")));
+        await Assert.ThrowsAsync<ArgumentException>(async () => await registry.SetTagAsync("churn", 1, "note", "x", actor));
+        Assert.Empty(await ConformanceData.ToListAsync(registry.ListAliasesAsync("churn")));
+    }
+
+    /// <summary>A listener that throws does not make the committed move look failed: the caller gets the move, other listeners still hear of it.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task AliasMoves_ThrowingListener_DoesNotFailTheWriter()
+    {
+        var registry = Fixture.CreateRegistry();
+        if (registry.GetService<IAliasMoveSource>() is not { } source)
+        {
+            return;
+        }
+
+        var told = 0;
+        source.AliasMoved += (_, _) => throw new InvalidOperationException("listener bug");
+        source.AliasMoved += (_, _) => told++;
+        await ConformanceData.RegisterAsync(registry);
+
+        var entry = await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, 1, null, "alice", "first"));
+
+        Assert.Equal(1, entry.ToVersion);
+        Assert.Equal(1, told);
+        Assert.Equal(1, (await registry.GetAliasAsync("churn", ModelAliases.Champion))?.Version);
+    }
+
+    private static async Task<Exception?> Attempt(Func<ValueTask<AliasHistoryEntry>> move)
+    {
+        try
+        {
+            await move();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
     }
 }

@@ -84,4 +84,47 @@ public abstract class RunJournalConformanceTests(RegistryFixture fixture)
         Assert.Null(await journal.ReadCheckpointAsync("r1", "candidate"));
         Assert.Equal(new byte[] { 9 }, await journal.ReadCheckpointAsync("r2", "candidate"));
     }
+
+    /// <summary>Claims: the first claimant of an attempt wins, a second one of the same attempt (or an earlier one) is refused naming the holder, a later attempt takes over.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task Claims_SameAttemptTwice_SecondIsRefusedNamingTheHolder()
+    {
+        var journal = Fixture.JournalOf(Fixture.CreateRegistry());
+        var at = DateTimeOffset.UnixEpoch;
+        Assert.Null(await journal.GetClaimAsync("r1"));
+        await journal.ClaimRunAsync(new RunClaim("r1", "churn", 1, "node-a", at));
+
+        var reused = await Assert.ThrowsAsync<RunClaimedException>(async () => await journal.ClaimRunAsync(new RunClaim("r1", "churn", 1, "node-b", at)));
+        Assert.Contains("node-a", reused.Message, StringComparison.Ordinal);
+        Assert.Equal("node-a", reused.Held?.Holder);
+
+        await journal.ClaimRunAsync(new RunClaim("r1", "churn", 2, "node-b", at.AddMinutes(1)));
+        var stale = await Assert.ThrowsAsync<RunClaimedException>(async () => await journal.ClaimRunAsync(new RunClaim("r1", "churn", 2, "node-c", at.AddMinutes(2))));
+        Assert.Equal(2, stale.Held?.Attempt);
+        Assert.Equal("node-b", (await journal.GetClaimAsync("r1"))?.Holder);
+        Assert.Null(await journal.GetClaimAsync("r2"));
+    }
+
+    /// <summary>Many claimants of one attempt at once: exactly one wins.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task Claims_ManyAtOnce_ExactlyOneWins()
+    {
+        var journal = Fixture.JournalOf(Fixture.CreateRegistry());
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await journal.ClaimRunAsync(new RunClaim("r1", "churn", 2, $"node-{i}", DateTimeOffset.UnixEpoch));
+                return true;
+            }
+            catch (RunClaimedException)
+            {
+                return false;
+            }
+        })));
+
+        Assert.Single(outcomes, won => won);
+    }
 }

@@ -181,4 +181,30 @@ public abstract class VersionsConformanceTests(RegistryFixture fixture)
 
         Assert.Equal(["churn", "fraud"], await ConformanceData.ToListAsync(registry.ListModelsAsync()));
     }
+
+    /// <summary>Non-finite metrics (an R2 of NaN on a constant-label holdout, an infinite ratio) are stored and read back as such.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task RegisterVersion_NonFiniteMetrics_ReadBackAsStored()
+    {
+        var registry = Fixture.CreateRegistry();
+        var registered = await registry.RegisterVersionAsync(new NewModelVersion("churn", new ModelArtifact("mlnet", "model.zip", new byte[] { 1, 2, 3 }), "alice")
+        {
+            Metrics = new Dictionary<string, MetricValue>
+            {
+                ["R2"] = new("R2", double.NaN, MetricDirection.HigherIsBetter),
+                ["Ratio"] = new("Ratio", double.PositiveInfinity, MetricDirection.LowerIsBetter),
+                ["Floor"] = new("Floor", double.NegativeInfinity, MetricDirection.HigherIsBetter),
+                ["RMSE"] = new("RMSE", 0.25, MetricDirection.LowerIsBetter),
+            },
+        });
+
+        var read = await registry.GetVersionAsync("churn", registered.Version);
+        Assert.NotNull(read);
+        Assert.True(double.IsNaN(read.Metrics["R2"].Value));
+        Assert.Equal(double.PositiveInfinity, read.Metrics["Ratio"].Value);
+        Assert.Equal(double.NegativeInfinity, read.Metrics["Floor"].Value);
+        Assert.Equal(0.25, read.Metrics["RMSE"].Value, 12);
+        Assert.Equal(MetricDirection.HigherIsBetter, read.Metrics["R2"].Direction);
+    }
 }

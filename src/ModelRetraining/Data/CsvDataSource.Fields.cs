@@ -9,9 +9,10 @@ namespace ModelRetraining;
 // Reading one field as its declared kind, and the tallies of fields that could not be read.
 public sealed partial class CsvDataSource
 {
-    private static bool TryParse(DataColumnKind kind, ReadOnlySpan<char> field, out object? value)
+    private static bool TryParse(DataColumnKind kind, ReadOnlySpan<char> field, bool allowInfinity, out object? value, out bool outOfRange)
     {
         field = field.Trim();
+        outOfRange = false;
         switch (kind)
         {
             case DataColumnKind.Numeric:
@@ -23,6 +24,13 @@ public sealed partial class CsvDataSource
 
                 if (float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                 {
+                    // 1e309 parses as infinity without complaint: that is a value lost, not a value read.
+                    if (float.IsInfinity(number) && !allowInfinity)
+                    {
+                        outOfRange = true;
+                        break;
+                    }
+
                     value = number;
                     return true;
                 }
@@ -71,6 +79,12 @@ public sealed partial class CsvDataSource
         return false;
     }
 
+    // A header of 10,000 columns must not make a 69k-character message: name the first few and count the rest.
+    private static string HeaderList(string[] header, int shown = 20)
+        => header.Length <= shown
+            ? string.Join(", ", header.Select(h => Shorten(h)))
+            : $"{string.Join(", ", header.Take(shown).Select(h => Shorten(h)))} and {header.Length - shown} more";
+
     private static string Shorten(string? value) => value is null ? string.Empty : value.Length <= 40 ? value : value[..40] + "…";
 
     private static string Format(DateTime? at) => at?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "…";
@@ -81,6 +95,10 @@ public sealed partial class CsvDataSource
         public long FirstRow;
         public long FirstLine;
         public string? FirstValue;
+        public long OutOfRange;
+        public long FirstOutOfRangeRow;
+        public long FirstOutOfRangeLine;
+        public string? FirstOutOfRangeValue;
         public long MissingLabels;
         public long FirstMissingLabelRow;
     }

@@ -92,7 +92,7 @@ public sealed partial class CsvDataSource : IDataSource
         using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         using Stream stream = _path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
         using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
-        var records = new CsvRecordReader(reader, _schema.Separator);
+        var records = new CsvRecordReader(reader, _schema.Separator, _path, _schema.MaxRecordLength, cancellationToken);
         var issues = new List<DataValidationIssue>();
 
         if (!records.Read())
@@ -139,7 +139,7 @@ public sealed partial class CsvDataSource : IDataSource
             else
             {
                 position[c] = -2;
-                issues.Add(new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{column.Name}' ({column.Kind}) is missing from '{_path}': its header has {string.Join(", ", header)}.")
+                issues.Add(new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{column.Name}' ({column.Kind}) is missing from '{_path}': its header has {HeaderList(header)}.")
                 {
                     Column = column.Name,
                     Source = _path,
@@ -159,6 +159,8 @@ public sealed partial class CsvDataSource : IDataSource
         long dataRow = 0;
         long badFieldCountRows = 0;
         long firstBadFieldCountRow = 0;
+        long firstBadFieldCountLine = 0;
+        long lastBadFieldCountLine = 0;
         long missingTimeRows = 0;
         var kept = 0;
 
@@ -184,6 +186,8 @@ public sealed partial class CsvDataSource : IDataSource
             {
                 badFieldCountRows++;
                 firstBadFieldCountRow = firstBadFieldCountRow == 0 ? dataRow : firstBadFieldCountRow;
+                firstBadFieldCountLine = firstBadFieldCountLine == 0 ? records.LineNumber : firstBadFieldCountLine;
+                lastBadFieldCountLine = records.EndLineNumber;
                 continue;
             }
 
@@ -197,9 +201,23 @@ public sealed partial class CsvDataSource : IDataSource
                 }
 
                 var field = records.Field(position[c]);
-                if (!TryParse(columns[c].Kind, field, out var value))
+                if (!TryParse(columns[c].Kind, field, _schema.AllowInfinity, out var value, out var outOfRange))
                 {
                     ref var problem = ref errorsByColumn[c];
+                    if (outOfRange)
+                    {
+                        problem.OutOfRange++;
+                        if (problem.FirstOutOfRangeRow == 0)
+                        {
+                            problem.FirstOutOfRangeRow = dataRow;
+                            problem.FirstOutOfRangeLine = records.LineNumber;
+                            problem.FirstOutOfRangeValue = field.ToString();
+                        }
+
+                        values[c] = null;
+                        continue;
+                    }
+
                     problem.Count++;
                     if (problem.FirstRow == 0)
                     {
@@ -280,6 +298,19 @@ public sealed partial class CsvDataSource : IDataSource
                 });
             }
 
+            if (problem.OutOfRange > 0)
+            {
+                issues.Add(new DataValidationIssue(
+                    ValidationSeverity.Error,
+                    "csv.out-of-range",
+                    $"Column '{columns[c].Name}' of '{_path}' holds '{Shorten(problem.FirstOutOfRangeValue)}' at data row {problem.FirstOutOfRangeRow} (line {problem.FirstOutOfRangeLine}), beyond the range of a 32-bit float (it would read as infinity){(problem.OutOfRange > 1 ? $"; {problem.OutOfRange} values in all" : string.Empty)}. Set {nameof(CsvSchema)}.{nameof(CsvSchema.AllowInfinity)} if infinities are meant.")
+                {
+                    Column = columns[c].Name,
+                    Row = problem.FirstOutOfRangeRow,
+                    Source = _path,
+                });
+            }
+
             if (problem.MissingLabels > 0)
             {
                 issues.Add(new DataValidationIssue(
@@ -296,7 +327,9 @@ public sealed partial class CsvDataSource : IDataSource
 
         if (badFieldCountRows > 0)
         {
-            issues.Add(new DataValidationIssue(ValidationSeverity.Error, "csv.field-count", $"'{_path}' has {badFieldCountRows} rows whose field count differs from the header's {header.Length}, first at data row {firstBadFieldCountRow}; they were not read.")
+            var share = (double)badFieldCountRows / Math.Max(1, dataRow);
+            var severity = share > _schema.MalformedRowTolerance ? ValidationSeverity.Error : ValidationSeverity.Warning;
+            issues.Add(new DataValidationIssue(severity, "csv.field-count", $"'{_path}' has {badFieldCountRows} of {dataRow} data rows ({share:P2}) whose field count differs from the header's {header.Length}, on lines {firstBadFieldCountLine}–{lastBadFieldCountLine} (first at data row {firstBadFieldCountRow}); they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {_schema.MalformedRowTolerance:P2} allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.")
             {
                 Row = firstBadFieldCountRow,
                 Source = _path,

@@ -27,6 +27,22 @@ public sealed class CsvSchema
     /// <value>The default value is ','.</value>
     public char Separator { get; set; } = ',';
 
+    /// <summary>Gets or sets the longest record read, in characters; a longer one (most likely an unterminated quote swallowing the lines after it) stops the read with its line number.</summary>
+    /// <value>The default value is 1,048,576 (1 Mi characters).</value>
+    public int MaxRecordLength { get; set; } = 1 << 20;
+
+    /// <summary>
+    /// Gets or sets the fraction of data rows that may be malformed (a field count other than the header's)
+    /// and dropped with a warning; above it the drop is an error that blocks training. Either way the
+    /// issue gives the count and the lines.
+    /// </summary>
+    /// <value>The default value is 0: any malformed row is an error.</value>
+    public double MalformedRowTolerance { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether numeric cells may hold infinities (<c>Infinity</c>, or a number beyond the range of a 32-bit float such as <c>1e309</c>); otherwise they are reported as out of range.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AllowInfinity { get; set; }
+
     /// <summary>Reads a numeric column (32-bit float; an empty cell or <c>NaN</c> is missing).</summary>
     /// <param name="name">The header name.</param>
     /// <returns>This schema.</returns>
@@ -125,12 +141,30 @@ public sealed class CsvSchema
             errors.Add($"The separator cannot be a quote or a line break.");
         }
 
+        if (MaxRecordLength < 1024)
+        {
+            errors.Add($"{nameof(MaxRecordLength)} must be at least 1024 characters; it is {MaxRecordLength}.");
+        }
+
+        if (!(MalformedRowTolerance is >= 0 and <= 1))
+        {
+            errors.Add($"{nameof(MalformedRowTolerance)} must be a fraction from 0 to 1; it is {MalformedRowTolerance}.");
+        }
+
         return errors;
     }
 
     internal CsvSchema Clone()
     {
-        var copy = new CsvSchema { Separator = Separator, LabelColumn = LabelColumn, TimeColumn = TimeColumn };
+        var copy = new CsvSchema
+        {
+            Separator = Separator,
+            LabelColumn = LabelColumn,
+            TimeColumn = TimeColumn,
+            MaxRecordLength = MaxRecordLength,
+            MalformedRowTolerance = MalformedRowTolerance,
+            AllowInfinity = AllowInfinity,
+        };
         copy._columns.AddRange(_columns);
         return copy;
     }

@@ -42,7 +42,7 @@ internal sealed class DriftValidator(DriftDetectionOptions options, ILogger logg
             {
                 issues.Add(new DataValidationIssue(ValidationSeverity.Warning, "drift.column", $"Column '{column.Column}' of '{data.Name}' drifted from {champion}'s training data: {column.Reason}") { Column = column.Column, Source = data.Name });
                 RetrainingTelemetry.DriftedColumns.Add(1, new("model", context.ModelName), new("column", column.Column));
-                Log.ColumnDrifted(logger, context.RunId, column.Column, data.Name, column.Method, column.Statistic, column.Threshold);
+                Log.ColumnDrifted(logger, context.RunId, SafeText.Escape(column.Column), SafeText.Escape(data.Name), column.Method, column.Statistic, column.Threshold);
             }
         }
 
@@ -50,7 +50,7 @@ internal sealed class DriftValidator(DriftDetectionOptions options, ILogger logg
         {
             issues.Add(new DataValidationIssue(options.DatasetDriftSeverity, "drift.dataset", $"'{data.Name}' drifted from {champion}'s training data: {report.DriftedColumns} of {report.Columns.Count} columns ({report.DriftedShare.ToString("0%", System.Globalization.CultureInfo.InvariantCulture)}) drifted, at or above the {report.DriftShareThreshold.ToString("0%", System.Globalization.CultureInfo.InvariantCulture)} threshold.") { Source = data.Name });
             RetrainingTelemetry.DriftedDataSets.Add(1, new KeyValuePair<string, object?>("model", context.ModelName));
-            Log.DatasetDrifted(logger, context.RunId, data.Name, report.DriftedColumns, report.Columns.Count);
+            Log.DatasetDrifted(logger, context.RunId, SafeText.Escape(data.Name), report.DriftedColumns, report.Columns.Count);
         }
 
         if (report.DriftedColumns > 0)
@@ -64,12 +64,10 @@ internal sealed class DriftValidator(DriftDetectionOptions options, ILogger logg
 
     private static async Task<string[]> WriteAsync(string folder, string runId, DatasetSnapshot data, DriftReport report, CancellationToken cancellationToken)
     {
-        var target = Path.Combine(folder, runId);
-        Directory.CreateDirectory(target);
+        var target = ReportPaths.RunFolder(folder, runId);
 
         // Named by the data's content hash: data set names are paths and windows, not file names.
-        var hash = data.Fingerprint.Replace("sha256:", string.Empty, StringComparison.Ordinal);
-        var stem = Path.Combine(target, "drift-" + (hash.Length > 12 ? hash[..12] : hash));
+        var stem = Path.Combine(target, "drift-" + ReportPaths.Stem(data.Fingerprint));
         await File.WriteAllTextAsync(stem + ".json", report.ToJson(), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(stem + ".html", report.ToHtml(), cancellationToken).ConfigureAwait(false);
         return [stem + ".json", stem + ".html"];

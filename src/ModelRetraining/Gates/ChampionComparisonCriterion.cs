@@ -43,6 +43,8 @@ internal sealed class ChampionComparisonCriterion(string metric, double margin) 
         var better = candidate.Direction == MetricDirection.HigherIsBetter ? "higher" : "lower";
         var explanation = passed
             ? $"{metric} {Number(candidate.Value)} against champion {Number(champion)}: difference {Number(difference)} is within the allowed {limit} ({better} is better): passed."
+            : double.IsNaN(improvement)
+                ? $"{metric} of the candidate ({Number(candidate.Value)}) or the champion ({Number(champion)}) is not a number, so the comparison cannot be made: failed closed."
             : $"{metric} {Number(candidate.Value)} against champion {Number(champion)}: difference {Number(difference)} breaks the limit {limit} ({better} is better): failed.";
         return new GateCriterionResult(name, metric, passed, explanation)
         {

@@ -32,7 +32,9 @@ internal sealed class ValueThresholdCriterion(string metric, double? lower, doub
         var passed = !double.IsNaN(value) && (lower is not { } lo || value >= lo) && (upper is not { } hi || value <= hi);
         var explanation = passed
             ? $"{metric} {Number(value)} is {limit}: passed."
-            : $"{metric} {Number(value)} is not {limit}: failed.";
+            : double.IsNaN(value)
+                ? $"{metric} is not a number (NaN: the metric could not be computed on this holdout), so it cannot be shown to be {limit}: failed closed."
+                : $"{metric} {Number(value)} is not {limit}: failed.";
         return new GateCriterionResult(name, metric, passed, explanation)
         {
             CandidateValue = value,

@@ -14,6 +14,9 @@ public sealed class RetrainingPipeline
     private readonly ResumePlanner _planner;
     private readonly IReadOnlyList<IRunStage> _stages;
 
+    // Names this pipeline instance in run claims: machine, process and instance, so a refusal says who holds the run.
+    private readonly string _holder = $"{Environment.MachineName} pid {Environment.ProcessId} pipeline {Guid.NewGuid().ToString("N")[..8]}";
+
     internal RetrainingPipeline(PipelineDefinition definition)
     {
         _definition = definition;
@@ -55,9 +58,21 @@ public sealed class RetrainingPipeline
     /// <param name="options">Who runs it, why, and where progress goes.</param>
     /// <param name="cancellationToken">Cancels the run; the result is then <see cref="RetrainingRunStatus.Cancelled"/>.</param>
     /// <returns>How the run ended.</returns>
-    public ValueTask<RetrainingRunResult> RunAsync(RetrainingRunOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The run id or the actor is not acceptable (run ids follow the rules of <see cref="RegistryNames"/>, because they name report folders).</exception>
+    /// <exception cref="RunClaimedException">The run id was used before: run ids are unique per run.</exception>
+    public async ValueTask<RetrainingRunResult> RunAsync(RetrainingRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RetrainingRunOptions();
+        if (options.RunId is not null)
+        {
+            RegistryNames.ThrowIfInvalid(options.RunId, "run id", nameof(options));
+        }
+
+        if (options.Actor is not null)
+        {
+            SafeText.ThrowIfInvalidIdentity(options.Actor, "actor", nameof(options));
+        }
+
         var time = _definition.TimeProvider;
         var run = new RunState(
             ModelName,
@@ -65,7 +80,8 @@ public sealed class RetrainingPipeline
             options.Actor ?? _definition.Actor,
             options.Reason,
             time.GetUtcNow());
-        return ExecuteAsync(run, options, cancellationToken);
+        await ClaimAsync(run, cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(run, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -79,10 +95,12 @@ public sealed class RetrainingPipeline
     /// <returns>How the resumed run ended.</returns>
     /// <exception cref="KeyNotFoundException">The journal has no run <paramref name="runId"/>.</exception>
     /// <exception cref="InvalidOperationException">The run belongs to another model, or it already ended (succeeded, rejected or awaiting approval).</exception>
+    /// <exception cref="RunClaimedException">Another process (or pipeline) resumed the run first; the message names it.</exception>
     public async ValueTask<RetrainingRunResult> ResumeAsync(string runId, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        RegistryNames.ThrowIfInvalid(runId, "run id", nameof(runId));
         var (run, options) = await _planner.PlanAsync(runId, cancellationToken).ConfigureAwait(false);
+        await ClaimAsync(run, cancellationToken).ConfigureAwait(false);
         return await ExecuteAsync(run, options, cancellationToken).ConfigureAwait(false);
     }
 
@@ -91,6 +109,21 @@ public sealed class RetrainingPipeline
     /// <returns>The run ids, oldest first.</returns>
     public ValueTask<IReadOnlyList<string>> FindUnfinishedRunsAsync(CancellationToken cancellationToken = default)
         => _planner.FindUnfinishedAsync(cancellationToken);
+
+    // One claimant per attempt: a reused run id or a second resumer is refused before anything is journaled.
+    private async ValueTask ClaimAsync(RunState run, CancellationToken cancellationToken)
+    {
+        var claim = new RunClaim(run.RunId, ModelName, run.Attempt, _holder, _definition.TimeProvider.GetUtcNow());
+        await _definition.Journal.ClaimRunAsync(claim, cancellationToken).ConfigureAwait(false);
+        if (run.Attempt == 1)
+        {
+            await foreach (var earlier in _definition.Journal.ReadRunAsync(run.RunId, cancellationToken).ConfigureAwait(false))
+            {
+                // A run journaled before claims existed: its id is taken all the same.
+                throw new RunClaimedException(claim, new RunClaim(run.RunId, earlier.ModelName, 1, "an earlier run", earlier.At));
+            }
+        }
+    }
 
     private async ValueTask<RetrainingRunResult> ExecuteAsync(RunState run, RetrainingRunOptions options, CancellationToken cancellationToken)
     {
@@ -104,6 +137,12 @@ public sealed class RetrainingPipeline
             result = await RunStagesAsync(run, cancellationToken).ConfigureAwait(false);
             await _recorder.FinishAsync(run, result).ConfigureAwait(false);
             activity?.SetTag("modelretraining.status", result.Status.ToString());
+        }
+        catch (RunTakenOverException ex)
+        {
+            // Another attempt holds the run now: it writes the journal; this one stops without a word there.
+            result = _recorder.TakenOver(run, ex);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
@@ -161,6 +200,8 @@ public sealed class RetrainingPipeline
                 continue;
             }
 
+            await FenceAsync(run, stage.Stage, cancellationToken).ConfigureAwait(false);
+
             var scope = _recorder.Begin(run, stage.Stage, stage.Describe(run));
             var outcome = await stage.RunAsync(run, cancellationToken).ConfigureAwait(false);
             await _recorder.CompleteAsync(run, scope, outcome, cancellationToken).ConfigureAwait(false);
@@ -171,5 +212,15 @@ public sealed class RetrainingPipeline
         }
 
         throw new InvalidOperationException($"Run {run.RunId} of '{ModelName}' went through every stage without an outcome; the gates decided {run.Decision?.Outcome.ToString() ?? "nothing"}.");
+    }
+
+    // Before each stage: an attempt whose claim a later attempt took over (its process stalled, another resumed it) must not write.
+    private async ValueTask FenceAsync(RunState run, RetrainingStage next, CancellationToken cancellationToken)
+    {
+        var claim = await _definition.Journal.GetClaimAsync(run.RunId, cancellationToken).ConfigureAwait(false);
+        if (claim is not null && claim.Attempt != run.Attempt)
+        {
+            throw new RunTakenOverException($"Run {run.RunId} of '{ModelName}' was taken over by {claim.Holder} (attempt {claim.Attempt}, {claim.At:u}); attempt {run.Attempt} stopped before {next} without writing.");
+        }
     }
 }

@@ -27,7 +27,7 @@ internal sealed class RunRecorder(PipelineDefinition definition)
 
     public async ValueTask StartedAsync(RunState run, RetrainingRunOptions options, CancellationToken cancellationToken)
     {
-        Log.RunStarted(_logger, run.RunId, _modelName, run.Actor, run.Champion?.ToString() ?? "none");
+        Log.RunStarted(_logger, run.RunId, _modelName, SafeText.Escape(run.Actor), run.Champion?.ToString() ?? "none");
         var start = new RunStart(run.Actor, run.Reason, run.Champion?.Version, options.Causes);
         await AppendAsync(run, RetrainingStage.Queued, RunJournalStatus.Started, null, start, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
@@ -66,7 +66,7 @@ internal sealed class RunRecorder(PipelineDefinition definition)
     /// <summary>Ends the run as rejected with reasons: a normal outcome, logged as a warning.</summary>
     public RetrainingRunResult Rejected(RunState run, IReadOnlyList<string> reasons)
     {
-        Log.RunRejected(_logger, run.RunId, _modelName, run.Stage, string.Join(" | ", reasons));
+        Log.RunRejected(_logger, run.RunId, _modelName, run.Stage, SafeText.Escape(string.Join(" | ", reasons)));
         return run.End(RetrainingRunStatus.Rejected, _time) with { Reasons = reasons };
     }
 
@@ -98,6 +98,14 @@ internal sealed class RunRecorder(PipelineDefinition definition)
         Log.RunCancelled(_logger, run.RunId, _modelName, run.Stage);
         await TryAppendAsync(run, RunJournalStatus.Cancelled, null, new { reason = "cancelled by the caller" }).ConfigureAwait(false);
         return run.End(RetrainingRunStatus.Cancelled, _time) with { Exception = cancellation, Reasons = [$"Cancelled during {run.Stage}."] };
+    }
+
+    /// <summary>Ends an attempt that lost its claim: logged, not journaled, because the run's journal belongs to the attempt that took it over.</summary>
+    public RetrainingRunResult TakenOver(RunState run, Exception takeover)
+    {
+        EndStageActivity(run, takeover.Message);
+        Log.RunFailed(_logger, takeover, run.RunId, _modelName, run.Stage);
+        return run.End(RetrainingRunStatus.Failed, _time) with { Exception = takeover, Reasons = [takeover.Message] };
     }
 
     public async ValueTask<RetrainingRunResult> FailedAsync(RunState run, Exception failure)

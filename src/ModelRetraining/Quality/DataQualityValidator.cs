@@ -99,10 +99,8 @@ internal sealed class DataQualityValidator(IReadOnlyList<QualityRule> rules, str
         var files = new List<string>();
         if (quarantined.Count > 0 && reportFolder is not null)
         {
-            var folder = Path.Combine(reportFolder, context.RunId);
-            Directory.CreateDirectory(folder);
-            var hash = data.Fingerprint.Replace("sha256:", string.Empty, StringComparison.Ordinal);
-            var file = Path.Combine(folder, $"quarantine-{(hash.Length > 12 ? hash[..12] : hash)}.csv");
+            var folder = ReportPaths.RunFolder(reportFolder, context.RunId);
+            var file = Path.Combine(folder, $"quarantine-{ReportPaths.Stem(data.Fingerprint)}.csv");
             var header = "row,rule," + string.Join(",", data.Data.Schema.Where(c => !c.IsHidden).Select(c => Csv(c.Name)));
             await File.WriteAllTextAsync(file, header + "\n" + string.Join("\n", quarantineLines) + "\n", Encoding.UTF8, cancellationToken).ConfigureAwait(false);
             files.Add(file);

@@ -14,4 +14,8 @@ public sealed class EmbeddedRegistryOptions
     /// <summary>Gets or sets how long a write waits for another process's write to finish before it fails.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets where the registry logs what it cannot throw: a failing alias-move listener, partial files it cleaned up.</summary>
+    /// <value>The default value is <see langword="null"/>: nothing is logged.</value>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; set; }
 }

@@ -5,23 +5,47 @@ namespace ModelRetraining;
 /// <summary>
 /// Content-addressed artifacts in a local folder: <c>sha256/ab/abcdef…</c>. Writes go to a temporary
 /// file that is flushed to disk and then renamed, so a crash never leaves a partial artifact under its
-/// final name. Reads re-hash the bytes, so a changed file is caught before anyone loads it.
+/// final name. Reads re-hash the bytes, so a changed file is caught before anyone loads it. A write over
+/// an existing file that does not verify replaces it (atomically), so re-registering the original bytes
+/// repairs a damaged artifact instead of keeping it. Partial files of writers that died are removed when
+/// the store opens.
 /// </summary>
 internal sealed class LocalArtifactStore : IArtifactStore
 {
-    private readonly string _root;
+    // A partial file younger than this may belong to a live write in another process; it is left alone.
+    internal static readonly TimeSpan PartialFileGrace = TimeSpan.FromMinutes(10);
 
-    public LocalArtifactStore(string root)
+    private readonly string _root;
+    private readonly Lazy<PartialFileSweep> _sweep;
+
+    public LocalArtifactStore(string root, TimeProvider? timeProvider = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         _root = Path.GetFullPath(root);
+        var time = timeProvider ?? TimeProvider.System;
+        _sweep = new Lazy<PartialFileSweep>(
+            () =>
+            {
+                var sweep = SweepPartialFiles(time.GetUtcNow() - PartialFileGrace);
+                if (sweep.Removed > 0 && logger is not null)
+                {
+                    Log.PartialArtifactsRemoved(logger, _root, sweep.Removed, sweep.RemovedBytes);
+                }
+
+                return sweep;
+            },
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    /// <summary>Gets what the sweep of partial files found when the store was first used: removed, and left because they may belong to a live write.</summary>
+    public PartialFileSweep Sweep => _sweep.Value;
 
     public async ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(content.Span));
         var reference = new ArtifactReference(sha, content.Length);
         var final = PathOf(sha);
-        if (File.Exists(final) && new FileInfo(final).Length == content.Length)
+        _ = _sweep.Value;
+        if (File.Exists(final) && await VerifiesAsync(final, sha, content.Length, cancellationToken).ConfigureAwait(false))
         {
             return reference;
         }
@@ -39,14 +63,9 @@ internal sealed class LocalArtifactStore : IArtifactStore
                 stream.Flush(flushToDisk: true);
             }
 
-            try
-            {
-                File.Move(temporary, final, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(final))
-            {
-                // Another writer stored the same bytes first; content addressing makes both copies equal.
-            }
+            // A rename over the old file is atomic: readers see the damaged file or the good one, never a mix.
+            // Another writer storing the same bytes at once writes equal bytes, so either rename may win.
+            File.Move(temporary, final, overwrite: true);
         }
         finally
         {
@@ -84,6 +103,75 @@ internal sealed class LocalArtifactStore : IArtifactStore
     {
         ArgumentNullException.ThrowIfNull(reference);
         return ValueTask.FromResult(File.Exists(PathOf(reference.Sha256)));
+    }
+
+    private static async ValueTask<bool> VerifiesAsync(string path, string sha256, long length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (new FileInfo(path).Length != length)
+            {
+                return false;
+            }
+
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 81920, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            await using (stream.ConfigureAwait(false))
+            {
+                var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+                return string.Equals(actual, sha256, StringComparison.Ordinal);
+            }
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    // Partial files are named {sha}.{guid}.partial and renamed away when their write ends; one that is old
+    // and that no writer holds open (a live writer opens it FileShare.None) was left by a process that died.
+    private PartialFileSweep SweepPartialFiles(DateTimeOffset olderThan)
+    {
+        var folder = Path.Combine(_root, "tmp");
+        if (!Directory.Exists(folder))
+        {
+            return new PartialFileSweep(0, 0, 0, 0);
+        }
+
+        int removed = 0, kept = 0;
+        long removedBytes = 0, keptBytes = 0;
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*.partial"))
+        {
+            try
+            {
+                if (file.LastWriteTimeUtc < olderThan.UtcDateTime)
+                {
+                    using (new FileStream(file.FullName, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                    {
+                    }
+
+                    var length = file.Length;
+                    file.Delete();
+                    removed++;
+                    removedBytes += length;
+                    continue;
+                }
+            }
+            catch (IOException)
+            {
+                // Held open by a live writer (or just renamed away): not ours to remove.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+
+            if (file.Exists)
+            {
+                kept++;
+                keptBytes += file.Length;
+            }
+        }
+
+        return new PartialFileSweep(removed, removedBytes, kept, keptBytes);
     }
 
     internal string PathOf(string sha256)

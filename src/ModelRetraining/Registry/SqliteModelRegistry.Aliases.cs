@@ -82,23 +82,35 @@ internal sealed partial class SqliteModelRegistry
     {
         RegistryRules.Validate(request);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        int? previous;
+        using (var connection = Open())
+        {
+            previous = PreviousOfLatestMove(connection, null, request.ModelName, request.Alias);
+        }
+
+        // The target is read back (hashes checked) before the move; the write then re-checks that nothing moved meanwhile.
+        var verified = await RegistryRules.VerifyRollbackTargetAsync(this, request, previous, cancellationToken).ConfigureAwait(false);
         return Moved(await WriteAsync(
             (connection, transaction) =>
             {
                 var current = CurrentAlias(connection, transaction, request.ModelName, request.Alias);
-                var previous = Scalar(connection, transaction, "SELECT from_version FROM alias_history WHERE model = $m AND alias = $a ORDER BY seq DESC LIMIT 1", ("$m", request.ModelName), ("$a", request.Alias));
-                var target = RegistryRules.RollbackTarget(request.ModelName, request.Alias, current, previous is null or DBNull ? null : Convert.ToInt32(previous, CultureInfo.InvariantCulture));
-                return MoveAlias(connection, transaction, request.ModelName, request.Alias, current, target, request.Actor, request.Reason, AuditActions.AliasRolledBack);
+                var target = RegistryRules.RollbackTarget(request, current, PreviousOfLatestMove(connection, transaction, request.ModelName, request.Alias), verified);
+                return MoveAlias(connection, transaction, request.ModelName, request.Alias, current, target, request.Actor, RegistryRules.RollbackReason(request), AuditActions.AliasRolledBack);
             },
             cancellationToken).ConfigureAwait(false));
     }
+
+    private static int? PreviousOfLatestMove(SqliteConnection connection, SqliteTransaction? transaction, string model, string alias)
+        => Scalar(connection, transaction, "SELECT from_version FROM alias_history WHERE model = $m AND alias = $a ORDER BY seq DESC LIMIT 1", ("$m", model), ("$a", alias)) is { } value and not DBNull
+            ? Convert.ToInt32(value, CultureInfo.InvariantCulture)
+            : null;
 
     public event EventHandler<AliasMovedEventArgs>? AliasMoved;
 
     // Raised after the transaction committed, so a listener that reads the alias sees the move.
     private AliasHistoryEntry Moved(AliasHistoryEntry entry)
     {
-        AliasMoved?.Invoke(this, new AliasMovedEventArgs(entry));
+        AliasMoveListeners.Raise(this, AliasMoved, entry, ex => Log.AliasListenerFailed(_logger, ex, entry.ModelName, entry.Alias, entry.ToVersion is { } v ? "v" + v.ToString(CultureInfo.InvariantCulture) : "none"));
         return entry;
     }
 

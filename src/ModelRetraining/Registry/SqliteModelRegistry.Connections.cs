@@ -23,6 +23,7 @@ internal sealed partial class SqliteModelRegistry
             }
 
             RefuseReadOnlyFolder();
+            RefuseLostDatabase();
             try
             {
                 Directory.CreateDirectory(_folder);
@@ -44,7 +45,55 @@ internal sealed partial class SqliteModelRegistry
             _initialized = true;
         }
 
+        // Opening the registry sweeps what killed writers left in the artifact store.
+        _ = (_artifacts as LocalArtifactStore)?.Sweep;
+
         return ValueTask.CompletedTask;
+    }
+
+    // SQLite takes a zero-byte (or missing) file for a new, empty database. Beside stored artifacts that
+    // means the database was lost or truncated: starting afresh would hide every version, so refuse.
+    private void RefuseLostDatabase()
+    {
+        var database = new FileInfo(_databasePath);
+        if (database.Exists && database.Length > 0)
+        {
+            return;
+        }
+
+        var artifacts = Path.Combine(_folder, "artifacts", "sha256");
+        if (Directory.Exists(artifacts) && Directory.EnumerateFiles(artifacts, "*", SearchOption.AllDirectories).Any())
+        {
+            throw new ModelRegistryException(
+                $"The registry database '{_databasePath}' is {(database.Exists ? "empty (0 bytes)" : "missing")}, but the artifact folder '{artifacts}' holds stored models: the database was lost or truncated. Restore it from a backup; nothing was created or changed.");
+        }
+    }
+
+    public async ValueTask<RegistryHealthReport> CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        var problems = new List<string>();
+        try
+        {
+            await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+            using var connection = Open();
+            using var check = Command(connection, null, "PRAGMA quick_check");
+            if (check.ExecuteScalar() is string result && !string.Equals(result, "ok", StringComparison.Ordinal))
+            {
+                problems.Add($"SQLite quick_check of '{_databasePath}' reports: {result}");
+            }
+        }
+        catch (ModelRegistryException ex)
+        {
+            problems.Add(ex.Message);
+        }
+
+        var sweep = (_artifacts as LocalArtifactStore)?.Sweep;
+        return new RegistryHealthReport($"embedded registry at '{_folder}'", problems)
+        {
+            PartialFilesRemoved = sweep?.Removed ?? 0,
+            PartialFilesRemaining = sweep?.Remaining ?? 0,
+            PartialBytesRemaining = sweep?.RemainingBytes ?? 0,
+        };
     }
 
     // Root ignores permission bits, so a folder someone marked read-only would otherwise be written anyway.
@@ -123,6 +172,14 @@ internal sealed partial class SqliteModelRegistry
         var value = command.ExecuteScalar();
         return value is DBNull ? null : value;
     }
+
+    // SQLite has no NaN (the provider refuses it) and its infinities do not survive every tool: non-finite
+    // values are stored as the text .NET writes and reads back ("NaN", "Infinity", "-Infinity").
+    private static object StoredDouble(double value)
+        => double.IsFinite(value) ? value : value.ToString(CultureInfo.InvariantCulture);
+
+    private static double ReadDouble(SqliteDataReader reader, int ordinal)
+        => reader.GetValue(ordinal) is string text ? double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture) : reader.GetDouble(ordinal);
 
     private static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 

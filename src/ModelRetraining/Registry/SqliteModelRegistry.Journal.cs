@@ -129,4 +129,38 @@ internal sealed partial class SqliteModelRegistry
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    public async ValueTask<RunClaim> ClaimRunAsync(RunClaim claim, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(
+            (connection, transaction) =>
+            {
+                // BEGIN IMMEDIATE serializes claimants across processes: the read and the write are one step.
+                if (ReadClaim(connection, transaction, claim.RunId) is { } held && held.Attempt >= claim.Attempt)
+                {
+                    throw new RunClaimedException(claim, held);
+                }
+
+                Execute(connection, transaction, "INSERT OR REPLACE INTO run_claims(run_id, model, attempt, holder, at) VALUES($r, $m, $a, $h, $at)", ("$r", claim.RunId), ("$m", claim.ModelName), ("$a", claim.Attempt), ("$h", claim.Holder), ("$at", Format(claim.At)));
+                return claim;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        return ReadClaim(connection, null, runId);
+    }
+
+    private static RunClaim? ReadClaim(SqliteConnection connection, SqliteTransaction? transaction, string runId)
+    {
+        using var command = Command(connection, transaction, "SELECT model, attempt, holder, at FROM run_claims WHERE run_id = $r", ("$r", runId));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new RunClaim(runId, reader.GetString(0), reader.GetInt32(1), reader.GetString(2), Parse(reader.GetString(3))) : null;
+    }
 }

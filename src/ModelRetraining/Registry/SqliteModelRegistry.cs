@@ -10,13 +10,14 @@ namespace ModelRetraining;
 /// transaction, which serializes writers across threads and processes on one machine; SQLite's busy
 /// timeout makes a second writer wait rather than fail.
 /// </summary>
-internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprovalStore, IAliasMoveSource
+internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprovalStore, IAliasMoveSource, IRegistryHealth
 {
     private readonly string _folder;
     private readonly string _databasePath;
     private readonly string _connectionString;
     private readonly IArtifactStore _artifacts;
     private readonly TimeProvider _timeProvider;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
     private readonly Lock _initialization = new();
     private volatile bool _initialized;
 
@@ -24,8 +25,9 @@ internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal,
     {
         _folder = Path.GetFullPath(folder);
         _databasePath = Path.Combine(_folder, "registry.db");
-        _artifacts = options.ArtifactStore ?? new LocalArtifactStore(Path.Combine(_folder, "artifacts"));
         _timeProvider = options.TimeProvider;
+        _logger = options.Logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _artifacts = options.ArtifactStore ?? new LocalArtifactStore(Path.Combine(_folder, "artifacts"), _timeProvider, _logger);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _databasePath,
@@ -80,7 +82,7 @@ internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal,
                     ("$decision", version.Decision));
                 foreach (var metric in version.Metrics.Values)
                 {
-                    Execute(connection, transaction, "INSERT INTO version_metrics VALUES($m, $v, $n, $val, $dir)", ("$m", version.ModelName), ("$v", number), ("$n", metric.Name), ("$val", metric.Value), ("$dir", (int)metric.Direction));
+                    Execute(connection, transaction, "INSERT INTO version_metrics VALUES($m, $v, $n, $val, $dir)", ("$m", version.ModelName), ("$v", number), ("$n", metric.Name), ("$val", StoredDouble(metric.Value)), ("$dir", (int)metric.Direction));
                 }
 
                 foreach (var (key, value) in version.Parameters)
@@ -241,7 +243,7 @@ internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal,
         {
             while (reader.Read())
             {
-                metrics[reader.GetString(0)] = new MetricValue(reader.GetString(0), reader.GetDouble(1), (MetricDirection)reader.GetInt32(2));
+                metrics[reader.GetString(0)] = new MetricValue(reader.GetString(0), ReadDouble(reader, 1), (MetricDirection)reader.GetInt32(2));
             }
         }
 

@@ -60,6 +60,10 @@ internal static class SqliteSchema
             UPDATE approval_requests SET version = json_extract(document, '$.Version');
             CREATE INDEX IF NOT EXISTS ix_approval_requests_version ON approval_requests(model, version);
             """),
+        (3, "run claims", """
+            CREATE TABLE IF NOT EXISTS run_claims(
+                run_id TEXT PRIMARY KEY, model TEXT NOT NULL, attempt INTEGER NOT NULL, holder TEXT NOT NULL, at TEXT NOT NULL);
+            """),
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>

@@ -19,4 +19,10 @@ internal sealed class ResilientRunJournal(IRunJournal inner, ResiliencePipeline 
 
     public override ValueTask DeleteCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
         => reads.ExecuteAsync(static (s, t) => s.InnerJournal.DeleteCheckpointsAsync(s.runId, t), (InnerJournal, runId), cancellationToken);
+
+    public override ValueTask<RunClaim> ClaimRunAsync(RunClaim claim, CancellationToken cancellationToken = default)
+        => writes.ExecuteAsync(static (s, t) => s.InnerJournal.ClaimRunAsync(s.claim, t), (InnerJournal, claim), cancellationToken);
+
+    public override ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default)
+        => reads.ExecuteAsync(static (s, t) => s.InnerJournal.GetClaimAsync(s.runId, t), (InnerJournal, runId), cancellationToken);
 }

@@ -67,7 +67,7 @@ public sealed class RetrainingResilienceOptions
             var transient = new PredicateBuilder()
                 .Handle<IOException>(ex => ex is not FileNotFoundException and not DirectoryNotFoundException)
                 .Handle<TimeoutRejectedException>()
-                .Handle<ModelRegistryException>(ex => ex is not AliasConflictException and not ArtifactIntegrityException && !ex.Message.Contains("read-only", StringComparison.Ordinal));
+                .Handle<ModelRegistryException>(ex => ex is not AliasConflictException and not ArtifactIntegrityException and not RunClaimedException && !ex.Message.Contains("read-only", StringComparison.Ordinal));
             builder.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = transient,

@@ -39,4 +39,10 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Warning, "Run {RunId}: the training data changed since the interrupted attempt ({Before} -> {After}); training again")]
     public static partial void CheckpointStale(ILogger logger, string runId, string before, string after);
+
+    [LoggerMessage(13, LogLevel.Error, "A listener of alias moves failed after {ModelName}/{Alias} moved to {Version}; the move itself is committed")]
+    public static partial void AliasListenerFailed(ILogger logger, Exception exception, string modelName, string alias, string version);
+
+    [LoggerMessage(14, LogLevel.Warning, "Artifact store {Folder}: removed {Count} partial files ({Bytes} bytes) left by interrupted writes")]
+    public static partial void PartialArtifactsRemoved(ILogger logger, string folder, int count, long bytes);
 }

@@ -230,6 +230,14 @@ public class RunResumeTests
 
         public ValueTask<byte[]?> ReadCheckpointAsync(string runId, string name, CancellationToken cancellationToken = default) => InnerRegistry.GetService<IRunJournal>()!.ReadCheckpointAsync(runId, name, cancellationToken);
 
+        public ValueTask<RunClaim> ClaimRunAsync(RunClaim claim, CancellationToken cancellationToken = default)
+        {
+            ThrowIfDead();
+            return InnerRegistry.GetService<IRunJournal>()!.ClaimRunAsync(claim, cancellationToken);
+        }
+
+        public ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default) => InnerRegistry.GetService<IRunJournal>()!.GetClaimAsync(runId, cancellationToken);
+
         public ValueTask DeleteCheckpointsAsync(string runId, CancellationToken cancellationToken = default)
         {
             ThrowIfDead();

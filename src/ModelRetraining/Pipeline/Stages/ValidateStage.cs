@@ -24,10 +24,14 @@ internal sealed class ValidateStage(PipelineDefinition definition, RunRecorder r
             }
         }
 
+        // What the source itself could not read (a renamed header, unparseable values, lost rows) is part
+        // of the result whatever validators the pipeline has: without this, no validator meant no error.
+        AddReadIssues(reports, run.Training);
+        AddReadIssues(reports, run.Holdout);
         run.Validation = reports;
         foreach (var issue in reports.SelectMany(r => r.Issues))
         {
-            Log.DataIssue(definition.Logger, run.RunId, issue.Source ?? string.Empty, issue.ToString());
+            Log.DataIssue(definition.Logger, run.RunId, SafeText.Escape(issue.Source), SafeText.Escape(issue.ToString()));
             RetrainingTelemetry.DataIssues.Add(1, new KeyValuePair<string, object?>("model", definition.ModelName), new KeyValuePair<string, object?>("severity", issue.Severity.ToString()));
         }
 
@@ -47,6 +51,16 @@ internal sealed class ValidateStage(PipelineDefinition definition, RunRecorder r
         run.Training = WithoutQuarantined(run.Training, reports);
         run.Holdout = WithoutQuarantined(run.Holdout, reports);
         return StageOutcome.Completed(inputs, outputs);
+    }
+
+    private static void AddReadIssues(List<DataValidationReport> reports, DatasetSnapshot data)
+    {
+        var reported = reports.SelectMany(r => r.Issues).ToHashSet(); // a holdout split from the training file carries the same issues
+        var missing = data.ReadIssues.Where(i => !reported.Contains(i)).ToArray();
+        if (missing.Length > 0)
+        {
+            reports.Insert(0, new DataValidationReport("source", data.Name, missing));
+        }
     }
 
     // Rows a validator quarantined are left out of training and evaluation; the fingerprint says so.
