@@ -2,7 +2,8 @@
 // seed:   trains the first champion on 1993–1995 sales.
 // run:    retrains on 1995–1997 sales, evaluated on 1998; at <pause-at> (a stage name, "after-register" or
 //         "after-promote") prints "PAUSED <pause-at>" and waits forever, for the test to kill it.
-// resume: resumes every unfinished run of the model and prints "RESUMED <run-id> <status> v<version>".
+// resume: resumes every unfinished run of the model and prints "RESUMED <run-id> <status> v<version>", or
+//         "REFUSED <run-id> ..." when another process holds (or already finished) the run.
 using Microsoft.ML;
 using Microsoft.ML.Trainers.LightGbm;
 using ModelRetraining;
@@ -32,8 +33,16 @@ if (mode == "resume")
 {
     foreach (var unfinished in await pipeline.FindUnfinishedRunsAsync())
     {
-        var resumed = await pipeline.ResumeAsync(unfinished);
-        Console.WriteLine($"RESUMED {unfinished} {resumed.Status} v{resumed.RegisteredVersion?.Version} after {resumed.ResumedAfter} {string.Join(" | ", resumed.Reasons)}");
+        try
+        {
+            var resumed = await pipeline.ResumeAsync(unfinished);
+            Console.WriteLine($"RESUMED {unfinished} {resumed.Status} v{resumed.RegisteredVersion?.Version} after {resumed.ResumedAfter} {string.Join(" | ", resumed.Reasons)}");
+        }
+        catch (Exception ex) when (ex is RunClaimedException or InvalidOperationException)
+        {
+            // Another process resumed it first (claimed), or finished it before this one read the journal.
+            Console.WriteLine($"REFUSED {unfinished} {ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     return 0;

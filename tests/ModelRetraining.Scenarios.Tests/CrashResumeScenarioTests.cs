@@ -43,6 +43,59 @@ public class CrashResumeScenarioTests
         Assert.True(failures.All(f => f is null), string.Join(Environment.NewLine, failures.Where(f => f is not null)));
     }
 
+    [Fact]
+    public async Task TwoProcessesResumingTheSameKilledRun_OneResumes_TheOtherIsRefused_OneVersion()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "mr-crash-race", Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(root, "registry");
+        var (seedCode, seedOutput) = await RunToEndAsync(folder, "seed", "seed-run");
+        Assert.True(seedCode == 0, seedOutput);
+        await KillAtAsync(folder, "race-run", "Training");
+
+        // Both start at once, as two nodes that both noticed the dead run would.
+        var resumes = await Task.WhenAll(RunToEndAsync(folder, "resume", "-"), RunToEndAsync(folder, "resume", "-"));
+        var outputs = string.Join(Environment.NewLine, resumes.Select(r => r.Output));
+
+        Assert.Equal(1, resumes.Count(r => r.Output.Contains("RESUMED race-run Succeeded v2", StringComparison.Ordinal)));
+        var registry = ModelRegistry.Embedded(folder);
+        var versions = new List<ModelVersion>();
+        await foreach (var v in registry.ListVersionsAsync("house-prices"))
+        {
+            versions.Add(v);
+        }
+
+        Assert.True(versions.Count == 2, outputs);
+        Assert.Equal(2, (await registry.GetAliasAsync("house-prices", ModelAliases.Champion))?.Version);
+        var journal = new List<RunJournalEntry>();
+        await foreach (var e in registry.GetService<IRunJournal>()!.ReadRunAsync("race-run"))
+        {
+            journal.Add(e);
+        }
+
+        Assert.True(journal.Count(j => j.Status == RunJournalStatus.Resumed) == 1, outputs);
+        Assert.Equal(RunJournalStatus.Succeeded, journal[^1].Status);
+    }
+
+    private static async Task KillAtAsync(string folder, string runId, string point)
+    {
+        using var child = Start(folder, "run", runId, point);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        string? line;
+        do
+        {
+            line = await child.StandardOutput.ReadLineAsync(timeout.Token);
+        }
+        while (line is not null && !line.StartsWith("PAUSED", StringComparison.Ordinal));
+
+        if (line is null)
+        {
+            Assert.Fail($"the child ended without reaching {point}: {await child.StandardError.ReadToEndAsync(timeout.Token)}");
+        }
+
+        child.Kill(entireProcessTree: true);
+        await child.WaitForExitAsync(timeout.Token);
+    }
+
     private static async Task<string?> KillAndResumeAsync(string template, string point)
     {
         var folder = Path.Combine(Path.GetDirectoryName(template)!, point);

@@ -121,7 +121,17 @@ public sealed class RolloutTests : IAsyncDisposable
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref rollbacks, value));
+        // Other test classes roll back servers of other models at the same time: count this model's only.
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "model" && (string?)tag.Value == "delays")
+                {
+                    Interlocked.Add(ref rollbacks, value);
+                }
+            }
+        });
         listener.Start();
         await server.StartRolloutAsync(new RolloutOptions { ChallengerVersion = 2, MinOutcomes = 300, MinLatencyIncrease = NotJudged });
         var random = new Random(5);

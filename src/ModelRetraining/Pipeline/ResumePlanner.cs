@@ -28,12 +28,20 @@ internal sealed class ResumePlanner(PipelineDefinition definition)
             throw new InvalidOperationException($"Run '{runId}' of '{definition.ModelName}' already ended ({end.Status.ToText()} at {end.Stage}, {end.At:u}); there is nothing to resume.");
         }
 
+        // A resumer takes the attempt after the latest claim, unless that claim's holder is still running it.
+        var held = await definition.Journal.GetClaimAsync(runId, cancellationToken).ConfigureAwait(false);
+        var attempt = Math.Max(entries.Count(e => e.Status is RunJournalStatus.Started or RunJournalStatus.Resumed), held?.Attempt ?? 0) + 1;
+        if (held is not null && RunHolders.IsRunning(held))
+        {
+            throw new RunClaimedException(new RunClaim(runId, definition.ModelName, attempt, "this resume", definition.TimeProvider.GetUtcNow()), held);
+        }
+
         var start = entries.FirstOrDefault(e => e.Status == RunJournalStatus.Started) is { Outputs: { } json }
             ? JsonSerializer.Deserialize<RunStart>(json, RunRecorder.JsonOptions)
             : null;
         var run = new RunState(definition.ModelName, runId, start?.Actor ?? definition.Actor, start?.Reason ?? "resumed run", entries[0].At)
         {
-            Attempt = entries.Count(e => e.Status is RunJournalStatus.Started or RunJournalStatus.Resumed) + 1,
+            Attempt = attempt,
             Resume = new ResumePoint(
                 LastCompleted: entries.LastOrDefault(e => e.Status == RunJournalStatus.Completed)?.Stage,
                 ChampionAtStart: start?.Champion,

@@ -15,7 +15,7 @@ public sealed class RetrainingPipeline
     private readonly IReadOnlyList<IRunStage> _stages;
 
     // Names this pipeline instance in run claims: machine, process and instance, so a refusal says who holds the run.
-    private readonly string _holder = $"{Environment.MachineName} pid {Environment.ProcessId} pipeline {Guid.NewGuid().ToString("N")[..8]}";
+    private readonly string _holder = RunHolders.NewHolder();
 
     internal RetrainingPipeline(PipelineDefinition definition)
     {
@@ -80,6 +80,7 @@ public sealed class RetrainingPipeline
             options.Actor ?? _definition.Actor,
             options.Reason,
             time.GetUtcNow());
+        using var executing = RunHolders.Enter(run.RunId, _holder);
         await ClaimAsync(run, cancellationToken).ConfigureAwait(false);
         return await ExecuteAsync(run, options, cancellationToken).ConfigureAwait(false);
     }
@@ -100,6 +101,7 @@ public sealed class RetrainingPipeline
     {
         RegistryNames.ThrowIfInvalid(runId, "run id", nameof(runId));
         var (run, options) = await _planner.PlanAsync(runId, cancellationToken).ConfigureAwait(false);
+        using var executing = RunHolders.Enter(run.RunId, _holder);
         await ClaimAsync(run, cancellationToken).ConfigureAwait(false);
         return await ExecuteAsync(run, options, cancellationToken).ConfigureAwait(false);
     }

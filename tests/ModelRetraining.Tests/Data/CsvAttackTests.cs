@@ -1,0 +1,163 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using System.Text;
+using ModelRetraining.Testing;
+
+namespace ModelRetraining.Tests.Data;
+
+/// <summary>Malformed CSV of the integrity review: data that used to disappear without a word, and input that made reading quadratic.</summary>
+public class CsvAttackTests
+{
+    private static Task<DatasetSnapshot> LoadAsync(string path, CsvSchema schema, CancellationToken cancellationToken = default)
+        => CsvDataSource.FromFile(path, schema).LoadAsync(Csv.Context, cancellationToken).AsTask();
+
+    private static CsvSchema Schema() => new CsvSchema().Numeric("distance").Text("screen").Boolean("y").Label("y");
+
+    private static string Rows(int count, Func<int, string>? row = null)
+    {
+        var text = new StringBuilder("distance,screen,y\n");
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(row?.Invoke(i) ?? $"{i % 97}.5,plain,{(i % 2 == 0 ? "true" : "false")}").Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    // A pipeline with no validator at all: what the source could not read must still stop it.
+    private static RetrainingPipeline WithoutValidators(string training, string holdout, InMemoryModelRegistry registry)
+        => new RetrainingPipelineBuilder { ModelName = "churn", Actor = "tests" }
+            .UseTrainingData(CsvDataSource.FromFile(training, Schema()))
+            .UseHoldoutData(CsvDataSource.FromFile(holdout, Schema()))
+            .UseTrainer(new FakeTrainer())
+            .UseEvaluator(new FakeEvaluator { CandidateMetrics = FakeEvaluator.Metrics(("AUC", 0.8, MetricDirection.HigherIsBetter)) })
+            .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5))
+            .UseRegistry(registry)
+            .Build();
+
+    [Fact]
+    public async Task RenamedHeader_WithoutSchemaValidation_RejectsTheRun_NothingRegistered()
+    {
+        var registry = new InMemoryModelRegistry();
+        var training = Csv.Write(Rows(200).Replace("distance,", "Distance,", StringComparison.Ordinal));
+        var result = await WithoutValidators(training, Csv.Write(Rows(100)), registry).RunAsync();
+
+        Assert.Equal(RetrainingRunStatus.Rejected, result.Status);
+        Assert.Contains(result.Reasons, r => r.Contains("Column 'distance' (Numeric) is missing", StringComparison.Ordinal));
+        await foreach (var _ in registry.ListVersionsAsync("churn"))
+        {
+            Assert.Fail("a version was registered");
+        }
+    }
+
+    [Fact]
+    public async Task UnparseableValues_WithoutSchemaValidation_RejectTheRun()
+    {
+        var registry = new InMemoryModelRegistry();
+        var training = Csv.Write(Rows(300, i => i % 5 == 0 ? "\"2,176.0\",plain,true" : $"{i}.0,plain,false"));
+        var result = await WithoutValidators(training, Csv.Write(Rows(100)), registry).RunAsync();
+
+        Assert.Equal(RetrainingRunStatus.Rejected, result.Status);
+        Assert.Contains(result.Reasons, r => r.Contains("'2,176.0'", StringComparison.Ordinal) && r.Contains("60 values in all", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StrayQuoteInsideAnUnquotedField_IsText_AndSwallowsNothing()
+    {
+        var path = Csv.Write(Rows(1000, i => i == 10 ? "3.5,12\" screen,true" : $"{i}.5,plain,false"));
+        var snapshot = await LoadAsync(path, Schema());
+
+        Assert.Equal(1000, snapshot.RowCount);
+        Assert.Empty(snapshot.ReadIssues);
+        Assert.Contains("12\" screen", snapshot.Data.GetColumn<ReadOnlyMemory<char>>("screen").Select(m => m.ToString()));
+    }
+
+    [Fact]
+    public async Task RowsLostToABadFieldCount_AreCountedWithTheirLines_AndAreAnErrorAboveTheTolerance()
+    {
+        var path = Csv.Write(Rows(1000, i => i is >= 500 and < 510 ? "1.0,too,many,fields" : $"{i}.5,plain,false"));
+        var strict = await LoadAsync(path, Schema());
+        var issue = Assert.Single(strict.ReadIssues);
+        Assert.Equal(ValidationSeverity.Error, issue.Severity);
+        Assert.Contains("10 of 1000 data rows", issue.Message, StringComparison.Ordinal);
+        Assert.Contains("lines 502–511", issue.Message, StringComparison.Ordinal);
+
+        var tolerant = Schema();
+        tolerant.MalformedRowTolerance = 0.02;
+        var warned = Assert.Single((await LoadAsync(path, tolerant)).ReadIssues);
+        Assert.Equal(ValidationSeverity.Warning, warned.Severity);
+    }
+
+    [Fact]
+    public async Task UnterminatedQuote_ReadsInLinearTime_AndStopsAtTheRecordLimitNamingTheLine()
+    {
+        // 40,000 rows after an opening quote that never closes: quadratic reading took 45 s here.
+        var path = Csv.Write(Rows(40_000, i => i == 3 ? "\"1.0,open,true" : $"{i}.5,plain,false"));
+        var schema = Schema();
+        schema.MaxRecordLength = 1 << 16;
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await LoadAsync(path, schema));
+
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("starting on line 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxRecordLength", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnterminatedQuoteAtTheEnd_NamesTheLineWhereItOpened()
+    {
+        var path = Csv.Write(Rows(50) + "\"7.5,never closed,true\n1,2,3\n");
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await LoadAsync(path, Schema()));
+        Assert.Contains("opened on line 52 is never closed", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnterminatedQuoteInAHugeFile_HonoursCancellation()
+    {
+        // One open quote, then ~40 MB of lines: the record limit is raised so only cancellation can stop it.
+        var text = new StringBuilder("distance,screen,y\n\"1.0,open,true\n");
+        var line = new string('x', 99) + "\n";
+        for (var i = 0; i < 400_000; i++)
+        {
+            text.Append(line);
+        }
+
+        var path = Csv.Write(text.ToString());
+        var schema = Schema();
+        schema.MaxRecordLength = int.MaxValue;
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await LoadAsync(path, schema, cancel.Token));
+    }
+
+    [Theory]
+    [InlineData("1e309")]
+    [InlineData("-1e39")]
+    [InlineData("Infinity")]
+    public async Task NumbersBeyondFloatRange_AreOutOfRange_UnlessInfinitiesAreAllowed(string value)
+    {
+        var path = Csv.Write(Rows(20, i => i == 4 ? $"{value},plain,true" : $"{i}.5,plain,false"));
+        var issue = Assert.Single((await LoadAsync(path, Schema())).ReadIssues);
+        Assert.Equal("csv.out-of-range", issue.Rule);
+        Assert.Equal(ValidationSeverity.Error, issue.Severity);
+        Assert.Equal("distance", issue.Column);
+        Assert.Equal(5, issue.Row);
+
+        var allowing = Schema();
+        allowing.AllowInfinity = true;
+        var snapshot = await LoadAsync(path, allowing);
+        Assert.Empty(snapshot.ReadIssues);
+        Assert.True(float.IsInfinity(snapshot.Data.GetColumn<float>("distance").ElementAt(4)));
+    }
+
+    [Fact]
+    public async Task MissingColumnMessage_ForAWideHeader_IsCapped()
+    {
+        var header = string.Join(",", Enumerable.Range(0, 10_000).Select(i => $"column_{i}"));
+        var path = Csv.Write(header + "\n" + string.Join(",", Enumerable.Repeat("1", 10_000)) + "\n");
+        var issue = Assert.Single((await LoadAsync(path, new CsvSchema().Numeric("distance"))).ReadIssues);
+        Assert.True(issue.Message.Length < 1000, $"{issue.Message.Length} characters");
+        Assert.Contains("and 9980 more", issue.Message, StringComparison.Ordinal);
+    }
+}
