@@ -444,4 +444,38 @@ public sealed class RolloutTests : IAsyncDisposable
             }
         }
     }
+
+    [Fact]
+    public async Task HundredRolloutStartStopCycles_UnderFourCallers_NoFailedPrediction_OnlyBothVersionsAnswer()
+    {
+        var (_, server) = await ServeAsync();
+        using var stop = new CancellationTokenSource();
+        var modes = new[] { RolloutMode.Canary, RolloutMode.Shadow, RolloutMode.AbTest };
+        var callers = Enumerable.Range(0, 4).Select(c => Task.Run(() =>
+        {
+            long calls = 0;
+            var versions = new HashSet<int>();
+            while (!stop.IsCancellationRequested)
+            {
+                versions.Add(server.Predict(new Row { X = 0.5f }, $"c{c}-{calls}").Version);
+                calls++;
+            }
+
+            return (calls, versions);
+        })).ToArray();
+
+        for (var cycle = 0; cycle < 100; cycle++)
+        {
+            await server.StartRolloutAsync(new RolloutOptions { ChallengerVersion = 2, Mode = modes[cycle % modes.Length], MinOutcomes = 1_000_000, MinLatencyIncrease = NotJudged });
+            await Task.Yield();
+            await server.StopRolloutAsync("tests", $"cycle {cycle}");
+        }
+
+        await stop.CancelAsync();
+        var results = await Task.WhenAll(callers); // a failed prediction would surface here
+        Assert.All(results, r => Assert.True(r.calls > 0));
+        Assert.Subset(new HashSet<int> { 1, 2 }, results.SelectMany(r => r.versions).ToHashSet());
+        Assert.Null(server.Rollout);
+        Assert.Equal(1, server.Predict(new Row { X = 0.5f }).Version);
+    }
 }
