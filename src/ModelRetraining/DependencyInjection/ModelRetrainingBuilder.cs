@@ -49,6 +49,7 @@ public sealed class ModelRetrainingBuilder
         Services.Replace(ServiceDescriptor.Singleton<IModelRegistry>(sp => ModelRegistry.Embedded(folder, new EmbeddedRegistryOptions
         {
             TimeProvider = sp.GetService<TimeProvider>() ?? TimeProvider.System,
+            Logger = sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("ModelRetraining.Registry"),
         })));
         return this;
     }

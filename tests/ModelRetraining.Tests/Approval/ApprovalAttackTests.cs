@@ -144,11 +144,14 @@ public class ApprovalAttackTests
         {
             var (registry, time) = await PendingAsync(deadline: TimeSpan.FromHours(1));
             time.Advance(TimeSpan.FromHours(1));
+
+            // Both read the pending request before either writes: the interleaving that lost the race before.
+            var store = new BothReadFirstStore(registry.GetService<IApprovalStore>()!);
             var approve = Task.Run(async () =>
             {
                 try
                 {
-                    await new ApprovalGateway(registry, time).ApproveAsync("run-2", "bob", "just in time?");
+                    await new ApprovalGateway(registry, time, approvals: store).ApproveAsync("run-2", "bob", "just in time?");
                     return (Exception?)null;
                 }
                 catch (Exception ex)
@@ -156,11 +159,12 @@ public class ApprovalAttackTests
                     return ex;
                 }
             });
-            var expire = Task.Run(async () => await new ApprovalGateway(registry, time).ExpireDueAsync());
-            var (approveError, _) = (await approve, await expire);
+            var expire = Task.Run(async () => await new ApprovalGateway(registry, time, approvals: store).ExpireDueAsync());
+            var approveError = await approve;
+            await expire; // it must not throw either
 
             var request = await RequestAsync(registry);
-            Assert.Equal(ApprovalStatus.Expired, request.Status); // the deadline had passed, whoever ran first
+            Assert.Equal(ApprovalStatus.Expired, request.Status); // the deadline had passed, whoever wrote first
             var error = Assert.IsType<InvalidOperationException>(approveError);
             Assert.Contains("already expired", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain("revision", error.Message, StringComparison.Ordinal);
@@ -184,6 +188,49 @@ public class ApprovalAttackTests
         Assert.Contains(changed, r => r.Id == "run-3" && r.Status == ApprovalStatus.Expired);
         Assert.DoesNotContain(changed, r => r.Id == "run-2");
         Assert.Equal(ApprovalStatus.Rejected, (await store.GetAsync("run-2"))!.Status);
+    }
+
+    // Holds every write until two reads (the approver's and the expiry job's) have happened, at most 5 s.
+    private sealed class BothReadFirstStore(IApprovalStore inner) : DelegatingApprovalStore(inner)
+    {
+        private readonly TaskCompletionSource _bothRead = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _reads;
+
+        public override async ValueTask<ApprovalRequest?> GetAsync(string id, CancellationToken cancellationToken = default)
+        {
+            var request = await base.GetAsync(id, cancellationToken);
+            Read();
+            return request;
+        }
+
+        public override async IAsyncEnumerable<ApprovalRequest> ListOpenAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var open = new List<ApprovalRequest>();
+            await foreach (var request in base.ListOpenAsync(cancellationToken))
+            {
+                open.Add(request);
+            }
+
+            Read();
+            foreach (var request in open)
+            {
+                yield return request;
+            }
+        }
+
+        public override async ValueTask<ApprovalRequest> UpdateAsync(ApprovalRequest request, long expectedRevision, CancellationToken cancellationToken = default)
+        {
+            await _bothRead.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            return await base.UpdateAsync(request, expectedRevision, cancellationToken);
+        }
+
+        private void Read()
+        {
+            if (Interlocked.Increment(ref _reads) >= 2)
+            {
+                _bothRead.TrySetResult();
+            }
+        }
     }
 
     // Lists the open requests, then rejects the first one behind the caller's back, as a racing approver would.
