@@ -81,8 +81,7 @@ public sealed class RetrainingPipeline
             options.Reason,
             time.GetUtcNow());
         using var executing = RunHolders.Enter(run.RunId, _holder);
-        await ClaimAsync(run, cancellationToken).ConfigureAwait(false);
-        return await ExecuteAsync(run, options, cancellationToken).ConfigureAwait(false);
+        return await ClaimAsync(run, cancellationToken).ConfigureAwait(false) ?? await ExecuteAsync(run, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -102,8 +101,7 @@ public sealed class RetrainingPipeline
         RegistryNames.ThrowIfInvalid(runId, "run id", nameof(runId));
         var (run, options) = await _planner.PlanAsync(runId, cancellationToken).ConfigureAwait(false);
         using var executing = RunHolders.Enter(run.RunId, _holder);
-        await ClaimAsync(run, cancellationToken).ConfigureAwait(false);
-        return await ExecuteAsync(run, options, cancellationToken).ConfigureAwait(false);
+        return await ClaimAsync(run, cancellationToken).ConfigureAwait(false) ?? await ExecuteAsync(run, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Lists this model's runs that started but never ended: their process died. Each can be passed to <see cref="ResumeAsync"/>.</summary>
@@ -112,11 +110,21 @@ public sealed class RetrainingPipeline
     public ValueTask<IReadOnlyList<string>> FindUnfinishedRunsAsync(CancellationToken cancellationToken = default)
         => _planner.FindUnfinishedAsync(cancellationToken);
 
-    // One claimant per attempt: a reused run id or a second resumer is refused before anything is journaled.
-    private async ValueTask ClaimAsync(RunState run, CancellationToken cancellationToken)
+    // One claimant per attempt: a reused run id or a second resumer is refused (thrown) before anything is
+    // journaled. A registry that cannot take the claim at all (read-only, unreachable) ends the run Failed
+    // with the cause, as any other registry failure does.
+    private async ValueTask<RetrainingRunResult?> ClaimAsync(RunState run, CancellationToken cancellationToken)
     {
         var claim = new RunClaim(run.RunId, ModelName, run.Attempt, _holder, _definition.TimeProvider.GetUtcNow());
-        await _definition.Journal.ClaimRunAsync(claim, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _definition.Journal.ClaimRunAsync(claim, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not RunClaimedException and not OperationCanceledException and not ArgumentException)
+        {
+            return await _recorder.FailedAsync(run, ex).ConfigureAwait(false);
+        }
+
         if (run.Attempt == 1)
         {
             await foreach (var earlier in _definition.Journal.ReadRunAsync(run.RunId, cancellationToken).ConfigureAwait(false))
@@ -125,6 +133,8 @@ public sealed class RetrainingPipeline
                 throw new RunClaimedException(claim, new RunClaim(run.RunId, earlier.ModelName, 1, "an earlier run", earlier.At));
             }
         }
+
+        return null;
     }
 
     private async ValueTask<RetrainingRunResult> ExecuteAsync(RunState run, RetrainingRunOptions options, CancellationToken cancellationToken)
