@@ -2,12 +2,13 @@ namespace ModelRetraining.Serving;
 
 /// <summary>
 /// What one arm of a rollout did during the current analysis step: calls, errors, dropped shadow requests,
-/// outcomes and how many were right, and the latest latencies (a ring of the last 4,096) for the p99.
+/// outcomes and how many were right, and the latency of every call after the arm's first
+/// <c>warmUpCalls</c> (both arms skip the same number, so a freshly loaded challenger's cold calls are not
+/// held against it while the warm champion's are not counted either).
 /// </summary>
-internal sealed class ArmCounters(int version)
+internal sealed class ArmCounters(int version, int warmUpCalls = 0)
 {
-    private const int LatencyWindow = 4_096;
-    private readonly double[] _latencies = new double[LatencyWindow];
+    private readonly LatencyHistogram _latencies = new();
     private long _calls;
     private long _errors;
     private long _dropped;
@@ -18,8 +19,10 @@ internal sealed class ArmCounters(int version)
 
     public void AddCall(double milliseconds)
     {
-        var call = Interlocked.Increment(ref _calls);
-        _latencies[(call - 1) % LatencyWindow] = milliseconds;
+        if (Interlocked.Increment(ref _calls) > warmUpCalls)
+        {
+            _latencies.Add(milliseconds);
+        }
     }
 
     public void AddError() => Interlocked.Increment(ref _errors);
@@ -35,19 +38,21 @@ internal sealed class ArmCounters(int version)
         }
     }
 
-    public ArmStatistics Snapshot()
+    /// <summary>The arm's figures; the p99 with its (1 − <paramref name="alpha"/>) confidence interval.</summary>
+    public ArmStatistics Snapshot(double alpha = 0.05)
     {
         var calls = Interlocked.Read(ref _calls);
         var errors = Interlocked.Read(ref _errors);
         var outcomes = Interlocked.Read(ref _outcomes);
         var correct = Interlocked.Read(ref _correct);
-        var latencies = _latencies.AsSpan(0, (int)Math.Min(calls, LatencyWindow)).ToArray();
-        Array.Sort(latencies);
-        var p99 = ScoreMetrics.NearestRank(latencies, 0.99);
+        var (p99, lower, upper) = _latencies.Quantile(0.99, alpha);
         return new ArmStatistics(Version, calls + errors, errors, outcomes, outcomes == 0 ? double.NaN : (double)correct / outcomes, p99)
         {
             Correct = correct,
             Dropped = Interlocked.Read(ref _dropped),
+            LatencySamples = _latencies.Count,
+            LatencyP99LowerMilliseconds = lower,
+            LatencyP99UpperMilliseconds = upper,
         };
     }
 }

@@ -16,9 +16,19 @@ public sealed record ArmStatistics(int Version, long Requests, long Errors, long
     public long Dropped { get; init; }
 
     /// <summary>Gets the share of requests that failed; 0 before any.</summary>
+    /// <summary>Gets how many calls the latency figures are drawn from (every call of the step after the warm-up).</summary>
+    public long LatencySamples { get; init; }
+
+    /// <summary>Gets the lower bound of the p99's confidence interval (order statistics, level 1 − <see cref="RolloutOptions.Alpha"/>); NaN before any call.</summary>
+    public double LatencyP99LowerMilliseconds { get; init; } = double.NaN;
+
+    /// <summary>Gets the upper bound of the p99's confidence interval; NaN before any call.</summary>
+    public double LatencyP99UpperMilliseconds { get; init; } = double.NaN;
+
+    /// <summary>Gets the error rate: errors over requests, 0 before any request.</summary>
     public double ErrorRate => Requests == 0 ? 0 : (double)Errors / Requests;
 
     /// <inheritdoc />
     public override string ToString()
-        => FormattableString.Invariant($"v{Version}: accuracy {Accuracy:0.####} over {Outcomes} outcomes, {Errors}/{Requests} errors, p99 {LatencyP99Milliseconds:0.###} ms");
+        => FormattableString.Invariant($"v{Version}: accuracy {Accuracy:0.####} over {Outcomes} outcomes, {Errors}/{Requests} errors, p99 {LatencyP99Milliseconds:0.###} ms [{LatencyP99LowerMilliseconds:0.###}, {LatencyP99UpperMilliseconds:0.###}] over {LatencySamples} calls");
 }

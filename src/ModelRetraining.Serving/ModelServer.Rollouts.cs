@@ -19,6 +19,9 @@ public sealed partial class ModelServer<TInput, TOutput>
         get => _rollouts.State;
     }
 
+    /// <summary>Gets the final state of the last rollout that ended (promoted, rolled back automatically or stopped), with its analyses and why it ended; <see langword="null"/> before any ended.</summary>
+    public RolloutState? LastRollout => _rollouts.LastEnded;
+
     /// <summary>
     /// Starts trying a challenger against the champion: loads it as the champion is loaded (and proves it
     /// predicts), tags it (audited), and from now on routes requests as the mode says. Analyses run every

@@ -241,7 +241,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <summary>Gets the online accuracy of a version from the outcomes recorded so far.</summary>
     /// <param name="version">The version.</param>
     /// <returns>Outcomes and the share that were right.</returns>
-    public (long Outcomes, double Accuracy) OnlineAccuracyOf(int version) => _ledger.OnlineAccuracyOf(version);
+    public OnlineAccuracy OnlineAccuracyOf(int version) => _ledger.OnlineAccuracyOf(version);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -18,7 +18,7 @@ internal sealed class PredictionLedger(string modelName, ModelServerOptions opti
     private static SequenceBlock? t_sequences;
 
     private readonly PendingOutcomes _pending = new(options.MaxPendingOutcomes);
-    private readonly ConcurrentDictionary<int, OnlineAccuracy> _online = new();
+    private readonly ConcurrentDictionary<int, AccuracyCounter> _online = new();
     private long _sequence;
 
     /// <summary>Gets the prefix of this server's ids: unique across servers, one string per id only when asked for.</summary>
@@ -67,13 +67,16 @@ internal sealed class PredictionLedger(string modelName, ModelServerOptions opti
 
     public void Record(PendingOutcomes.Entry entry, bool correct)
     {
-        _online.GetOrAdd(entry.Version, _ => new OnlineAccuracy()).Add(correct);
+        _online.GetOrAdd(entry.Version, _ => new AccuracyCounter()).Add(correct);
         entry.Counters?.AddOutcome(correct);
         monitor?.RecordOutcome(correct);
     }
 
-    public (long Outcomes, double Accuracy) OnlineAccuracyOf(int version)
-        => _online.TryGetValue(version, out var accuracy) ? accuracy.Snapshot() : (0, double.NaN);
+    public OnlineAccuracy OnlineAccuracyOf(int version)
+    {
+        var (outcomes, accuracy) = _online.TryGetValue(version, out var counter) ? counter.Snapshot() : (0, double.NaN);
+        return new OnlineAccuracy(version, outcomes, accuracy);
+    }
 
     private sealed class SequenceBlock
     {
@@ -84,7 +87,7 @@ internal sealed class PredictionLedger(string modelName, ModelServerOptions opti
         public long Last { get; set; }
     }
 
-    private sealed class OnlineAccuracy
+    private sealed class AccuracyCounter
     {
         private long _outcomes;
         private long _correct;

@@ -1,7 +1,7 @@
 namespace ModelRetraining.Serving;
 
 /// <summary>One analysis of a rollout: the two arms' figures over the step, the outcome, and why.</summary>
-/// <param name="Step">The step analysed (0-based; always 0 outside a canary).</param>
+/// <param name="Step">The step analysed, counted from 1 as in every message (always 1 outside a canary).</param>
 /// <param name="ChallengerShare">The challenger's share of traffic during the step (0 for a shadow).</param>
 /// <param name="Champion">The champion's figures.</param>
 /// <param name="Challenger">The challenger's figures.</param>
@@ -15,5 +15,5 @@ public sealed record RolloutAnalysis(int Step, double ChallengerShare, ArmStatis
 
     /// <inheritdoc />
     public override string ToString()
-        => FormattableString.Invariant($"step {Step + 1} ({ChallengerShare * 100:0.##}% to the challenger): {Outcome}: {string.Join("; ", Reasons)} [champion {Champion}; challenger {Challenger}]");
+        => FormattableString.Invariant($"step {Step} ({ChallengerShare * 100:0.##}% to the challenger): {Outcome}: {string.Join("; ", Reasons)} [champion {Champion}; challenger {Challenger}]");
 }

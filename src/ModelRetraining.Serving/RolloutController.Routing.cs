@@ -107,8 +107,8 @@ internal sealed partial class RolloutController<TInput, TOutput>
     private RolloutAnalysis Analyze(RolloutRuntime<TInput, TOutput> rollout)
     {
         var options = rollout.Options;
-        var champion = rollout.ChampionCounters.Snapshot();
-        var challenger = rollout.ChallengerCounters.Snapshot();
+        var champion = rollout.ChampionCounters.Snapshot(options.Alpha);
+        var challenger = rollout.ChallengerCounters.Snapshot(options.Alpha);
         var share = rollout.Share;
         if (share >= 1 && champion.Requests == 0 && rollout.ChampionBaseline is { } baseline)
         {
@@ -127,6 +127,6 @@ internal sealed partial class RolloutController<TInput, TOutput>
             pValue = rollout.SequentialTest.Update(champion.Correct, champion.Outcomes, challenger.Correct, challenger.Outcomes);
         }
 
-        return RolloutAnalyzer.Analyze(options, rollout.Step, share, champion, challenger, pValue, _timeProvider.GetUtcNow());
+        return RolloutAnalyzer.Analyze(options, rollout.Step + 1, share, champion, challenger, pValue, _timeProvider.GetUtcNow());
     }
 }

@@ -32,11 +32,14 @@ internal sealed partial class RolloutController<TInput, TOutput>(
     private readonly PredictionLedger _ledger = ledger;
     private readonly Func<LoadedModel<TInput, TOutput>?> _acquireChampion = acquireChampion;
     private RolloutRuntime<TInput, TOutput>? _rollout;
+    private RolloutState? _lastEnded;
 
     /// <summary>Gets the rollout running now, if any (read on every prediction).</summary>
     public RolloutRuntime<TInput, TOutput>? Active => Volatile.Read(ref _rollout);
 
     /// <summary>Gets the running (or paused, or concluded) rollout; <see langword="null"/> when none is.</summary>
+    public RolloutState? LastEnded => Volatile.Read(ref _lastEnded);
+
     public RolloutState? State
     {
         get
@@ -162,7 +165,7 @@ internal sealed partial class RolloutController<TInput, TOutput>(
                 await RollBackRolloutAsync(rollout, analysis, cancellationToken).ConfigureAwait(false);
                 break;
             case (RolloutMode.Canary, AnalysisOutcome.Inconclusive):
-                Changed(rollout, RolloutStatus.Paused, $"paused for a person at step {analysis.Step + 1}: {string.Join("; ", analysis.Reasons)}", analysis);
+                Changed(rollout, RolloutStatus.Paused, $"paused for a person at step {analysis.Step}: {string.Join("; ", analysis.Reasons)}", analysis);
                 break;
             case (RolloutMode.Canary, AnalysisOutcome.Successful):
                 await NextStepAsync(rollout, analysis, cancellationToken).ConfigureAwait(false);
@@ -180,7 +183,10 @@ internal sealed partial class RolloutController<TInput, TOutput>(
         return analysis;
     }
 
-    /// <summary>Resumes a paused canary at its current step, with fresh counters (the evidence that paused it is not reused).</summary>
+    /// <summary>
+    /// Resumes a paused canary at its current step, keeping the step's evidence: the canary's bound is a
+    /// confidence sequence, valid however often it is looked at, so outcomes before and after the pause add up.
+    /// </summary>
     /// <param name="actor">Who resumes it.</param>
     /// <returns>The rollout's state.</returns>
     /// <exception cref="InvalidOperationException">No rollout is paused.</exception>
@@ -193,13 +199,8 @@ internal sealed partial class RolloutController<TInput, TOutput>(
             throw new InvalidOperationException($"No rollout is paused on '{_modelName}' (it is {(rollout is null ? "not running" : rollout.Status.ToString())}).");
         }
 
-        lock (rollout.Gate)
-        {
-            rollout.ChampionCounters = new ArmCounters(rollout.ChampionVersion);
-            rollout.ChallengerCounters = new ArmCounters(rollout.Challenger.Version.Version);
-        }
-
-        return Changed(rollout, RolloutStatus.Running, $"resumed by {actor}", null);
+        var (champion, challenger) = (rollout.ChampionCounters.Snapshot(), rollout.ChallengerCounters.Snapshot());
+        return Changed(rollout, RolloutStatus.Running, FormattableString.Invariant($"resumed by {actor} at step {rollout.Step + 1}, keeping its evidence ({champion.Outcomes} champion and {challenger.Outcomes} challenger outcomes)"), null);
     }
 
     /// <summary>Promotes the rollout's challenger now (a person's decision after a pause, or an A/B test's winner): the alias moves, audited, only if it still names the champion the rollout started against.</summary>
@@ -227,11 +228,24 @@ internal sealed partial class RolloutController<TInput, TOutput>(
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var rollout = Volatile.Read(ref _rollout) ?? throw new InvalidOperationException($"No rollout is running on '{_modelName}'.");
-        var text = $"stopped by {actor}: {reason}";
+        var text = $"stopped by {actor}: {reason}{Undecided(rollout)}";
         await _registry.SetTagAsync(_modelName, rollout.Challenger.Version.Version, ModelServer<TInput, TOutput>.RolloutTag, text, actor, cancellationToken).ConfigureAwait(false);
         var state = Changed(rollout, RolloutStatus.Stopped, text, null);
         await EndRolloutAsync(rollout).ConfigureAwait(false);
         return state;
+    }
+
+    // A canary or A/B test stopped before it decided says where its evidence stood: its data ran out.
+    private static string Undecided(RolloutRuntime<TInput, TOutput> rollout)
+    {
+        if (rollout.Options.Mode == RolloutMode.Shadow || rollout.Status is not (RolloutStatus.Running or RolloutStatus.Paused))
+        {
+            return string.Empty;
+        }
+
+        var (champion, challenger) = (rollout.ChampionCounters.Snapshot(rollout.Options.Alpha), rollout.ChallengerCounters.Snapshot(rollout.Options.Alpha));
+        var latest = rollout.Analyses.LastOrDefault(a => a.Step == rollout.Step + 1);
+        return FormattableString.Invariant($"; undecided at step {rollout.Step + 1}: the evidence ran out before a decision ({champion.Outcomes} champion and {challenger.Outcomes} challenger outcomes{(latest is null ? ", no analysis reached a verdict" : $"; last: {string.Join("; ", latest.Reasons)}")})");
     }
 
     private async Task NextStepAsync(RolloutRuntime<TInput, TOutput> rollout, RolloutAnalysis analysis, CancellationToken cancellationToken)
@@ -246,8 +260,8 @@ internal sealed partial class RolloutController<TInput, TOutput>(
         lock (rollout.Gate)
         {
             rollout.Step++;
-            rollout.ChampionCounters = new ArmCounters(rollout.ChampionVersion);
-            rollout.ChallengerCounters = new ArmCounters(rollout.Challenger.Version.Version);
+            rollout.ChampionCounters = new ArmCounters(rollout.ChampionVersion, rollout.Options.LatencyWarmUpCalls);
+            rollout.ChallengerCounters = new ArmCounters(rollout.Challenger.Version.Version, rollout.Options.LatencyWarmUpCalls);
             rollout.Share = steps[rollout.Step];
         }
 
@@ -312,6 +326,11 @@ internal sealed partial class RolloutController<TInput, TOutput>(
             rollout.Status = status;
             rollout.LastChange = change;
             state = rollout.Snapshot();
+        }
+
+        if (status is RolloutStatus.Promoted or RolloutStatus.RolledBack or RolloutStatus.Stopped)
+        {
+            Volatile.Write(ref _lastEnded, state);
         }
 
         ServingTelemetry.RolloutChanges.Add(1, new KeyValuePair<string, object?>("model", _modelName), new KeyValuePair<string, object?>("status", status.ToString()));

@@ -23,8 +23,8 @@ internal sealed class RolloutRuntime<TInput, TOutput>
             RolloutMode.AbTest => options.ChallengerWeight,
             _ => 0,
         };
-        _championCounters = new ArmCounters(championVersion);
-        _challengerCounters = new ArmCounters(challenger.Version.Version);
+        _championCounters = new ArmCounters(championVersion, options.LatencyWarmUpCalls);
+        _challengerCounters = new ArmCounters(challenger.Version.Version, options.LatencyWarmUpCalls);
         SequentialTest = new MixtureSequentialTest(options.MixingVariance);
         if (options.Mode == RolloutMode.Shadow)
         {
@@ -59,6 +59,7 @@ internal sealed class RolloutRuntime<TInput, TOutput>
 
     public RolloutStatus Status { get => _status; set => _status = value; }
 
+    // The index of the current canary step (0-based, into CanarySteps); states and analyses show it counted from 1.
     public int Step { get; set; }
 
     // The challenger's share of traffic; a double is read and written whole on 64-bit.
@@ -90,7 +91,7 @@ internal sealed class RolloutRuntime<TInput, TOutput>
     public string? LastChange { get; set; }
 
     public RolloutState Snapshot()
-        => new(Options.Mode, ChampionVersion, Challenger.Version.Version, Status, Step, Share, [.. Analyses])
+        => new(Options.Mode, ChampionVersion, Challenger.Version.Version, Status, Step + 1, Share, [.. Analyses])
         {
             Winner = Winner,
             LastChange = LastChange,

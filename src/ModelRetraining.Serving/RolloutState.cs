@@ -5,7 +5,7 @@ namespace ModelRetraining.Serving;
 /// <param name="ChampionVersion">The champion the challenger is tried against.</param>
 /// <param name="ChallengerVersion">The challenger.</param>
 /// <param name="Status">Where it stands.</param>
-/// <param name="Step">The current step (0-based; always 0 outside a canary).</param>
+/// <param name="Step">The current step, counted from 1 as in every message (always 1 outside a canary).</param>
 /// <param name="ChallengerShare">The challenger's current share of traffic (0 for a shadow, and after a rollback or a stop).</param>
 /// <param name="Analyses">Every analysis so far that was not <see cref="AnalysisOutcome.Waiting"/>, oldest first.</param>
 public sealed record RolloutState(RolloutMode Mode, int ChampionVersion, int ChallengerVersion, RolloutStatus Status, int Step, double ChallengerShare, IReadOnlyList<RolloutAnalysis> Analyses)

@@ -79,21 +79,31 @@ public class CrashResumeScenarioTests
     private static async Task KillAtAsync(string folder, string runId, string point)
     {
         using var child = Start(folder, "run", runId, point);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        string? line;
-        do
+        try
         {
-            line = await child.StandardOutput.ReadLineAsync(timeout.Token);
-        }
-        while (line is not null && !line.StartsWith("PAUSED", StringComparison.Ordinal));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            string? line;
+            do
+            {
+                line = await child.StandardOutput.ReadLineAsync(timeout.Token);
+            }
+            while (line is not null && !line.StartsWith("PAUSED", StringComparison.Ordinal));
 
-        if (line is null)
+            if (line is null)
+            {
+                Assert.Fail($"the child ended without reaching {point}: {await child.StandardError.ReadToEndAsync(timeout.Token)}");
+            }
+        }
+        finally
         {
-            Assert.Fail($"the child ended without reaching {point}: {await child.StandardError.ReadToEndAsync(timeout.Token)}");
-        }
+            // SIGKILL on Linux: no finally blocks, no flushes; and never a child left waiting if the test fails.
+            if (!child.HasExited)
+            {
+                child.Kill(entireProcessTree: true);
+            }
 
-        child.Kill(entireProcessTree: true);
-        await child.WaitForExitAsync(timeout.Token);
+            await child.WaitForExitAsync();
+        }
     }
 
     private static async Task<string?> KillAndResumeAsync(string template, string point)

@@ -147,12 +147,12 @@ public class ModelServerTests
         Assert.NotEqual(first.Id, second.Id);
         server.RecordOutcome(first.Id, correct: true);
 
-        Assert.Equal((1L, 1.0), server.OnlineAccuracyOf(1));
+        Assert.Equal(new OnlineAccuracy(1, 1, 1.0), server.OnlineAccuracyOf(1));
         Assert.Contains("already has its outcome", Assert.Throws<KeyNotFoundException>(() => server.RecordOutcome(first.Id, true)).Message, StringComparison.Ordinal);
         Assert.Contains("'nope'", Assert.Throws<KeyNotFoundException>(() => server.RecordOutcome("nope", true)).Message, StringComparison.Ordinal);
         clock.Advance(TimeSpan.FromHours(2));
         Assert.Contains("expired", Assert.Throws<KeyNotFoundException>(() => server.RecordOutcome(second.Id, false)).Message, StringComparison.Ordinal);
-        Assert.Equal((1L, 1.0), server.OnlineAccuracyOf(1));
+        Assert.Equal(new OnlineAccuracy(1, 1, 1.0), server.OnlineAccuracyOf(1));
     }
 
     [Fact]

@@ -6,7 +6,13 @@ public class RolloutAnalyzerTests
     private static readonly DateTimeOffset At = DateTimeOffset.UnixEpoch;
 
     private static ArmStatistics Arm(int version, long requests, long outcomes, double accuracy, double p99 = 1, long errors = 0)
-        => new(version, requests, errors, outcomes, accuracy, p99) { Correct = (long)Math.Round(accuracy * outcomes) };
+        => new(version, requests, errors, outcomes, accuracy, p99)
+        {
+            Correct = (long)Math.Round(accuracy * outcomes),
+            LatencySamples = requests - errors,
+            LatencyP99LowerMilliseconds = p99,
+            LatencyP99UpperMilliseconds = p99,
+        };
 
     [Fact]
     public void Canary_ChallengerClearlyNotWorse_IsSuccessful()
@@ -56,10 +62,32 @@ public class RolloutAnalyzerTests
     [Fact]
     public void LatencyOverTheBudget_Fails_NamingTheBudget()
     {
-        var analysis = RolloutAnalyzer.Analyze(new RolloutOptions { MaxLatencyP99 = TimeSpan.FromMilliseconds(5) }, 0, 0.05, Arm(1, 1_000, 0, double.NaN, p99: 1), Arm(2, 50, 0, double.NaN, p99: 9), null, At);
+        var analysis = RolloutAnalyzer.Analyze(new RolloutOptions { MaxLatencyP99 = TimeSpan.FromMilliseconds(5) }, 1, 0.05, Arm(1, 1_000, 0, double.NaN, p99: 1), Arm(2, 1_000, 0, double.NaN, p99: 9), null, At);
 
         Assert.Equal(AnalysisOutcome.Failed, analysis.Outcome);
-        Assert.Contains("p99 latency 9 ms exceeds the budget of 5 ms", analysis.Reasons[0], StringComparison.Ordinal);
+        Assert.StartsWith("p99 latency 9 ms (at least 9 ms at 95% confidence, 1000 calls)", analysis.Reasons[0], StringComparison.Ordinal);
+        Assert.EndsWith("exceeds the budget of 5 ms", analysis.Reasons[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LatencyFromTooFewCalls_IsNotJudged()
+    {
+        // 50 calls: their p99 is the slowest call or so; neither the budget nor the ratio is judged on it.
+        var options = new RolloutOptions { MaxLatencyP99 = TimeSpan.FromMilliseconds(5) };
+        var analysis = RolloutAnalyzer.Analyze(options, 1, 0.05, Arm(1, 1_000, 0, double.NaN, p99: 1), Arm(2, 50, 0, double.NaN, p99: 90), null, At);
+        Assert.Equal(AnalysisOutcome.Waiting, analysis.Outcome);
+    }
+
+    [Fact]
+    public void LatencyRatio_IsJudgedOnTheBounds_NotOnThePoints()
+    {
+        // Points 2.5× apart, but the champion's upper bound is close to the challenger's lower bound: not shown slower.
+        var champion = Arm(1, 5_000, 0, double.NaN, p99: 2) with { LatencyP99UpperMilliseconds = 3 };
+        var close = Arm(2, 1_000, 0, double.NaN, p99: 5) with { LatencyP99LowerMilliseconds = 5.5 };
+        Assert.Equal(AnalysisOutcome.Waiting, RolloutAnalyzer.Analyze(new RolloutOptions(), 1, 0.05, champion, close with { LatencyP99LowerMilliseconds = 5 }, null, At).Outcome);
+        var slower = RolloutAnalyzer.Analyze(new RolloutOptions(), 1, 0.05, champion, close with { LatencyP99LowerMilliseconds = 6.5 }, null, At);
+        Assert.Equal(AnalysisOutcome.Failed, slower.Outcome);
+        Assert.Contains("at most 3 ms, 5000 calls", slower.Reasons[0], StringComparison.Ordinal);
     }
 
     [Fact]
