@@ -25,7 +25,12 @@ public static class MetricNames
     /// <summary>Recall of the positive class (binary; higher is better).</summary>
     public const string Recall = "Recall";
 
-    /// <summary>Log-loss (binary and multiclass, calibrated models; lower is better).</summary>
+    /// <summary>
+    /// Log-loss in <b>bits</b> (base-2 logarithm) for every task and every evaluator, as ML.NET's binary
+    /// evaluator reports it (its multiclass evaluator reports nats and is converted); the bootstrap, slices
+    /// and significance tests recompute it in bits too. Divide by 1.4427 for the nats of scikit-learn.
+    /// Binary and multiclass, calibrated models; lower is better.
+    /// </summary>
     public const string LogLoss = "LogLoss";
 
     /// <summary>Brier score (binary, calibrated models; lower is better).</summary>

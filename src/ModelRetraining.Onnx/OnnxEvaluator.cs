@@ -133,7 +133,7 @@ internal sealed class OnnxEvaluator(MLTask task, OnnxModelOptions options, ILogg
 
             keys[i] = truth + 1;
             predicted[i] = best + 1;
-            loss -= Math.Log(Math.Max(row[truth], LogLossEpsilon));
+            loss -= Math.Log2(Math.Max(row[truth], LogLossEpsilon)); // in bits, as every LogLoss here
         }
 
         return (keys, predicted, labels.Length == 0 ? double.NaN : loss / labels.Length);

@@ -167,7 +167,9 @@ internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options
                 var m = ml.MulticlassClassification.Evaluate(predictions, label);
                 Add("MicroAccuracy", m.MicroAccuracy, MetricDirection.HigherIsBetter);
                 Add("MacroAccuracy", m.MacroAccuracy, MetricDirection.HigherIsBetter);
-                Add("LogLoss", m.LogLoss, MetricDirection.LowerIsBetter);
+
+                // ML.NET's multiclass log-loss is in nats, its binary one in bits: reported in bits for every task.
+                Add("LogLoss", m.LogLoss / Math.Log(2), MetricDirection.LowerIsBetter);
 
                 // F1 per class from the confusion matrix: macro averages the classes, micro pools every row
                 // (for single-label classification micro-F1 equals micro-accuracy).

@@ -42,7 +42,7 @@ internal sealed class MLNetTrainer(Func<MLContext, IEstimator<ITransformer>> est
                     context.ReportProgress(RetrainingStage.Training, 0.9, "serializing the model");
                     using var buffer = new MemoryStream();
                     ml.Model.Save(fitted, training.Data.Schema, buffer);
-                    return (fitted, buffer.ToArray());
+                    return (fitted, DeterministicZip.Normalize(buffer.ToArray()));
                 },
                 token,
                 TaskCreationOptions.LongRunning,

@@ -109,7 +109,8 @@ internal static partial class PairedStatistics
             var loss = metric switch
             {
                 "Accuracy" => (s >= 0.5 ? 1 : 0) == y ? 1 : 0,
-                "LogLoss" => -((y * Math.Log(Math.Clamp(s, 1e-15, 1))) + ((1 - y) * Math.Log(Math.Clamp(1 - s, 1e-15, 1)))),
+                // In bits (base 2), as ML.NET's evaluators report it, so a margin means one thing in every criterion.
+                "LogLoss" => -((y * Math.Log2(Math.Clamp(s, 1e-15, 1))) + ((1 - y) * Math.Log2(Math.Clamp(1 - s, 1e-15, 1)))),
                 "Brier" => (s - y) * (s - y),
                 "MAE" => Math.Abs(s - y),
                 _ => (s - y) * (s - y),
