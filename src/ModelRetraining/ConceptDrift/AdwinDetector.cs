@@ -44,7 +44,24 @@ internal sealed class AdwinDetector(double delta) : IConceptDriftDetector
             drift = true;
         }
 
-        return drift ? ConceptDriftState.Drift : ConceptDriftState.Stable;
+        if (drift)
+        {
+            // As IConceptDriftDetector promises: one change, one signal. Keeping the cut window let the same
+            // change be found again 2–3 times (8 signals instead of 3 on River's four-segment stream).
+            Reset();
+            return ConceptDriftState.Drift;
+        }
+
+        return ConceptDriftState.Stable;
+    }
+
+    private void Reset()
+    {
+        _buckets.Clear();
+        _total = 0;
+        _variance = 0;
+        _ticks = 0;
+        Count = 0;
     }
 
     private void Compress()

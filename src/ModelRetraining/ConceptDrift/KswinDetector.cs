@@ -26,7 +26,7 @@ internal sealed class KswinDetector(double alpha, int windowSize, int statSize, 
         var values = _window.ToArray();
         var recent = values[^statSize..];
         var older = values[..^statSize];
-        var sample = Enumerable.Range(0, statSize).Select(_ => older[_random.Next(older.Length)]).ToArray();
+        var sample = SampleWithoutReplacement(older);
         Array.Sort(recent);
         Array.Sort(sample);
         var d = DriftStatistics.KsStatistic(sample, recent);
@@ -35,17 +35,26 @@ internal sealed class KswinDetector(double alpha, int windowSize, int statSize, 
         // As River: the p-value and a statistic above 0.1 must both say so.
         if (p <= alpha && d > 0.1)
         {
-            // Keep the newest values: they are the new regime.
+            // Start afresh, as IConceptDriftDetector promises: keeping the newest values (which may still be
+            // partly the old regime) let one change be signalled again.
             _window.Clear();
-            foreach (var value in values[^statSize..])
-            {
-                _window.Enqueue(value);
-            }
-
-            Count = statSize;
+            Count = 0;
             return ConceptDriftState.Drift;
         }
 
         return ConceptDriftState.Stable;
+    }
+
+    // As River: the older sample is drawn without replacement (a partial Fisher–Yates shuffle).
+    private float[] SampleWithoutReplacement(float[] older)
+    {
+        var pool = (float[])older.Clone();
+        for (var i = 0; i < statSize; i++)
+        {
+            var j = i + _random.Next(pool.Length - i);
+            (pool[i], pool[j]) = (pool[j], pool[i]);
+        }
+
+        return pool[..statSize];
     }
 }

@@ -103,6 +103,36 @@ public class ConceptDriftDetectorTests
         Assert.Equal("Page-Hinkley", detector.Name);
     }
 
+    [Theory]
+    [InlineData("ADWIN")]
+    [InlineData("KSWIN")]
+    public void OneChange_GivesOneDriftSignal_AndTheDetectorStartsAfresh(string name)
+    {
+        // River's users filed the opposite as online-ml/river#574: a detector that keeps the old window after
+        // a drift signals the same change again, and every signal raises a retraining trigger.
+        var signals = new List<int>();
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var detector = name == "ADWIN" ? ConceptDrift.Adwin() : ConceptDrift.Kswin(seed: seed);
+            var random = new Random(seed);
+            var count = 0;
+            for (var t = 0; t < 3_000; t++)
+            {
+                // One change at t = 1,000: the error rate goes from 10% to 70%, then stays there.
+                if (detector.Add(random.NextDouble() < (t < 1_000 ? 0.1 : 0.7) ? 1 : 0) == ConceptDriftState.Drift)
+                {
+                    count++;
+                    Assert.Equal(0, detector.Count);
+                }
+            }
+
+            signals.Add(count);
+        }
+
+        Assert.True(signals.Count(c => c == 1) >= 18, $"{name} signals per stream: {string.Join(", ", signals)}");
+        Assert.DoesNotContain(signals, c => c > 2);
+    }
+
     [Fact]
     public void Ddm_RisingErrors_WarnBeforeTheyDrift()
     {
