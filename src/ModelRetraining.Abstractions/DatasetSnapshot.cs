@@ -15,4 +15,7 @@ public sealed record DatasetSnapshot(string Name, IDataView Data, DataSchema Sch
 
     /// <summary>Gets the schema the source was told to expect, when it had one.</summary>
     public DataSchema? DeclaredSchema { get; init; }
+
+    /// <summary>Gets the columns the source was told to ignore and that were present (a target-leaking cost column, free-text notes): not read, not in <see cref="Schema"/>, so no check warns about them; listed once in the run's journal.</summary>
+    public IReadOnlyList<string> IgnoredColumns { get; init; } = [];
 }

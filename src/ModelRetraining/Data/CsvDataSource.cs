@@ -147,7 +147,8 @@ public sealed partial class CsvDataSource : IDataSource
             }
         }
 
-        var extra = header.Where(h => !columns.Any(c => !c.IsDerived && c.Name == h)).ToArray();
+        var ignored = header.Where(h => _schema.IgnoredColumns.Contains(h)).ToArray();
+        var extra = header.Where(h => !columns.Any(c => !c.IsDerived && c.Name == h) && !_schema.IgnoredColumns.Contains(h)).ToArray();
         var buffers = columns.Select(c => ColumnBuffer.Create(c.Kind)).ToArray();
         var rowIndex = columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var values = new object?[columns.Count];
@@ -360,6 +361,7 @@ public sealed partial class CsvDataSource : IDataSource
         {
             ReadIssues = issues,
             DeclaredSchema = _schema.ToDataSchema(),
+            IgnoredColumns = ignored,
         };
     }
 }

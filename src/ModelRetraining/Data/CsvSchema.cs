@@ -13,6 +13,7 @@ namespace ModelRetraining;
 public sealed class CsvSchema
 {
     private readonly List<CsvColumn> _columns = [];
+    private readonly HashSet<string> _ignored = new(StringComparer.Ordinal);
 
     /// <summary>Gets the columns, read and derived, in order.</summary>
     public IReadOnlyList<CsvColumn> Columns => _columns;
@@ -47,6 +48,24 @@ public sealed class CsvSchema
     /// <param name="name">The header name.</param>
     /// <returns>This schema.</returns>
     public CsvSchema Numeric(string name) => Add(new CsvColumn(name, DataColumnKind.Numeric, null));
+
+    /// <summary>
+    /// Ignores a column of the file: it is not read, not part of the data's schema (so the schema check does
+    /// not report it as an extra column on every run); the run's journal lists it once among the ignored
+    /// columns. The fingerprint still covers the raw rows, ignored cells included. For target-leaking columns (a cost known only after
+    /// the fact) and free text. A column that is not in the file is no problem.
+    /// </summary>
+    /// <param name="name">The header name.</param>
+    /// <returns>This schema.</returns>
+    public CsvSchema Ignore(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _ignored.Add(name);
+        return this;
+    }
+
+    /// <summary>Gets the columns <see cref="Ignore(string)"/> named.</summary>
+    public IReadOnlyCollection<string> IgnoredColumns => _ignored;
 
     /// <summary>Reads a text column (an empty cell is missing).</summary>
     /// <param name="name">The header name.</param>
@@ -131,6 +150,11 @@ public sealed class CsvSchema
             errors.Add($"Column '{duplicate.Key}' is declared {duplicate.Count()} times.");
         }
 
+        foreach (var both in _columns.Where(c => _ignored.Contains(c.Name)))
+        {
+            errors.Add($"Column '{both.Name}' is both read and ignored.");
+        }
+
         if (LabelColumn is not null && !_columns.Any(c => c.Name == LabelColumn))
         {
             errors.Add($"The label column '{LabelColumn}' is not a column of the schema.");
@@ -166,6 +190,7 @@ public sealed class CsvSchema
             AllowInfinity = AllowInfinity,
         };
         copy._columns.AddRange(_columns);
+        copy._ignored.UnionWith(_ignored);
         return copy;
     }
 

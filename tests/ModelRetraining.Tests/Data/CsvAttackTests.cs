@@ -160,4 +160,46 @@ public class CsvAttackTests
         Assert.True(issue.Message.Length < 1000, $"{issue.Message.Length} characters");
         Assert.Contains("and 9980 more", issue.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task IgnoredColumn_IsNotRead_NotWarnedAbout_AndListedOnceInTheJournal()
+    {
+        var text = Rows(200).Replace("distance,screen,y\n", "distance,Cost Total $,screen,y\n", StringComparison.Ordinal);
+        text = string.Join("\n", text.Split('\n').Select((line, i) => i == 0 || line.Length == 0 ? line : line.Insert(line.IndexOf(',', StringComparison.Ordinal), ",999")));
+        var path = Csv.Write(text);
+        var schema = Schema().Ignore("Cost Total $").Ignore("not in the file");
+        var snapshot = await LoadAsync(path, schema);
+        Assert.Empty(snapshot.ReadIssues);
+        Assert.Equal(["Cost Total $"], snapshot.IgnoredColumns);
+        Assert.Null(snapshot.Schema.Find("Cost Total $"));
+
+        var registry = new InMemoryModelRegistry();
+        var result = await new RetrainingPipelineBuilder { ModelName = "churn", Actor = "tests" }
+            .UseTrainingData(CsvDataSource.FromFile(path, schema))
+            .UseHoldoutData(CsvDataSource.FromFile(path, schema))
+            .AddSchemaValidation(schema.ToDataSchema())
+            .UseTrainer(new FakeTrainer())
+            .UseEvaluator(new FakeEvaluator { CandidateMetrics = FakeEvaluator.Metrics(("AUC", 0.8, MetricDirection.HigherIsBetter)) })
+            .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5))
+            .UseRegistry(registry)
+            .Build()
+            .RunAsync(new RetrainingRunOptions { RunId = "r1" });
+
+        Assert.Equal(RetrainingRunStatus.Succeeded, result.Status);
+        Assert.DoesNotContain(result.Validation.SelectMany(r => r.Issues), i => i.Message.Contains("Cost Total", StringComparison.Ordinal));
+        var journal = new List<RunJournalEntry>();
+        await foreach (var entry in registry.ReadRunAsync("r1"))
+        {
+            journal.Add(entry);
+        }
+
+        Assert.Contains("Cost Total $", journal.Single(e => e.Stage == RetrainingStage.Ingesting).Outputs, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ColumnBothReadAndIgnored_IsRefusedAtConstruction()
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => CsvDataSource.FromFile("x.csv", Schema().Ignore("distance")));
+        Assert.Contains("Column 'distance' is both read and ignored.", error.Message, StringComparison.Ordinal);
+    }
 }

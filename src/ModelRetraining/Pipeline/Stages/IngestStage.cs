@@ -31,5 +31,5 @@ internal sealed class IngestStage(PipelineDefinition definition) : IRunStage
 
     internal static string Fingerprints(RunState run) => $"training {run.Training.Fingerprint}; holdout {run.Holdout.Fingerprint}";
 
-    private static object Describe(DatasetSnapshot data) => new { data.Name, data.RowCount, data.Fingerprint, Schema = data.Schema.ToString() };
+    private static object Describe(DatasetSnapshot data) => new { data.Name, data.RowCount, data.Fingerprint, Schema = data.Schema.ToString(), Ignored = data.IgnoredColumns.Count == 0 ? null : data.IgnoredColumns };
 }
