@@ -27,4 +27,8 @@ public sealed record GateCriterionResult(string Criterion, string? Metric, bool 
 
     /// <summary>Gets the limit the value or the difference was held to, in words (<c>≥ 0.60</c>, <c>≥ -0.005</c>).</summary>
     public string? Limit { get; init; }
+
+    /// <summary>One line: passed or failed, the criterion and its explanation with the numbers.</summary>
+    /// <returns>The line.</returns>
+    public override string ToString() => $"{(Passed ? "pass" : "FAIL")}  {Criterion}: {Explanation}";
 }

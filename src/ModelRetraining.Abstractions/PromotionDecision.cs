@@ -13,4 +13,18 @@ public sealed record PromotionDecision(PromotionOutcome Outcome, IReadOnlyList<G
 
     /// <summary>Gets the explanations of the criteria that failed.</summary>
     public IReadOnlyList<string> Reasons => Criteria.Where(c => !c.Passed).Select(c => c.Explanation).ToArray();
+
+    /// <summary>The decision table: the outcome, then one line per criterion (failed ones marked), as a person reads it.</summary>
+    /// <returns>The table.</returns>
+    public override string ToString()
+    {
+        var lines = new System.Text.StringBuilder();
+        lines.Append(Outcome).Append(NoBaseline ? " (no champion to compare with" + (FirstRunPolicy is null ? ")" : $"; first-run policy {FirstRunPolicy})") : string.Empty);
+        foreach (var criterion in Criteria)
+        {
+            lines.Append('\n').Append("  ").Append(criterion);
+        }
+
+        return lines.ToString();
+    }
 }

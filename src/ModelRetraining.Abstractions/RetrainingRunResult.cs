@@ -46,6 +46,56 @@ public sealed record RetrainingRunResult(string RunId, string ModelName, Retrain
     /// <summary>Gets a value indicating whether the registered version became champion.</summary>
     public bool Promoted => Status == RetrainingRunStatus.Succeeded;
 
+    /// <summary>
+    /// A summary a person reads: the outcome, the version registered and the champion before, both models'
+    /// metrics side by side on the one holdout they were evaluated on, the gate's decision table, and the
+    /// reasons a run that did not succeed gives.
+    /// </summary>
+    /// <returns>The summary, several lines.</returns>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Run {RunId} of '{ModelName}': {Status}");
+        if (Stage is { } stage && Status != RetrainingRunStatus.Succeeded)
+        {
+            text.Append(" at ").Append(stage);
+        }
+
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $" in {(CompletedAt - StartedAt).TotalSeconds:0.0} s");
+        if (RegisteredVersion is { } registered)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"; registered v{registered.Version}");
+        }
+
+        text.Append(PreviousChampion is { } previous ? $"; champion before: v{previous.Version}" : "; no champion before");
+        if (Evaluation is { } evaluation)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\nEvaluated on the same holdout ({evaluation.HoldoutRows} rows, {evaluation.Holdout}):");
+            foreach (var (name, metric) in evaluation.Candidate.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+            {
+                var champion = evaluation.Champion?.Metrics.GetValueOrDefault(name);
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\n  {name,-12} {Number(metric.Value),10}  {(champion is null ? string.Empty : $"champion {Number(champion.Value)}")}  ({(metric.Direction == MetricDirection.HigherIsBetter ? "higher" : "lower")} is better)");
+            }
+        }
+
+        if (Decision is { } decision)
+        {
+            text.Append("\nGate: ").Append(decision);
+        }
+
+        if (Status != RetrainingRunStatus.Succeeded)
+        {
+            foreach (var reason in Reasons)
+            {
+                text.Append("\n  - ").Append(reason);
+            }
+        }
+
+        return text.ToString();
+
+        static string Number(double value) => double.IsNaN(value) ? "NaN" : value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Throws when the run failed (the original exception) or was cancelled (<see cref="OperationCanceledException"/>).</summary>
     /// <returns>This result, for chaining.</returns>
     public RetrainingRunResult ThrowIfFailed()

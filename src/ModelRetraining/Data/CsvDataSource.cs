@@ -330,7 +330,7 @@ public sealed partial class CsvDataSource : IDataSource
         {
             var share = (double)badFieldCountRows / Math.Max(1, dataRow);
             var severity = share > _schema.MalformedRowTolerance ? ValidationSeverity.Error : ValidationSeverity.Warning;
-            issues.Add(new DataValidationIssue(severity, "csv.field-count", $"'{_path}' has {badFieldCountRows} of {dataRow} data rows ({share:P2}) whose field count differs from the header's {header.Length}, on lines {firstBadFieldCountLine}–{lastBadFieldCountLine} (first at data row {firstBadFieldCountRow}); they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {_schema.MalformedRowTolerance:P2} allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.")
+            issues.Add(new DataValidationIssue(severity, "csv.field-count", $"'{_path}' has {badFieldCountRows} of {dataRow} data rows ({share * 100:0.##}%) whose field count differs from the header's {header.Length}, on lines {firstBadFieldCountLine}–{lastBadFieldCountLine} (first at data row {firstBadFieldCountRow}); they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {_schema.MalformedRowTolerance * 100:0.##}% allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.")
             {
                 Row = firstBadFieldCountRow,
                 Source = _path,

@@ -39,6 +39,28 @@ public sealed record DriftReport(IReadOnlyList<ColumnDriftResult> Columns, IRead
     /// <returns>The JSON text.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>A summary a person reads: whether the data set drifted, then the drifted columns first, each with its test, statistic, threshold and p-value where the test has one.</summary>
+    /// <returns>The summary, a line per column.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Current} against {Reference}: {DriftedColumns} of {Columns.Count} columns drifted ({DriftedShare * 100:0.#}%); {(DatasetDrift ? "the data set drifted" : "the data set did not drift")} (threshold {DriftShareThreshold * 100:0.#}%)");
+        foreach (var column in Columns.OrderByDescending(c => c.Drifted).ThenBy(c => c.Column, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n  {(column.Drifted ? "DRIFT" : "ok   ")}  {column.Column}: {column.Method} {column.Statistic:0.####} (threshold {column.Threshold:0.####}){(column.PValue is { } p ? $", p = {PValue(p)}" : string.Empty)}");
+        }
+
+        foreach (var problem in Problems)
+        {
+            text.Append("\n  problem: ").Append(problem);
+        }
+
+        return text.ToString();
+    }
+
+    // "p = 0E+0" read as nothing: below the smallest double the test can tell, say so.
+    private static string PValue(double p) => p <= 0 ? "< 1e-300" : p < 1e-4 ? p.ToString("0.0e0", CultureInfo.InvariantCulture) : p.ToString("0.####", CultureInfo.InvariantCulture);
+
     /// <summary>Renders a self-contained HTML page (inline CSS and SVG, no external assets): a table of columns and, per column, reference and current distributions side by side.</summary>
     /// <returns>The HTML text.</returns>
     public string ToHtml()
