@@ -79,6 +79,10 @@ internal sealed class MLNetTrainer(Func<MLContext, IEstimator<ITransformer>> est
         .GetMethod("CancelExecution", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public, Type.EmptyTypes)
         ?.CreateDelegate<Action<MLContext>>();
 
+    // A test fails loudly when an ML.NET update removes the member: cancellation would then silently
+    // wait for the fit to end.
+    internal static bool CancelsInsideFit => CancelExecution is not null;
+
     private static string Describe(IEstimator<ITransformer> estimator)
     {
         var type = estimator.GetType();

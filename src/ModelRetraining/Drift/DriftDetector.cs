@@ -252,7 +252,7 @@ public sealed class DriftDetector
 
                 var significant = p < threshold;
                 var large = linf >= _options.CategoricalEffectSizeFloor;
-                var news = newCategories.Length > 0 ? $" {newCategories.Length} categories are new ({string.Join(", ", newCategories.Take(5))})." : string.Empty;
+                var news = newCategories.Length > 0 ? $" {newCategories.Length} {(newCategories.Length == 1 ? "category is" : "categories are")} new ({string.Join(", ", newCategories.Take(5))})." : string.Empty;
                 var reason = significant && !large
                     ? $"Chi-squared = {Number(statistic)}, p = {P(p)} < {Number(threshold)}, but no category's share moved by {Number(_options.CategoricalEffectSizeFloor)} or more (largest {Number(linf)}): not drift.{news}"
                     : $"Chi-squared = {Number(statistic)} over {categories.Length} categories, p = {P(p)} {(significant ? "<" : ">=")} {Number(threshold)}; largest share change {Number(linf)}: {(significant ? "drift" : "no drift")}.{news}";

@@ -19,7 +19,8 @@ internal sealed class ChampionComparisonCriterion(string metric, double margin) 
         }
 
         var candidate = report.Candidate.Metrics[metric];
-        var limit = candidate.Direction == MetricDirection.HigherIsBetter ? $"difference >= {Number(-margin)}" : $"difference <= {Number(margin)}";
+        // "difference >= 0", never "difference >= -0".
+        var limit = candidate.Direction == MetricDirection.HigherIsBetter ? $"difference >= {Number(margin == 0 ? 0 : -margin)}" : $"difference <= {Number(margin)}";
         if (report.Champion is null)
         {
             return firstRunPolicy switch

@@ -10,7 +10,7 @@ internal sealed class WorstSliceCriterion(string prefix, string metric, double m
     public override GateCriterionResult Judge(EvaluationReport report, FirstRunPolicy firstRunPolicy)
     {
         var name = $"no {prefix} slice worse on {metric}";
-        var limit = $"each slice's difference >= -{Number(margin)}";
+        var limit = margin == 0 ? "each slice's difference >= 0" : $"each slice's difference >= -{Number(margin)}";
         if (report.Champion is null)
         {
             return firstRunPolicy == FirstRunPolicy.Block

@@ -21,6 +21,16 @@ public class PromotionGateTests
     private static readonly RetrainingContext Context = new("churn", "run", TimeProvider.System);
 
     [Fact]
+    public async Task ZeroMargin_IsWrittenAsZero_NotMinusZero()
+    {
+        var gate = Gate(g => g.NoWorseThanChampion("AUC", margin: 0));
+        var decision = await gate.DecideAsync(Report(FakeEvaluator.Metrics(("AUC", 0.80, MetricDirection.HigherIsBetter)), FakeEvaluator.Metrics(("AUC", 0.79, MetricDirection.HigherIsBetter))), Context);
+        var criterion = Assert.Single(decision.Criteria);
+        Assert.Equal("difference >= 0", criterion.Limit);
+        Assert.DoesNotContain("-0", criterion.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoWorseThanChampion_DropBeyondMargin_RejectsNamingTheNumbers()
     {
         var gate = Gate(g => g.NoWorseThanChampion("AUC", margin: 0.01));
