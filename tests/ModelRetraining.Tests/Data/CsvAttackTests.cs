@@ -202,4 +202,46 @@ public class CsvAttackTests
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => CsvDataSource.FromFile("x.csv", Schema().Ignore("distance")));
         Assert.Contains("Column 'distance' is both read and ignored.", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RenamedColumn_IsOneError_NotAlsoAZeroPercentCompletenessError()
+    {
+        var registry = new InMemoryModelRegistry();
+        var training = Csv.Write(Rows(200).Replace("distance,", "Distance,", StringComparison.Ordinal));
+        var result = await new RetrainingPipelineBuilder { ModelName = "churn", Actor = "tests" }
+            .UseTrainingData(CsvDataSource.FromFile(training, Schema()))
+            .UseHoldoutData(CsvDataSource.FromFile(Csv.Write(Rows(100)), Schema()))
+            .AddSchemaValidation(Schema().ToDataSchema())
+            .AddDataQuality(q => q.Completeness("distance", mostly: 0.99))
+            .UseTrainer(new FakeTrainer())
+            .UseEvaluator(new FakeEvaluator())
+            .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5))
+            .UseRegistry(registry)
+            .Build()
+            .RunAsync();
+
+        Assert.Equal(RetrainingRunStatus.Rejected, result.Status);
+        var aboutDistance = result.Validation.SelectMany(r => r.Issues).Where(i => i.Column == "distance" && i.Source == training).ToArray();
+        Assert.Single(aboutDistance);
+        Assert.Equal("schema.missing-column", aboutDistance[0].Rule);
+    }
+
+    [Fact]
+    public async Task EmptyHoldout_IsOneErrorForOneCause()
+    {
+        var registry = new InMemoryModelRegistry();
+        var result = await new RetrainingPipelineBuilder { ModelName = "churn", Actor = "tests" }
+            .UseTrainingData(CsvDataSource.FromFile(Csv.Write(Rows(200)), Schema()))
+            .UseHoldoutData(CsvDataSource.FromFile(Csv.Write(Rows(0)), Schema()))
+            .AddSchemaValidation(Schema().ToDataSchema())
+            .UseTrainer(new FakeTrainer())
+            .UseEvaluator(new FakeEvaluator())
+            .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5))
+            .UseRegistry(registry)
+            .Build()
+            .RunAsync();
+
+        Assert.Equal(RetrainingRunStatus.Rejected, result.Status);
+        Assert.True(result.Reasons.Count == 1, string.Join(" | ", result.Reasons));
+    }
 }
