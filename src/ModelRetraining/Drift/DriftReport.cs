@@ -58,6 +58,14 @@ public sealed record DriftReport(IReadOnlyList<ColumnDriftResult> Columns, IRead
         return text.ToString();
     }
 
+    // Data set names are paths with windows ("/data/x/flights.csv [2001-06-01 .. 2001-07-01)"): a title shows the file and the window only.
+    private static string ShortName(string name)
+    {
+        var window = name.IndexOf(" [", StringComparison.Ordinal);
+        var path = window < 0 ? name : name[..window];
+        return (path.Contains('/', StringComparison.Ordinal) || path.Contains('\\', StringComparison.Ordinal) ? Path.GetFileName(path) : path) + (window < 0 ? string.Empty : name[window..]);
+    }
+
     // "p = 0E+0" read as nothing: below the smallest double the test can tell, say so.
     private static string PValue(double p) => p <= 0 ? "< 1e-300" : p < 1e-4 ? p.ToString("0.0e0", CultureInfo.InvariantCulture) : p.ToString("0.####", CultureInfo.InvariantCulture);
 
@@ -68,26 +76,27 @@ public sealed record DriftReport(IReadOnlyList<ColumnDriftResult> Columns, IRead
         static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
         static string N(double? value) => value is { } v && !double.IsNaN(v) ? v.ToString("0.####", CultureInfo.InvariantCulture) : "–";
         var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Drift report</title><style>")
+        var ordered = Columns.OrderByDescending(c => c.Drifted).ThenBy(c => c.Column, StringComparer.Ordinal).ToArray(); // drifted first
+        html.Append(CultureInfo.InvariantCulture, $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Drift: {E(ShortName(Current))} against {E(ShortName(Reference))}</title><style>")
             .Append("body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse;margin:12px 0}")
-            .Append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f3f3f3}.drift{color:#b00020;font-weight:600}.ok{color:#1b5e20}")
+            .Append("td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f3f3f3}.drift{color:#b00020;font-weight:600}.ok{color:#1b5e20}tr.drifted{background:#fdecee}")
             .Append(".col{margin:18px 0;padding:8px;border:1px solid #eee}.legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px}")
             .Append("</style></head><body>");
-        html.Append(CultureInfo.InvariantCulture, $"<h1>Drift: {E(Current)} against {E(Reference)}</h1>");
-        html.Append(CultureInfo.InvariantCulture, $"<p class=\"{(DatasetDrift ? "drift" : "ok")}\">Data set {(DatasetDrift ? "DRIFTED" : "did not drift")}: {DriftedColumns} of {Columns.Count} columns drifted ({DriftedShare:P0}; threshold {DriftShareThreshold:P0}).</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<h1>Drift: {E(ShortName(Current))} against {E(ShortName(Reference))}</h1>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"{(DatasetDrift ? "drift" : "ok")}\">Data set {(DatasetDrift ? "DRIFTED" : "did not drift")}: {DriftedColumns} of {Columns.Count} columns drifted ({DriftedShare * 100:0.#}%; threshold {DriftShareThreshold * 100:0.#}%).</p>");
         foreach (var problem in Problems)
         {
             html.Append(CultureInfo.InvariantCulture, $"<p class=\"drift\">{E(problem)}</p>");
         }
 
         html.Append("<table><tr><th>column</th><th>type</th><th>test</th><th>score</th><th>threshold</th><th>p-value</th><th>effect size</th><th>drifted</th></tr>");
-        foreach (var c in Columns)
+        foreach (var c in ordered)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"#c-{E(c.Column)}\">{E(c.Column)}</a></td><td>{c.Kind}</td><td>{c.Method}</td><td>{N(c.Statistic)}</td><td>{N(c.Threshold)}</td><td>{N(c.PValue)}</td><td>{N(c.EffectSize)}</td><td class=\"{(c.Drifted ? "drift" : "ok")}\">{(c.Drifted ? "yes" : "no")}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture, $"<tr{(c.Drifted ? " class=\"drifted\"" : string.Empty)}><td><a href=\"#c-{E(c.Column)}\">{E(c.Column)}</a></td><td>{c.Kind}</td><td>{c.Method}</td><td>{N(c.Statistic)}</td><td>{N(c.Threshold)}</td><td>{(c.PValue is { } p ? E(PValue(p)) : "–")}</td><td>{N(c.EffectSize)}</td><td class=\"{(c.Drifted ? "drift" : "ok")}\">{(c.Drifted ? "yes" : "no")}</td></tr>");
         }
 
         html.Append("</table><div class=\"legend\"><span style=\"background:#9e9e9e\"></span>reference<span style=\"background:#d32f2f\"></span>current</div>");
-        foreach (var c in Columns)
+        foreach (var c in ordered)
         {
             html.Append(CultureInfo.InvariantCulture, $"<div class=\"col\" id=\"c-{E(c.Column)}\"><b>{E(c.Column)}</b> — {E(c.Reason)}");
             if (c.Bins.Count > 0)
@@ -105,11 +114,14 @@ public sealed record DriftReport(IReadOnlyList<ColumnDriftResult> Columns, IRead
     {
         const int barWidth = 14, gap = 10, height = 120, labelHeight = 60;
         var max = Math.Max(bins.Max(b => Math.Max(b.ReferenceShare, b.CurrentShare)), 1e-9);
-        var width = bins.Count * ((2 * barWidth) + gap) + gap;
-        html.Append(CultureInfo.InvariantCulture, $"<div><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height + labelHeight}\" role=\"img\">");
+        const int axis = 44; // room for the y-axis labels; the last label, rotated, needs room on the right too
+        var width = axis + (bins.Count * ((2 * barWidth) + gap)) + gap + 80;
+        html.Append(CultureInfo.InvariantCulture, $"<div><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height + labelHeight + 40}\" role=\"img\">");
+        html.Append(CultureInfo.InvariantCulture, $"<line x1=\"{axis - 4}\" y1=\"0\" x2=\"{axis - 4}\" y2=\"{height}\" stroke=\"#888\"/><line x1=\"{axis - 4}\" y1=\"{height}\" x2=\"{width - 80}\" y2=\"{height}\" stroke=\"#888\"/>");
+        html.Append(CultureInfo.InvariantCulture, $"<text x=\"{axis - 8}\" y=\"10\" font-size=\"9\" text-anchor=\"end\">{max * 100:0.#}%</text><text x=\"{axis - 8}\" y=\"{(height / 2) + 3}\" font-size=\"9\" text-anchor=\"end\">{max * 50:0.#}%</text><text x=\"{axis - 8}\" y=\"{height}\" font-size=\"9\" text-anchor=\"end\">0%</text>");
         for (var i = 0; i < bins.Count; i++)
         {
-            var x = gap + (i * ((2 * barWidth) + gap));
+            var x = axis + gap + (i * ((2 * barWidth) + gap));
             var r = bins[i].ReferenceShare / max * height;
             var c = bins[i].CurrentShare / max * height;
             html.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{height - r:0.#}\" width=\"{barWidth}\" height=\"{r:0.#}\" fill=\"#9e9e9e\"><title>reference {bins[i].ReferenceShare:P1}</title></rect>");

@@ -55,4 +55,24 @@ public class ResultSummaryTests
         Assert.Contains("p = < 1e-300", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("  ok     a:", lines[2], StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DriftReportHtml_DriftedColumnsFirstAndHighlighted_TitleWithoutTheDirectory()
+    {
+        var report = new DriftReport(
+            [
+                new ColumnDriftResult("a", DataColumnKind.Numeric, DriftMethod.KolmogorovSmirnov, 0.01, 0.05, false, "no drift") { PValue = 0.6 },
+                new ColumnDriftResult("b", DataColumnKind.Numeric, DriftMethod.KolmogorovSmirnov, 0.4, 0.05, true, "drift") { PValue = 0 },
+            ],
+            [],
+            0.5) { Reference = "/srv/data/flights.csv [2001-01-01 .. 2001-02-01)", Current = "/srv/data/flights.csv [2001-06-01 .. 2001-07-01)" };
+
+        var html = report.ToHtml();
+
+        Assert.Contains("<h1>Drift: flights.csv [2001-06-01 .. 2001-07-01) against flights.csv [2001-01-01 .. 2001-02-01)</h1>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("/srv/data", html, StringComparison.Ordinal);
+        Assert.True(html.IndexOf("href=\"#c-b\"", StringComparison.Ordinal) < html.IndexOf("href=\"#c-a\"", StringComparison.Ordinal));
+        Assert.Contains("<tr class=\"drifted\"><td><a href=\"#c-b\">", html, StringComparison.Ordinal);
+        Assert.Contains("<td>&lt; 1e-300</td>", html, StringComparison.Ordinal);
+    }
 }
