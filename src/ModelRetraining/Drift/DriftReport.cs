@@ -67,7 +67,7 @@ public sealed record DriftReport(IReadOnlyList<ColumnDriftResult> Columns, IRead
     }
 
     // "p = 0E+0" read as nothing: below the smallest double the test can tell, say so.
-    private static string PValue(double p) => p <= 0 ? "< 1e-300" : p < 1e-4 ? p.ToString("0.0e0", CultureInfo.InvariantCulture) : p.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string PValue(double p) => Formatting.PValue(p);
 
     /// <summary>Renders a self-contained HTML page (inline CSS and SVG, no external assets): a table of columns and, per column, reference and current distributions side by side.</summary>
     /// <returns>The HTML text.</returns>

@@ -99,6 +99,17 @@ public class DriftDetectorTests
     }
 
     [Fact]
+    public void NormedWasserstein_DividesByThePopulationStandardDeviation_AsEvidently()
+    {
+        // Reference {0, 2, 0, 2}: population sd 1 (sample sd 1.155). Current shifted by 1: W = 1, normed 1.
+        var ml = new MLContext(1);
+        var reference = ml.Data.LoadFromEnumerable(new[] { 0f, 2f, 0f, 2f }.Select(a => new Row { A = a, B = 0, C = "x" }));
+        var current = ml.Data.LoadFromEnumerable(new[] { 1f, 3f, 1f, 3f }.Select(a => new Row { A = a, B = 0, C = "x" }));
+        var report = new DriftDetector(new DriftOptions().ForColumn("A", DriftMethod.Wasserstein, threshold: 0.1)).Compare(reference, current, ["A"]);
+        Assert.Equal(1.0, report.Columns[0].Statistic, 6);
+    }
+
+    [Fact]
     public void Compare_PerColumnThreshold_ChangesOnlyItsOwnColumn()
     {
         var options = new DriftOptions().ForColumn("A", DriftMethod.Wasserstein, threshold: 5);
