@@ -45,11 +45,12 @@ public sealed partial class ModelServer<TInput, TOutput>
     {
         SafeText.ThrowIfInvalidIdentity(actor, "actor", nameof(actor));
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var request = new RollbackRequest(_modelName, expectedCurrentVersion, actor, reason) { Alias = _options.Alias, Force = force };
         var preloaded = force ? null : await LoadRollbackTargetAsync(expectedCurrentVersion, cancellationToken).ConfigureAwait(false);
         AliasHistoryEntry entry;
         try
         {
-            entry = await _registry.RollbackAsync(new RollbackRequest(_modelName, expectedCurrentVersion, actor, reason) { Alias = _options.Alias, Force = force }, cancellationToken).ConfigureAwait(false);
+            entry = await _registry.RollbackAsync(request, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -60,7 +61,7 @@ public sealed partial class ModelServer<TInput, TOutput>
         await RefreshCoreAsync(preloaded, cancellationToken).ConfigureAwait(false);
         var followed = Current?.Version == entry.ToVersion;
         ServingTelemetry.Rollbacks.Add(1, new KeyValuePair<string, object?>("model", _modelName));
-        Log.RolledBack(_logger, _modelName, _options.Alias, entry.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", entry.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", SafeText.Escape(actor), SafeText.Escape(RegistryRules.RollbackReason(new RollbackRequest(_modelName, expectedCurrentVersion, actor, reason) { Force = force })));
+        Log.RolledBack(_logger, _modelName, _options.Alias, entry.FromVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", entry.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", SafeText.Escape(actor), SafeText.Escape(RegistryRules.RollbackReason(request)));
         if (!followed)
         {
             Log.RollbackNotFollowed(_logger, _modelName, _options.Alias, entry.ToVersion?.ToString(CultureInfo.InvariantCulture) ?? "none", Current?.ToString() ?? "nothing", _lastSwapFailure?.Error.Message ?? "unknown");

@@ -139,7 +139,7 @@ public sealed partial class CsvDataSource : IDataSource
             else
             {
                 position[c] = -2;
-                issues.Add(new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{column.Name}' ({column.Kind}) is missing from '{_path}': its header has {HeaderList(header)}.")
+                issues.Add(new DataValidationIssue(ValidationSeverity.Error, IssueRules.MissingColumn, $"Column '{column.Name}' ({column.Kind}) is missing from '{_path}': its header has {HeaderList(header)}.")
                 {
                     Column = column.Name,
                     Source = _path,

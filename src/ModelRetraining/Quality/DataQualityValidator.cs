@@ -21,7 +21,7 @@ internal sealed class DataQualityValidator(IReadOnlyList<QualityRule> rules, str
 
         // A column the source itself could not find (a renamed header) is one error, already reported by the
         // source: its rules are not judged on the empty column it left, which only said "0% complete" again.
-        var notInFile = rules.Where(r => r.Column is not null && data.ReadIssues.Any(i => i.Rule == "schema.missing-column" && i.Column == r.Column)).ToArray();
+        var notInFile = rules.Where(r => r.Column is not null && data.ReadIssues.Any(i => i.Rule == IssueRules.MissingColumn && i.Column == r.Column)).ToArray();
         var active = rules.Except(missing).Except(notInFile).ToArray();
         var rowRules = active.Where(r => r.Row is not null).ToArray();
         var failures = rowRules.ToDictionary(r => r, _ => (Count: 0L, First: -1L));

@@ -23,7 +23,7 @@ internal sealed class SchemaValidator(SchemaValidationOptions options) : IDataVa
             {
                 if (!reported.Contains(column.Name))
                 {
-                    issues.Add(new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{column.Name}' ({column.Kind}) is missing from '{source}'.") { Column = column.Name, Source = source });
+                    issues.Add(new DataValidationIssue(ValidationSeverity.Error, IssueRules.MissingColumn, $"Column '{column.Name}' ({column.Kind}) is missing from '{source}'.") { Column = column.Name, Source = source });
                 }
             }
             else if (found.Kind != column.Kind && !reported.Contains(column.Name))
@@ -42,7 +42,7 @@ internal sealed class SchemaValidator(SchemaValidationOptions options) : IDataVa
 
         if (data.RowCount < options.MinRows)
         {
-            issues.Add(new DataValidationIssue(ValidationSeverity.Error, "rows.min", data.RowCount == 0
+            issues.Add(new DataValidationIssue(ValidationSeverity.Error, IssueRules.MinRows, data.RowCount == 0
                 ? $"'{source}' has no rows: there is nothing to train or evaluate on."
                 : $"'{source}' has {data.RowCount} rows; at least {options.MinRows} are required.") { Source = source });
         }

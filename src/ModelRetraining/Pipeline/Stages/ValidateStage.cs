@@ -36,7 +36,7 @@ internal sealed class ValidateStage(PipelineDefinition definition, RunRecorder r
         }
 
         // One cause, one error: a holdout a validator already refused for its row count is not refused again.
-        var holdoutRowsReported = reports.Any(r => r.DataSet == run.Holdout.Name && r.Issues.Any(i => i.Rule == "rows.min" && i.Severity == ValidationSeverity.Error));
+        var holdoutRowsReported = reports.Any(r => r.DataSet == run.Holdout.Name && r.Issues.Any(i => i.Rule == IssueRules.MinRows && i.Severity == ValidationSeverity.Error));
         if (run.Holdout.RowCount < definition.Options.MinHoldoutRows && !holdoutRowsReported)
         {
             reports.Add(new DataValidationReport("holdout-size", run.Holdout.Name, [new DataValidationIssue(ValidationSeverity.Error, "holdout.min-rows", $"The holdout '{run.Holdout.Name}' has {run.Holdout.RowCount} rows; an evaluation needs at least {definition.Options.MinHoldoutRows} ({nameof(RetrainingPipelineOptions.MinHoldoutRows)}).") { Source = run.Holdout.Name }]));
