@@ -33,6 +33,9 @@ await using var server = new ModelServer<FlightRow, FlightScore>(registry, "flig
 {
     // The service warns a passenger when the delay probability reaches 0.25: right when that matches the outcome.
     IsCorrect = (score, late) => score.Probability >= 0.25f == late > 0.5f,
+
+    // DayOfWeek is computed from the departure by the training schema's own code, not by the caller.
+    Derivations = FlightDelays.Schema().DerivationsFor<FlightRow>(),
 };
 await server.StartAsync();
 server.RolloutChanged += (_, e) => Console.WriteLine($"  {e.State.Status}: {e.State.LastChange}");

@@ -5,7 +5,11 @@ namespace QuickStart;
 /// <summary>One flight as the flight-delay model reads it (for prediction engines and the model server), with its outcome.</summary>
 public sealed class FlightRow
 {
-    /// <summary>Gets or sets the day of week.</summary>
+    /// <summary>Gets or sets the scheduled departure (the schema's time column; the day of week is derived from it).</summary>
+    [ColumnName("date")]
+    public DateTime Date { get; set; }
+
+    /// <summary>Gets or sets the day of week: a derived column, computed by the model server from <see cref="Date"/> with the training schema's code (<c>ModelServer.Derivations</c>).</summary>
     public float DayOfWeek { get; set; }
 
     /// <summary>Gets or sets the distance in miles.</summary>

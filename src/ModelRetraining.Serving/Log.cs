@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace ModelRetraining.Serving;
 
-/// <summary>Every log event of the serving package, with fixed ids (70–79; docs/observability.md lists them).</summary>
+/// <summary>Every log event of the serving package, with fixed ids (70–80; docs/observability.md lists them).</summary>
 internal static partial class Log
 {
     [LoggerMessage(70, LogLevel.Information, "Serving {ModelName} v{Version} (was {Previous})")]
@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(79, LogLevel.Error, "{ModelName} {Alias} was rolled back to {Target}, but this server could not load it and still serves {Serving}: {Cause}")]
     public static partial void RollbackNotFollowed(ILogger logger, string modelName, string alias, string target, string serving, string cause);
+
+    [LoggerMessage(80, LogLevel.Warning, "{ModelName} v{Version} was trained on derived columns ({Columns}) that this server does not compute: the caller must fill them exactly as training did (set the server's Derivations to the training schema's)")]
+    public static partial void DerivedByCaller(ILogger logger, string modelName, int version, string columns);
 }

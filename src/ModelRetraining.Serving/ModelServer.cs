@@ -82,6 +82,15 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     /// <summary>Gets how an output is judged against the actual value passed to <see cref="RecordActual"/> (for a challenger's shadow answers too); <see langword="null"/> when outcomes are recorded as right or wrong by the caller.</summary>
     public Func<TOutput, float, bool>? IsCorrect { get; init; }
 
+    /// <summary>
+    /// Gets the training schema's derived columns, computed on every input before it is predicted (the input
+    /// is changed in place), so the served model sees the features it was trained on. With it set, a version
+    /// whose stored schema names a derived column it does not compute is not swapped in; without it, such a
+    /// version serves with a warning (the caller computes the column). Create it with
+    /// <see cref="CsvSchema.DerivationsFor{TInput}"/> from the schema the pipeline trained with.
+    /// </summary>
+    public ServingDerivations<TInput>? Derivations { get; init; }
+
     internal int LoadedModels => _slot.Loaded;
 
     internal int DisposedModels => _slot.Disposed;
@@ -181,6 +190,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     public Prediction<TOutput> Predict(TInput input, string? routingKey)
     {
         ArgumentNullException.ThrowIfNull(input);
+        Derivations?.Apply(input);
         if (_rollouts.Active is { } rollout)
         {
             return _rollouts.PredictInRollout(input, routingKey, rollout);
@@ -285,6 +295,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     {
         var loader = _options.Loaders.FirstOrDefault(l => l.CanLoad(version))
             ?? throw new InvalidOperationException($"No loader of this server can load {version} (flavor '{version.Flavor}', attachments: {RegistryRules.AttachmentList(version)}); its loaders are {string.Join(", ", _options.Loaders.Select(l => l.Name))}.");
+        await CheckDerivationsAsync(version, cancellationToken).ConfigureAwait(false);
         var predictor = await loader.LoadAsync<TInput, TOutput>(version, _registry, cancellationToken).ConfigureAwait(false);
         if (PredictorDecorator is { } decorate)
         {

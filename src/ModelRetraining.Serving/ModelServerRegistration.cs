@@ -20,8 +20,9 @@ public static class ModelServerRegistration
     /// <param name="modelName">The model served.</param>
     /// <param name="configure">Sets the server's options (alias, poll interval, runtime, …).</param>
     /// <param name="isCorrect">How an output is judged against an actual value (<see cref="ModelServer{TInput, TOutput}.RecordActual"/>); none when <see langword="null"/>.</param>
+    /// <param name="derivations">The training schema's derived columns, computed on every input (<see cref="ModelServer{TInput, TOutput}.Derivations"/>); none when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
-    public static ModelRetrainingBuilder AddModelServer<TInput, TOutput>(this ModelRetrainingBuilder builder, string modelName, Action<ModelServerOptions>? configure = null, Func<TOutput, float, bool>? isCorrect = null)
+    public static ModelRetrainingBuilder AddModelServer<TInput, TOutput>(this ModelRetrainingBuilder builder, string modelName, Action<ModelServerOptions>? configure = null, Func<TOutput, float, bool>? isCorrect = null, ServingDerivations<TInput>? derivations = null)
         where TInput : class
         where TOutput : class, new()
     {
@@ -46,6 +47,7 @@ public static class ModelServerRegistration
             logger: services.GetService<ILoggerFactory>()?.CreateLogger($"ModelRetraining.Serving.ModelServer.{modelName}"))
         {
             IsCorrect = isCorrect,
+            Derivations = derivations,
         });
         builder.Services.TryAddSingleton(services => services.GetRequiredKeyedService<ModelServer<TInput, TOutput>>(modelName));
         builder.Services.AddSingleton<IHostedService>(services => new Starter<TInput, TOutput>(services.GetRequiredKeyedService<ModelServer<TInput, TOutput>>(modelName)));

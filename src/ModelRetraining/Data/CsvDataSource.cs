@@ -251,6 +251,16 @@ public sealed partial class CsvDataSource : IDataSource
             if (hasDerived)
             {
                 row.RowNumber = dataRow;
+
+                // A derivation that reads a column derived after it sees it missing, not the previous row's value.
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    if (columns[c].IsDerived)
+                    {
+                        values[c] = null;
+                    }
+                }
+
                 for (var c = 0; c < columns.Count; c++)
                 {
                     if (columns[c].Compute is { } compute)

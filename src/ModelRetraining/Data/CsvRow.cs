@@ -5,12 +5,16 @@ public sealed class CsvRow
 {
     private readonly Dictionary<string, int> _index;
     private readonly object?[] _values;
+    private readonly string?[]? _absent;
 
-    internal CsvRow(Dictionary<string, int> index, object?[] values)
+    internal CsvRow(Dictionary<string, int> index, object?[] values, string?[]? absent = null)
     {
         _index = index;
         _values = values;
+        _absent = absent;
     }
+
+    internal object?[] Values => _values;
 
     /// <summary>Gets the 1-based data row number in the file (the header is row 0).</summary>
     public long RowNumber { get; internal set; }
@@ -47,7 +51,14 @@ public sealed class CsvRow
     };
 
     private int IndexOf(string column)
-        => _index.TryGetValue(column, out var i)
-            ? i
-            : throw new ArgumentException($"Column '{column}' is not a column of the CSV schema (or is derived after the one asking).", nameof(column));
+    {
+        if (!_index.TryGetValue(column, out var i))
+        {
+            throw new ArgumentException($"Column '{column}' is not a column of the CSV schema.", nameof(column));
+        }
+
+        // At serving time a column the input type lacks cannot be read as "missing": that would silently
+        // compute a different feature than training did.
+        return _absent?[i] is { } why ? throw new InvalidOperationException(why) : i;
+    }
 }

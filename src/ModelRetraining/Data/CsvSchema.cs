@@ -137,6 +137,17 @@ public sealed class CsvSchema
     public DataSchema ToDataSchema()
         => new(_columns.Select(c => new DataColumn(c.Name, c.Kind, c.IsDerived)).ToArray(), LabelColumn, TimeColumn);
 
+    /// <summary>
+    /// Gets what computes this schema's derived columns on serving inputs of type <typeparamref name="TInput"/>,
+    /// for the model server (train/serve skew: the same code computes a feature in training and serving).
+    /// </summary>
+    /// <typeparam name="TInput">The serving input type: a member per derived column (the label excepted), and one per read column a derivation reads.</typeparam>
+    /// <returns>The derivations.</returns>
+    /// <exception cref="ArgumentException">A derived column has no member of a type that can hold it; every one is named.</exception>
+    public ServingDerivations<TInput> DerivationsFor<TInput>()
+        where TInput : class
+        => new(Clone());
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ModelRetraining;
 
 /// <summary>One column of a schema inferred from training data.</summary>
@@ -14,4 +16,8 @@ public sealed record InferredColumn(string Name, DataColumnKind Kind, bool Nulla
 
     /// <summary>Gets the largest value seen (numeric columns).</summary>
     public double? Max { get; init; }
+
+    /// <summary>Gets a value indicating whether the column was computed by the training schema rather than read: a model server must compute it too (<see cref="CsvSchema.DerivationsFor{TInput}"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool IsDerived { get; init; }
 }

@@ -23,11 +23,20 @@ public sealed record InferredSchema(IReadOnlyList<InferredColumn> Columns, strin
     /// <param name="profile">The profile.</param>
     /// <param name="labelColumn">The label column, if any.</param>
     /// <returns>The schema.</returns>
-    public static InferredSchema FromProfile(DataProfile profile, string? labelColumn)
+    public static InferredSchema FromProfile(DataProfile profile, string? labelColumn) => FromProfile(profile, labelColumn, null);
+
+    /// <summary>Infers the schema from a profile of the training data, marking the columns the data's schema derived.</summary>
+    /// <param name="profile">The profile.</param>
+    /// <param name="labelColumn">The label column, if any.</param>
+    /// <param name="schema">The data's declared schema, whose derived columns are marked; none when <see langword="null"/>.</param>
+    /// <returns>The schema.</returns>
+    public static InferredSchema FromProfile(DataProfile profile, string? labelColumn, DataSchema? schema)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        var derived = schema?.Columns.Where(c => c.IsDerived).Select(c => c.Name).ToHashSet(StringComparer.Ordinal) ?? [];
         var columns = profile.Columns.Select(c => new InferredColumn(c.Name, c.Kind, c.Missing > 0)
         {
+            IsDerived = derived.Contains(c.Name),
             Domain = c.Frequent is { } f && f.MaxUndercount == 0 ? f.Counts.Keys.Order(StringComparer.Ordinal).ToArray() : null,
             Min = c.Sketch is not null && c.Count > 0 ? c.Min : null,
             Max = c.Sketch is not null && c.Count > 0 ? c.Max : null,

@@ -134,6 +134,18 @@ public class CsvDataSourceTests
     }
 
     [Fact]
+    public async Task Load_ADerivationReadingAColumnDerivedAfterIt_SeesItMissing_NotThePreviousRowsValue()
+    {
+        var path = Csv.Write("x\n1\n2\n3\n");
+        var schema = new CsvSchema().Numeric("x")
+            .DeriveNumeric("Early", r => r.GetNumeric("Later"))
+            .DeriveNumeric("Later", r => r.GetNumeric("x") * 10);
+        var snapshot = await LoadAsync(path, schema);
+        Assert.Equal([10f, 20f, 30f], snapshot.Data.GetColumn<float>("Later").ToArray());
+        Assert.All(snapshot.Data.GetColumn<float>("Early").ToArray(), v => Assert.True(float.IsNaN(v)));
+    }
+
+    [Fact]
     public async Task Load_DerivedColumns_AreComputedPerRow()
     {
         var path = Csv.Write("date,delay\n2001-01-01 10:00:00,20\n2001-01-06 10:00:00,3\n2001-01-07 10:00:00,\n");

@@ -63,7 +63,7 @@ internal sealed class RegisterStage(PipelineDefinition definition, RunRecorder r
         {
             var profile = ProfileCache.Get(run.Context, run.Training, cancellationToken);
             attachments[AttachmentNames.Profile] = new("profile", AttachmentNames.Profile, Encoding.UTF8.GetBytes(profile.ToJson()));
-            attachments[AttachmentNames.Schema] = new("schema", AttachmentNames.Schema, Encoding.UTF8.GetBytes(InferredSchema.FromProfile(profile, run.Training.Schema.LabelColumn).ToJson()));
+            attachments[AttachmentNames.Schema] = new("schema", AttachmentNames.Schema, Encoding.UTF8.GetBytes(InferredSchema.FromProfile(profile, run.Training.Schema.LabelColumn, run.Training.Schema).ToJson()));
         }
 
         return attachments;
