@@ -12,14 +12,14 @@ public static class ConceptDrift
     /// <summary>DDM (Gama et al. 2004): error rate plus its standard deviation against the best seen.</summary>
     /// <param name="warningThreshold">Standard deviations for a warning.</param>
     /// <param name="driftThreshold">Standard deviations for a drift.</param>
-    /// <param name="minInstances">Values before any decision.</param>
+    /// <param name="minInstances">Values before any decision (the first decision is on the next one, as River's <c>warm_start</c>).</param>
     /// <returns>A detector.</returns>
     public static IConceptDriftDetector Ddm(double warningThreshold = 2.0, double driftThreshold = 3.0, int minInstances = 30) => new DdmDetector(warningThreshold, driftThreshold, minInstances);
 
     /// <summary>EDDM (Baena-García et al. 2006): distance between errors against the best seen.</summary>
     /// <param name="warningThreshold">Ratio below which a warning is raised.</param>
     /// <param name="driftThreshold">Ratio below which a drift is raised.</param>
-    /// <param name="minErrors">Errors before any decision.</param>
+    /// <param name="minErrors">River's <c>warm_start</c>: the peak is tracked after this many values, and a decision needs more than this many errors.</param>
     /// <returns>A detector.</returns>
     public static IConceptDriftDetector Eddm(double warningThreshold = 0.95, double driftThreshold = 0.9, int minErrors = 30) => new EddmDetector(warningThreshold, driftThreshold, minErrors);
 

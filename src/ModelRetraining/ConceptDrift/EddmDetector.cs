@@ -1,43 +1,52 @@
 namespace ModelRetraining;
 
-internal sealed class EddmDetector(double warningThreshold, double driftThreshold, int minErrors) : IConceptDriftDetector
+internal sealed class EddmDetector(double warningThreshold, double driftThreshold, int warmStart) : IConceptDriftDetector
 {
     private long _errors;
     private long _lastError;
     private double _mean;
     private double _m2;
-    private double _best;
+    private double _best = -1;
+    private bool _warning;
 
     public string Name => "EDDM";
 
     public long Count { get; private set; }
 
+    // River's semantics, checked against its doctest and unit test: distances are tracked from the first
+    // error; their spread is the sample standard deviation (Welford, n - 1); the peak is tracked once more
+    // than warmStart values were seen, and a decision needs more than warmStart errors and a value below
+    // the peak. Only an error changes the state: a warning holds over the correct predictions after it.
     public ConceptDriftState Add(double error)
     {
         Count++;
         if (error < 0.5)
         {
-            return ConceptDriftState.Stable;
+            return _warning ? ConceptDriftState.Warning : ConceptDriftState.Stable;
         }
 
-        // The distance between consecutive errors grows while the model is right more often.
         _errors++;
         var distance = (double)(Count - _lastError);
         _lastError = Count;
         var delta = distance - _mean;
         _mean += delta / _errors;
         _m2 += delta * (distance - _mean);
-        var std = Math.Sqrt(_m2 / _errors);
-        var level = _mean + (2 * std);
-        if (_errors < minErrors)
+        if (Count <= warmStart)
         {
             return ConceptDriftState.Stable;
         }
 
+        var std = _errors > 1 ? Math.Sqrt(_m2 / (_errors - 1)) : 0;
+        var level = _mean + (2 * std);
         if (level > _best)
         {
             _best = level;
-            return ConceptDriftState.Stable;
+            return _warning ? ConceptDriftState.Warning : ConceptDriftState.Stable;
+        }
+
+        if (_errors <= warmStart)
+        {
+            return _warning ? ConceptDriftState.Warning : ConceptDriftState.Stable;
         }
 
         var ratio = level / _best;
@@ -47,7 +56,8 @@ internal sealed class EddmDetector(double warningThreshold, double driftThreshol
             return ConceptDriftState.Drift;
         }
 
-        return ratio < warningThreshold ? ConceptDriftState.Warning : ConceptDriftState.Stable;
+        _warning = ratio < warningThreshold;
+        return _warning ? ConceptDriftState.Warning : ConceptDriftState.Stable;
     }
 
     private void Reset()
@@ -57,6 +67,7 @@ internal sealed class EddmDetector(double warningThreshold, double driftThreshol
         _lastError = 0;
         _mean = 0;
         _m2 = 0;
-        _best = 0;
+        _best = -1;
+        _warning = false;
     }
 }
