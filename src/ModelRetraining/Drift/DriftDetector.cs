@@ -131,11 +131,24 @@ public sealed class DriftDetector
     {
         var overrides = _options.Columns.TryGetValue(name, out var found) ? found : null;
         var method = overrides?.Method ?? DriftMethod.Auto;
+
+        // A numeric column with at most 5 values (a flag, a rating) is compared as categories of its values,
+        // as Evidently does; a test of the explicit methods that need categories gets them the same way.
+        var valueCounts = reference.Kind == DataColumnKind.Numeric && method is DriftMethod.Auto or DriftMethod.ZTest or DriftMethod.ChiSquared
+            ? NumericValueCounts(reference, current, method == DriftMethod.Auto ? 5 : MaxExactValues)
+            : null;
         if (method == DriftMethod.Auto)
         {
-            method = reference.IsNumeric
-                ? reference.Present <= _options.SmallSampleLimit ? DriftMethod.KolmogorovSmirnov : DriftMethod.Wasserstein
-                : reference.Present <= _options.SmallSampleLimit ? DriftMethod.ChiSquared : DriftMethod.JensenShannon;
+            var small = reference.Present <= _options.SmallSampleLimit;
+            if (reference.IsNumeric && valueCounts is null)
+            {
+                method = small ? DriftMethod.KolmogorovSmirnov : DriftMethod.Wasserstein;
+            }
+            else
+            {
+                var distinct = valueCounts is { } v ? v.Reference.Keys.Union(v.Current.Keys).Count() : reference.Categories!.Keys.Union(current.Categories!.Keys, StringComparer.Ordinal).Count();
+                method = !small ? DriftMethod.JensenShannon : distinct <= 2 ? DriftMethod.ZTest : DriftMethod.ChiSquared;
+            }
         }
 
         var threshold = overrides?.Threshold ?? DefaultThreshold(method);
@@ -161,12 +174,19 @@ public sealed class DriftDetector
             };
         }
 
-        if (reference.IsNumeric != IsNumericMethod(method) && method is not (DriftMethod.PopulationStabilityIndex or DriftMethod.JensenShannon))
+        if (valueCounts is { } counts)
         {
-            return baseResult with { Drifted = true, Reason = $"Method {method} does not apply to {reference.Kind} column '{name}'." };
+            var asCategories = Categorical(method, threshold, counts.Reference, counts.Current, baseResult);
+            var result2 = asCategories with { Reason = $"{counts.Reference.Keys.Union(counts.Current.Keys).Count()} distinct values, compared as categories. {asCategories.Reason}" };
+            return missing ? result2 with { Drifted = true, Reason = result2.Reason + missingReason } : result2;
         }
 
-        var result = reference.IsNumeric ? Numeric(name, method, threshold, reference, current, baseResult) : Categorical(name, method, threshold, reference, current, baseResult);
+        if (reference.IsNumeric != IsNumericMethod(method) && method is not (DriftMethod.PopulationStabilityIndex or DriftMethod.JensenShannon))
+        {
+            return baseResult with { Drifted = true, Reason = $"Method {method} does not apply to {reference.Kind} column '{name}'{(method is DriftMethod.ZTest or DriftMethod.ChiSquared && reference.IsNumeric ? $" with more than {MaxExactValues} distinct values" : string.Empty)}." };
+        }
+
+        var result = reference.IsNumeric ? Numeric(name, method, threshold, reference, current, baseResult) : Categorical(method, threshold, reference.Categories!, current.Categories!, baseResult);
         return missing ? result with { Drifted = true, Reason = result.Reason + missingReason } : result;
     }
 
@@ -174,7 +194,7 @@ public sealed class DriftDetector
 
     private double DefaultThreshold(DriftMethod method) => method switch
     {
-        DriftMethod.KolmogorovSmirnov or DriftMethod.ChiSquared => _options.PValueThreshold,
+        DriftMethod.KolmogorovSmirnov or DriftMethod.ChiSquared or DriftMethod.ZTest => _options.PValueThreshold,
         DriftMethod.PopulationStabilityIndex => _options.PsiThreshold,
         _ => _options.DistanceThreshold,
     };
@@ -219,10 +239,8 @@ public sealed class DriftDetector
         }
     }
 
-    private ColumnDriftResult Categorical(string name, DriftMethod method, double threshold, DriftSample reference, DriftSample current, ColumnDriftResult result)
+    private ColumnDriftResult Categorical(DriftMethod method, double threshold, IReadOnlyDictionary<string, long> referenceCounts, IReadOnlyDictionary<string, long> currentCounts, ColumnDriftResult result)
     {
-        var referenceCounts = reference.Categories!;
-        var currentCounts = current.Categories!;
         var categories = referenceCounts.Keys.Union(currentCounts.Keys, StringComparer.Ordinal).OrderByDescending(k => referenceCounts.GetValueOrDefault(k)).ThenBy(k => k, StringComparer.Ordinal).ToArray();
         double referenceTotal = referenceCounts.Values.Sum(), currentTotal = currentCounts.Values.Sum();
         var r = categories.Select(k => referenceCounts.GetValueOrDefault(k) / referenceTotal).ToArray();
@@ -261,9 +279,95 @@ public sealed class DriftDetector
                 return result with { Statistic = statistic, PValue = p, ExactPValue = false, Drifted = significant && large, Reason = reason };
             }
 
+            case DriftMethod.ZTest when categories.Length <= 2:
+            {
+                // The share of one of the (at most) two values; which one does not change |z|.
+                var second = categories.Length == 2 ? categories[1] : categories[0];
+                var (z, p) = categories.Length < 2
+                    ? (0, 1)
+                    : DriftStatistics.TwoProportionZ(referenceCounts.GetValueOrDefault(second), referenceTotal, currentCounts.GetValueOrDefault(second), currentTotal);
+                var significant = p < threshold;
+                var large = linf >= _options.CategoricalEffectSizeFloor;
+                var reason = significant && !large
+                    ? $"Z-test z = {Number(z)}, p = {P(p)} < {Number(threshold)}, but the share moved by less than {Number(_options.CategoricalEffectSizeFloor)} ({Number(linf)}): not drift."
+                    : $"Z-test of the two values' shares ({Number(r[0])} → {Number(c[0])} '{categories[0]}'), z = {Number(z)}, p = {P(p)} {(significant ? "<" : ">=")} {Number(threshold)}: {(significant ? "drift" : "no drift")}.";
+                return result with { Statistic = Math.Abs(z), PValue = p, ExactPValue = false, Drifted = significant && large, Reason = reason };
+            }
+
+            case DriftMethod.ZTest:
+                return result with { Drifted = true, Reason = $"The Z-test compares two values; the column has {categories.Length}: use ChiSquared." };
+
             default:
                 return Shares(method, threshold, r, c, result, $"over {categories.Length} categories");
         }
+    }
+
+    // The largest number of distinct values of a numeric column compared as categories by an explicit ZTest or ChiSquared.
+    private const int MaxExactValues = 1_000;
+
+    // The counts of each value of a numeric column on both sides, when reference and current together hold at
+    // most maxValues distinct values; otherwise null. An exact side counts its sorted values; a profile side
+    // (the champion's stored sketch) is read at its retained items, which hold every value when there are so
+    // few, and whose distinct-count estimate must agree.
+    private static (Dictionary<string, long> Reference, Dictionary<string, long> Current)? NumericValueCounts(DriftSample reference, DriftSample current, int maxValues)
+    {
+        var r = ValueCounts(reference, maxValues);
+        var c = r is null ? null : ValueCounts(current, maxValues);
+        if (r is null || c is null || r.Keys.Union(c.Keys).Count() > maxValues)
+        {
+            return null;
+        }
+
+        static Dictionary<string, long> Keyed(SortedDictionary<double, long> counts)
+            => counts.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value, StringComparer.Ordinal);
+        return (Keyed(r), Keyed(c));
+    }
+
+    private static SortedDictionary<double, long>? ValueCounts(DriftSample sample, int maxValues)
+    {
+        var counts = new SortedDictionary<double, long>();
+        if (sample.Sorted is { } sorted)
+        {
+            for (var i = 0; i < sorted.Length;)
+            {
+                var j = i;
+                while (j < sorted.Length && sorted[j] == sorted[i])
+                {
+                    j++;
+                }
+
+                counts[sorted[i]] = j - i;
+                if (counts.Count > maxValues)
+                {
+                    return null;
+                }
+
+                i = j;
+            }
+
+            return counts;
+        }
+
+        if (sample.Profile is not { Sketch: not null } profile || profile.DistinctCount > maxValues)
+        {
+            return null;
+        }
+
+        var values = sample.GridPoints().Distinct().Order().ToArray();
+        if (values.Length > maxValues)
+        {
+            return null;
+        }
+
+        var previous = 0.0;
+        foreach (var value in values)
+        {
+            var cdf = sample.Cdf(value);
+            counts[value] = (long)Math.Round((cdf - previous) * sample.Present);
+            previous = cdf;
+        }
+
+        return counts;
     }
 
     private static ColumnDriftResult Shares(DriftMethod method, double threshold, double[] reference, double[] current, ColumnDriftResult result, string over)

@@ -172,18 +172,33 @@ internal static class DriftStatistics
 
     private static double RelativeEntropy(double x, double y) => x > 0 && y > 0 ? x * Math.Log(x / y) : x == 0 && y >= 0 ? 0 : double.PositiveInfinity;
 
-    /// <summary>The population stability index of two share vectors, with empty bins set to 0.0001 as Evidently does.</summary>
+    /// <summary>The population stability index of two share vectors, with empty bins filled as Evidently does (see <see cref="ZeroFill"/>).</summary>
     public static double PopulationStabilityIndex(ReadOnlySpan<double> reference, ReadOnlySpan<double> current)
     {
+        var fillReference = ZeroFill(reference);
+        var fillCurrent = ZeroFill(current);
         double psi = 0;
         for (var i = 0; i < reference.Length; i++)
         {
-            var r = reference[i] == 0 ? 0.0001 : reference[i];
-            var c = current[i] == 0 ? 0.0001 : current[i];
+            var r = reference[i] == 0 ? fillReference : reference[i];
+            var c = current[i] == 0 ? fillCurrent : current[i];
             psi += (c - r) * Math.Log(c / r);
         }
 
         return psi;
+    }
+
+    // Evidently's fill for an empty share: 0.0001, or a millionth of the smallest share when that is 0.0001
+    // or less (large samples have such shares; a fixed 0.0001 would then exceed them).
+    private static double ZeroFill(ReadOnlySpan<double> shares)
+    {
+        var smallest = double.PositiveInfinity;
+        foreach (var share in shares)
+        {
+            smallest = share > 0 ? Math.Min(smallest, share) : smallest;
+        }
+
+        return smallest <= 0.0001 ? smallest / 1e6 : 0.0001;
     }
 
     /// <summary>The L-infinity distance of two share vectors: the largest change of one category's share.</summary>
@@ -209,6 +224,24 @@ internal static class DriftStatistics
         }
 
         return (statistic, ChiSquaredSurvival(statistic, observed.Length - 1));
+    }
+
+    /// <summary>
+    /// The pooled two-proportion Z-test of Evidently's <c>z</c> test: the share of the second value in each
+    /// sample, two-sided p = 2 (1 − Φ(|z|)), computed as the chi-squared(1) tail of z² (equal, and exact in the tail).
+    /// </summary>
+    public static (double Z, double PValue) TwoProportionZ(double referenceSecond, double referenceTotal, double currentSecond, double currentTotal)
+    {
+        var p1 = referenceSecond / referenceTotal;
+        var p2 = currentSecond / currentTotal;
+        var pooled = (referenceSecond + currentSecond) / (referenceTotal + currentTotal);
+        if (pooled is <= 0 or >= 1)
+        {
+            return (0, 1); // both samples hold the same single value
+        }
+
+        var z = (p1 - p2) / Math.Sqrt(pooled * (1 - pooled) * ((1 / referenceTotal) + (1 / currentTotal)));
+        return (z, ChiSquaredSurvival(z * z, 1));
     }
 
     /// <summary>P(X ≥ x) for a chi-squared variable with <paramref name="degrees"/> degrees of freedom: the regularized upper incomplete gamma Q(k/2, x/2).</summary>

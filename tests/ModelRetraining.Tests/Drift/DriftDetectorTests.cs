@@ -207,7 +207,11 @@ public class DriftDetectorTests
     [Fact]
     public void Compare_InfinitiesAndZeroVariance_AreHandled()
     {
-        var constant = new DriftDetector().Compare(Data(2_000, 1, b: _ => 3f), Data(2_000, 2, b: i => i % 2 == 0 ? 3f : 4f), ["B"]).Columns[0];
+        // Two values in all: compared as categories (as Evidently), which drift; by distance, a constant reference is named.
+        var twoValues = new DriftDetector().Compare(Data(2_000, 1, b: _ => 3f), Data(2_000, 2, b: i => i % 2 == 0 ? 3f : 4f), ["B"]).Columns[0];
+        Assert.True(twoValues.Drifted);
+        Assert.Equal(DriftMethod.JensenShannon, twoValues.Method);
+        var constant = new DriftDetector(new DriftOptions().ForColumn("B", DriftMethod.Wasserstein)).Compare(Data(2_000, 1, b: _ => 3f), Data(2_000, 2, b: i => i % 2 == 0 ? 3f : 4f), ["B"]).Columns[0];
         Assert.True(constant.Drifted);
         Assert.Contains("reference is constant", constant.Reason, StringComparison.Ordinal);
         var same = new DriftDetector().Compare(Data(2_000, 1, b: _ => 3f), Data(2_000, 2, b: _ => 3f), ["B"]).Columns[0];
