@@ -89,6 +89,9 @@ public sealed partial class CsvDataSource
 
     private static string Format(DateTime? at) => at?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "…";
 
+    // Names in messages: a midnight bound is just its date.
+    private static string Compact(DateTime? at) => at is { TimeOfDay.Ticks: 0 } day ? day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : Format(at);
+
     private struct ColumnProblems
     {
         public long Count;

@@ -33,8 +33,18 @@ public sealed partial class CsvDataSource : IDataSource
     /// <summary>Gets the schema the source reads with.</summary>
     public DataSchema Schema => _schema.ToDataSchema();
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Gets the name messages use: the file name and the time window, e.g.
+    /// <c>flights.csv.gz [2001-03-01 .. 2001-06-01)</c>. The full path is the snapshot's
+    /// <see cref="DatasetSnapshot.Location"/>, which the version's lineage records.
+    /// </summary>
     public string Name => _from is null && _to is null
+        ? FileName
+        : $"{FileName} [{Compact(_from)} .. {Compact(_to)})";
+
+    private string FileName => System.IO.Path.GetFileName(_path);
+
+    private string Location => _from is null && _to is null
         ? _path
         : $"{_path} [{Format(_from)} .. {Format(_to)})";
 
@@ -64,12 +74,12 @@ public sealed partial class CsvDataSource : IDataSource
     {
         if (_schema.TimeColumn is null)
         {
-            throw new InvalidOperationException($"The schema of '{_path}' has no time column: declare one with Time(\"column\") to select a time window.");
+            throw new InvalidOperationException($"The schema of '{FileName}' has no time column: declare one with Time(\"column\") to select a time window.");
         }
 
         if (fromInclusive is { } f && toExclusive is { } t && f >= t)
         {
-            throw new ArgumentException($"The time window of '{_path}' is empty: {Format(f)} is not before {Format(t)}.", nameof(toExclusive));
+            throw new ArgumentException($"The time window of '{FileName}' is empty: {Format(f)} is not before {Format(t)}.", nameof(toExclusive));
         }
 
         return new CsvDataSource(_path, _schema, fromInclusive, toExclusive);
@@ -97,7 +107,7 @@ public sealed partial class CsvDataSource : IDataSource
 
         if (!records.Read())
         {
-            throw new InvalidDataException($"Data file '{_path}' is empty: it has no header row.");
+            throw new InvalidDataException($"Data file '{FileName}' is empty: it has no header row.");
         }
 
         var header = new string[records.FieldCount];
@@ -111,7 +121,7 @@ public sealed partial class CsvDataSource : IDataSource
         {
             if (!headerIndex.TryAdd(header[i], i))
             {
-                issues.Add(new DataValidationIssue(ValidationSeverity.Error, "csv.duplicate-header", $"The header of '{_path}' names '{header[i]}' twice (fields {headerIndex[header[i]] + 1} and {i + 1}); the first is read, but which one is meant cannot be known.")
+                issues.Add(new DataValidationIssue(ValidationSeverity.Error, "csv.duplicate-header", $"The header of '{FileName}' names '{header[i]}' twice (fields {headerIndex[header[i]] + 1} and {i + 1}); the first is read, but which one is meant cannot be known.")
                 {
                     Column = header[i],
                     Row = 0,
@@ -139,7 +149,7 @@ public sealed partial class CsvDataSource : IDataSource
             else
             {
                 position[c] = -2;
-                issues.Add(new DataValidationIssue(ValidationSeverity.Error, IssueRules.MissingColumn, $"Column '{column.Name}' ({column.Kind}) is missing from '{_path}': its header has {HeaderList(header)}.")
+                issues.Add(new DataValidationIssue(ValidationSeverity.Error, IssueRules.MissingColumn, $"Column '{column.Name}' ({column.Kind}) is missing from '{FileName}': its header has {HeaderList(header)}.")
                 {
                     Column = column.Name,
                     Source = _path,
@@ -301,7 +311,7 @@ public sealed partial class CsvDataSource : IDataSource
                 issues.Add(new DataValidationIssue(
                     ValidationSeverity.Error,
                     "csv.type",
-                    $"Column '{columns[c].Name}' of '{_path}' is {columns[c].Kind}, but data row {problem.FirstRow} (line {problem.FirstLine}) holds '{Shorten(problem.FirstValue)}'{(problem.Count > 1 ? $"; {problem.Count} values in all cannot be read as {columns[c].Kind}" : string.Empty)}.")
+                    $"Column '{columns[c].Name}' of '{FileName}' is {columns[c].Kind}, but data row {problem.FirstRow} (line {problem.FirstLine}) holds '{Shorten(problem.FirstValue)}'{(problem.Count > 1 ? $"; {problem.Count} values in all cannot be read as {columns[c].Kind}" : string.Empty)}.")
                 {
                     Column = columns[c].Name,
                     Row = problem.FirstRow,
@@ -314,7 +324,7 @@ public sealed partial class CsvDataSource : IDataSource
                 issues.Add(new DataValidationIssue(
                     ValidationSeverity.Error,
                     "csv.out-of-range",
-                    $"Column '{columns[c].Name}' of '{_path}' holds '{Shorten(problem.FirstOutOfRangeValue)}' at data row {problem.FirstOutOfRangeRow} (line {problem.FirstOutOfRangeLine}), beyond the range of a 32-bit float (it would read as infinity){(problem.OutOfRange > 1 ? $"; {problem.OutOfRange} values in all" : string.Empty)}. Set {nameof(CsvSchema)}.{nameof(CsvSchema.AllowInfinity)} if infinities are meant.")
+                    $"Column '{columns[c].Name}' of '{FileName}' holds '{Shorten(problem.FirstOutOfRangeValue)}' at data row {problem.FirstOutOfRangeRow} (line {problem.FirstOutOfRangeLine}), beyond the range of a 32-bit float (it would read as infinity){(problem.OutOfRange > 1 ? $"; {problem.OutOfRange} values in all" : string.Empty)}. Set {nameof(CsvSchema)}.{nameof(CsvSchema.AllowInfinity)} if infinities are meant.")
                 {
                     Column = columns[c].Name,
                     Row = problem.FirstOutOfRangeRow,
@@ -327,7 +337,7 @@ public sealed partial class CsvDataSource : IDataSource
                 issues.Add(new DataValidationIssue(
                     ValidationSeverity.Error,
                     "label.missing-values",
-                    $"Label column '{columns[c].Name}' of '{_path}' is missing (empty, NaN or not computable) in {problem.MissingLabels} rows, first at data row {problem.FirstMissingLabelRow}.")
+                    $"Label column '{columns[c].Name}' of '{FileName}' is missing (empty, NaN or not computable) in {problem.MissingLabels} rows, first at data row {problem.FirstMissingLabelRow}.")
                 {
                     Column = columns[c].Name,
                     Row = problem.FirstMissingLabelRow,
@@ -340,7 +350,7 @@ public sealed partial class CsvDataSource : IDataSource
         {
             var share = (double)badFieldCountRows / Math.Max(1, dataRow);
             var severity = share > _schema.MalformedRowTolerance ? ValidationSeverity.Error : ValidationSeverity.Warning;
-            issues.Add(new DataValidationIssue(severity, "csv.field-count", $"'{_path}' has {badFieldCountRows} of {dataRow} data rows ({share * 100:0.##}%) whose field count differs from the header's {header.Length}, on lines {firstBadFieldCountLine}–{lastBadFieldCountLine} (first at data row {firstBadFieldCountRow}); they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {_schema.MalformedRowTolerance * 100:0.##}% allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.")
+            issues.Add(new DataValidationIssue(severity, "csv.field-count", $"'{FileName}' has {badFieldCountRows} of {dataRow} data rows ({share * 100:0.##}%) whose field count differs from the header's {header.Length}, on lines {firstBadFieldCountLine}–{lastBadFieldCountLine} (first at data row {firstBadFieldCountRow}); they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {_schema.MalformedRowTolerance * 100:0.##}% allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.")
             {
                 Row = firstBadFieldCountRow,
                 Source = _path,
@@ -349,7 +359,7 @@ public sealed partial class CsvDataSource : IDataSource
 
         if (missingTimeRows > 0)
         {
-            issues.Add(new DataValidationIssue(ValidationSeverity.Warning, "csv.missing-time", $"{missingTimeRows} rows of '{_path}' have no time in '{_schema.TimeColumn}' and fall outside every time window.")
+            issues.Add(new DataValidationIssue(ValidationSeverity.Warning, "csv.missing-time", $"{missingTimeRows} rows of '{FileName}' have no time in '{_schema.TimeColumn}' and fall outside every time window.")
             {
                 Column = _schema.TimeColumn,
                 Source = _path,
@@ -372,6 +382,7 @@ public sealed partial class CsvDataSource : IDataSource
             ReadIssues = issues,
             DeclaredSchema = _schema.ToDataSchema(),
             IgnoredColumns = ignored,
+            Location = Location,
         };
     }
 }

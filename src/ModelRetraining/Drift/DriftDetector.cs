@@ -384,7 +384,10 @@ public sealed class DriftDetector
 
     private static List<(DriftBin Bin, double Edge)> DecileBins(DriftSample reference, DriftSample current)
     {
-        var edges = Enumerable.Range(1, 9).Select(i => reference.Quantile(i / 10.0)).Distinct().Order().ToList();
+        // An edge at the largest value of both sides would leave an empty last bin "max .. max" (integer
+        // columns, whose top decile is often their maximum): the bin before it runs to the maximum instead.
+        var edges = Enumerable.Range(1, 9).Select(i => reference.Quantile(i / 10.0)).Distinct().Order()
+            .Where(edge => reference.Cdf(edge) < 1 || current.Cdf(edge) < 1).ToList();
         var bins = new List<(DriftBin, double)>();
         double previousR = 0, previousC = 0;
         var lower = "min";

@@ -66,8 +66,7 @@ internal sealed class DriftValidator(DriftDetectionOptions options, ILogger logg
     {
         var target = ReportPaths.RunFolder(folder, runId);
 
-        // Named by the data's content hash: data set names are paths and windows, not file names.
-        var stem = Path.Combine(target, "drift-" + ReportPaths.Stem(data.Fingerprint));
+        var stem = Path.Combine(target, "drift-" + ReportPaths.Stem(data));
         await File.WriteAllTextAsync(stem + ".json", report.ToJson(), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(stem + ".html", report.ToHtml(), cancellationToken).ConfigureAwait(false);
         return [stem + ".json", stem + ".html"];

@@ -103,7 +103,7 @@ internal sealed class DataQualityValidator(IReadOnlyList<QualityRule> rules, str
         if (quarantined.Count > 0 && reportFolder is not null)
         {
             var folder = ReportPaths.RunFolder(reportFolder, context.RunId);
-            var file = Path.Combine(folder, $"quarantine-{ReportPaths.Stem(data.Fingerprint)}.csv");
+            var file = Path.Combine(folder, $"quarantine-{ReportPaths.Stem(data)}.csv");
             var header = "row,rule," + string.Join(",", data.Data.Schema.Where(c => !c.IsHidden).Select(c => Csv(c.Name)));
             await File.WriteAllTextAsync(file, header + "\n" + string.Join("\n", quarantineLines) + "\n", Encoding.UTF8, cancellationToken).ConfigureAwait(false);
             files.Add(file);

@@ -21,6 +21,27 @@ internal static class ReportPaths
         return target;
     }
 
+    // A report file's stem says which data set it is about: the data set's short name, reduced to letters,
+    // digits, dots and dashes (no separator or traversal survives), then its fingerprint, which keeps two
+    // data sets with one name apart.
+    public static string Stem(DatasetSnapshot data)
+    {
+        var slug = new System.Text.StringBuilder();
+        foreach (var c in data.Name)
+        {
+            var keep = char.IsAsciiLetterOrDigit(c) || c is '-' or '_' || (c == '.' && slug.Length > 0 && char.IsAsciiLetterOrDigit(slug[^1]));
+            if (keep || (slug.Length > 0 && slug[^1] != '-'))
+            {
+                slug.Append(keep ? c : '-');
+            }
+        }
+
+        var name = slug.ToString().Trim('-', '.');
+        name = name.Length > 60 ? name[..60].TrimEnd('-', '.') : name;
+        var hash = Stem(data.Fingerprint)[..Math.Min(8, Stem(data.Fingerprint).Length)];
+        return name.Length == 0 ? hash : $"{name}-{hash}";
+    }
+
     // A data set's fingerprint names its report files: only its hex digits are used, at most 12.
     public static string Stem(string fingerprint)
     {

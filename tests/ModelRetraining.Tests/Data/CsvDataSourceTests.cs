@@ -46,7 +46,9 @@ public class CsvDataSourceTests
         Assert.Equal(3, issue.Row);
         Assert.Contains("data row 3 (line 4) holds 'abc'", issue.Message, StringComparison.Ordinal);
         Assert.Contains("2 values in all", issue.Message, StringComparison.Ordinal);
-        Assert.Contains(path, issue.Message, StringComparison.Ordinal);
+        Assert.Contains($"of '{Path.GetFileName(path)}' is Numeric", issue.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetDirectoryName(path)!, issue.Message, StringComparison.Ordinal);
+        Assert.Equal(path, issue.Source);
         Assert.Equal(DataColumnKind.Text, snapshot.Schema.Find("b")?.Kind);
     }
 
@@ -94,7 +96,8 @@ public class CsvDataSourceTests
         var dates = snapshot.Data.GetColumn<DateTime>("date").ToArray();
         Assert.Equal(new DateTime(2001, 1, 2), dates[0]);
         Assert.Equal(new DateTime(2001, 1, 2, 23, 0, 0), dates[^1]);
-        Assert.Contains("[2001-01-02 00:00:00 .. 2001-01-03 00:00:00)", snapshot.Name, StringComparison.Ordinal);
+        Assert.Equal($"{Path.GetFileName(path)} [2001-01-02 .. 2001-01-03)", snapshot.Name);
+        Assert.Equal($"{path} [2001-01-02 00:00:00 .. 2001-01-03 00:00:00)", snapshot.Location);
     }
 
     [Fact]
@@ -174,7 +177,7 @@ public class CsvDataSourceTests
     {
         var path = Csv.Write(string.Empty);
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => LoadAsync(path, Csv.SyntheticSchema()));
-        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{Path.GetFileName(path)}' is empty", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -99,6 +99,20 @@ public class DriftDetectorTests
     }
 
     [Fact]
+    public void IntegerColumn_WhoseTopDecileIsItsMaximum_HasNoEmptyLastBin()
+    {
+        // Day of week 0..6 with a heavy 6: the 90% quantile is 6, which used to add an empty bin "6 .. max".
+        var ml = new MLContext(1);
+        var days = Enumerable.Range(0, 1_400).Select(i => (float)(i % 10 < 4 ? 6 : i % 6)).ToArray();
+        var reference = ml.Data.LoadFromEnumerable(days.Select(d => new Row { A = d }));
+        var current = ml.Data.LoadFromEnumerable(days.Select(d => new Row { A = d }));
+        var column = new DriftDetector().Compare(reference, current, ["A"]).Columns[0];
+        Assert.All(column.Bins, b => Assert.True(b.ReferenceShare > 0 || b.CurrentShare > 0, $"empty bin {b.Label}"));
+        Assert.EndsWith(".. max", column.Bins[^1].Label, StringComparison.Ordinal);
+        Assert.Equal(1.0, column.Bins.Sum(b => b.ReferenceShare), 9);
+    }
+
+    [Fact]
     public void NormedWasserstein_DividesByThePopulationStandardDeviation_AsEvidently()
     {
         // Reference {0, 2, 0, 2}: population sd 1 (sample sd 1.155). Current shifted by 1: W = 1, normed 1.

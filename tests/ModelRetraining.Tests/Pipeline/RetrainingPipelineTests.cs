@@ -29,6 +29,21 @@ public class RetrainingPipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_TwoDataSetsWithOneShortName_AreToldApart_AndTheLineageKeepsTheirFullLocations()
+    {
+        var fixture = new PipelineFixture();
+        var training = new FakeDataSource("data.csv", (_, _) => TestData.Snapshot("data.csv", 100) with { Fingerprint = "sha256:t", Location = "/data/train/data.csv" });
+        var holdout = new FakeDataSource("data.csv", (_, _) => TestData.Snapshot("data.csv", 40) with { Fingerprint = "sha256:h", Location = "/data/holdout/data.csv" });
+        var result = await fixture.Builder().UseTrainingData(training).UseHoldoutData(holdout).Build().RunAsync();
+
+        Assert.True(result.Promoted, result.ToString());
+        Assert.Contains(result.Validation, r => r.DataSet == "data.csv (training)");
+        Assert.Contains(result.Validation, r => r.DataSet == "data.csv (holdout)");
+        var champion = await fixture.Registry.GetAliasAsync("churn", ModelAliases.Champion);
+        Assert.Equal(["/data/train/data.csv", "/data/holdout/data.csv"], champion!.Datasets.Select(d => d.Name));
+    }
+
+    [Fact]
     public async Task RunAsync_Success_JournalsEveryStageWithFingerprints()
     {
         var fixture = new PipelineFixture();
@@ -340,6 +355,13 @@ public class RetrainingPipelineTests
         Assert.Contains(drift.Issues, i => i.Rule == "drift.dataset");
         Assert.All(drift.ReportFiles, f => Assert.True(File.Exists(f)));
         Assert.Contains(Path.Combine(reports, "drifting"), drift.ReportFiles[0], StringComparison.Ordinal);
+
+        // Each file says which data set it is about; the reports travel with the version, named by role.
+        Assert.All(drift.ReportFiles, f => Assert.StartsWith("drift-train-", Path.GetFileName(f), StringComparison.Ordinal));
+        var version = result.RegisteredVersion!;
+        Assert.Equal(["drift-holdout.html", "drift-holdout.json", "drift-training.html", "drift-training.json"], version.Attachments.Select(a => a.Name).Where(n => n.StartsWith("drift-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        var stored = await fixture.Registry.ReadAttachmentAsync(version, "drift-training.json");
+        Assert.Equal(await File.ReadAllBytesAsync(drift.ReportFiles.Single(f => f.EndsWith(".json", StringComparison.Ordinal))), stored.Content.ToArray());
     }
 
     [Fact]

@@ -26,10 +26,19 @@ internal sealed class IngestStage(PipelineDefinition definition) : IRunStage
 
         run.Training = trainingLoad.Result;
         run.Holdout = holdoutLoad.Result;
+
+        // Short names can collide (train/data.csv and holdout/data.csv): reports are matched to a data set
+        // by name, so two different data sets never share one.
+        if (run.Training.Name == run.Holdout.Name && run.Training.Fingerprint != run.Holdout.Fingerprint)
+        {
+            run.Training = run.Training with { Name = $"{run.Training.Name} (training)" };
+            run.Holdout = run.Holdout with { Name = $"{run.Holdout.Name} (holdout)" };
+        }
+
         return StageOutcome.Completed(Fingerprints(run), new { training = Describe(run.Training), holdout = Describe(run.Holdout) });
     }
 
     internal static string Fingerprints(RunState run) => $"training {run.Training.Fingerprint}; holdout {run.Holdout.Fingerprint}";
 
-    private static object Describe(DatasetSnapshot data) => new { data.Name, data.RowCount, data.Fingerprint, Schema = data.Schema.ToString(), Ignored = data.IgnoredColumns.Count == 0 ? null : data.IgnoredColumns };
+    private static object Describe(DatasetSnapshot data) => new { data.Name, data.Location, data.RowCount, data.Fingerprint, Schema = data.Schema.ToString(), Ignored = data.IgnoredColumns.Count == 0 ? null : data.IgnoredColumns };
 }

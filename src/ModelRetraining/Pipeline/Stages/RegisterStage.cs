@@ -29,8 +29,8 @@ internal sealed class RegisterStage(PipelineDefinition definition, RunRecorder r
                 Parameters = run.Candidate.Parameters,
                 Datasets =
                 [
-                    new DatasetReference("training", run.Training.Name, run.Training.Fingerprint, run.Training.RowCount),
-                    new DatasetReference("holdout", run.Holdout.Name, run.Holdout.Fingerprint, run.Holdout.RowCount),
+                    new DatasetReference("training", run.Training.Location ?? run.Training.Name, run.Training.Fingerprint, run.Training.RowCount),
+                    new DatasetReference("holdout", run.Holdout.Location ?? run.Holdout.Name, run.Holdout.Fingerprint, run.Holdout.RowCount),
                 ],
                 Tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["decision"] = DecisionTag(decision.Outcome) },
                 Decision = JsonSerializer.Serialize(decision, RunRecorder.JsonOptions),
@@ -64,6 +64,21 @@ internal sealed class RegisterStage(PipelineDefinition definition, RunRecorder r
             var profile = ProfileCache.Get(run.Context, run.Training, cancellationToken);
             attachments[AttachmentNames.Profile] = new("profile", AttachmentNames.Profile, Encoding.UTF8.GetBytes(profile.ToJson()));
             attachments[AttachmentNames.Schema] = new("schema", AttachmentNames.Schema, Encoding.UTF8.GetBytes(InferredSchema.FromProfile(profile, run.Training.Schema.LabelColumn, run.Training.Schema).ToJson()));
+        }
+
+        // The drift reports written for this run's data (with ReportFolder set) travel with the version, named
+        // by role, so the evidence of a promotion outlives the report folder.
+        foreach (var report in run.Validation.Where(r => r.Validator == "drift"))
+        {
+            var role = report.DataSet == run.Training.Name ? "training" : report.DataSet == run.Holdout.Name ? "holdout" : null;
+            foreach (var file in report.ReportFiles.Where(_ => role is not null))
+            {
+                var name = $"drift-{role}{Path.GetExtension(file)}";
+                if (File.Exists(file))
+                {
+                    attachments[name] = new("report", name, File.ReadAllBytes(file));
+                }
+            }
         }
 
         return attachments;
