@@ -1,29 +1,69 @@
 namespace ModelRetraining.Serving;
 
 /// <summary>
-/// Every latency of one arm during one step, in logarithmic buckets 2% wide from 1 µs to about 400 s:
-/// no call is dropped (a ring of the latest calls covered a busier arm over a shorter span than a quieter
-/// one, so the two p99s did not compare like with like), a quantile is within 2% of the exact one, and
-/// adding a call is one interlocked increment with no allocation.
+/// Every latency of one arm during one step, in logarithmic buckets from 1 µs to about 500 s: 64 buckets
+/// per doubling (each at most 1.6% wide), indexed by the bits of the value itself (its binary exponent and
+/// the top 6 bits of its mantissa), so adding a call costs no logarithm, one interlocked increment and no
+/// allocation. No call is dropped (a ring of the latest calls covered a busier arm over a shorter span than
+/// a quieter one, so the two p99s did not compare like with like), and a quantile is within 1.6% of the
+/// exact one.
 /// </summary>
 internal sealed class LatencyHistogram
 {
     private const double Smallest = 0.001; // milliseconds
-    private const double Growth = 1.02;
-    private const int Buckets = 1_000;
-    private static readonly double LogGrowth = Math.Log(Growth);
+    private const int SubBits = 6;
+    private const int PerOctave = 1 << SubBits;
+    private const int Octaves = 29; // 2^29 µs ≈ 537 s
+    private const int Buckets = Octaves * PerOctave;
     private readonly long[] _counts = new long[Buckets + 1];
-    private long _total;
 
-    public long Count => Interlocked.Read(ref _total);
+    /// <summary>Gets the number of calls added (summed when asked: a shared total would be a second contended write per call).</summary>
+    public long Count
+    {
+        get
+        {
+            long n = 0;
+            for (var i = 0; i < _counts.Length; i++)
+            {
+                n += Interlocked.Read(ref _counts[i]);
+            }
+
+            return n;
+        }
+    }
 
     public void Add(double milliseconds)
     {
-        var bucket = milliseconds <= Smallest || double.IsNaN(milliseconds)
-            ? 0
-            : (int)Math.Min(Buckets, Math.Floor(Math.Log(milliseconds / Smallest) / LogGrowth) + 1);
-        Interlocked.Increment(ref _counts[bucket]);
-        Interlocked.Increment(ref _total);
+        Interlocked.Increment(ref _counts[Bucket(milliseconds)]);
+    }
+
+    // Bucket 0 holds everything up to 1 µs (and NaN); bucket 1 + 64·e + m holds [2^e (1 + m/64), 2^e (1 + (m+1)/64)) µs.
+    internal static int Bucket(double milliseconds)
+    {
+        var micros = milliseconds / Smallest;
+        if (!(micros >= 1))
+        {
+            return 0;
+        }
+
+        var bits = BitConverter.DoubleToInt64Bits(micros);
+        var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+        var sub = (int)((bits >> (52 - SubBits)) & (PerOctave - 1));
+        return Math.Min(Buckets, 1 + (exponent * PerOctave) + sub);
+    }
+
+    // The geometric middle of a bucket, in milliseconds.
+    internal static double Middle(int bucket)
+    {
+        if (bucket == 0)
+        {
+            return Smallest;
+        }
+
+        var (exponent, sub) = Math.DivRem(bucket - 1, PerOctave);
+        var lower = Math.ScaleB(1 + ((double)sub / PerOctave), exponent);
+        var upper = Math.ScaleB(1 + ((double)(sub + 1) / PerOctave), exponent);
+        return Smallest * Math.Sqrt(lower * upper);
     }
 
     /// <summary>
@@ -63,10 +103,10 @@ internal sealed class LatencyHistogram
             seen += counts[i];
             if (seen >= rank)
             {
-                return i == 0 ? Smallest : Smallest * Math.Pow(Growth, i - 0.5);
+                return Middle(i);
             }
         }
 
-        return Smallest * Math.Pow(Growth, Buckets);
+        return Middle(Buckets);
     }
 }
