@@ -5,6 +5,7 @@
 // Profile throughput/memory: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- profile <rows>
 // ONNX batch scoring:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*ScoringBenchmarks*'
 // ONNX rows/s by batch:     dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- onnx-throughput cpu|cuda   (cuda: benchmarks/onnx-gpu/run.sh)
+// Deterministic model zip:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*ModelSave*'
 // Serving overhead, interleaved: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- serving-overhead
 using BenchmarkDotNet.Running;
 using ModelRetraining.Benchmarks;
