@@ -9,7 +9,7 @@ namespace ModelRetraining;
 // Reading one field as its declared kind, and the tallies of fields that could not be read.
 public sealed partial class CsvDataSource
 {
-    private static bool TryParse(DataColumnKind kind, ReadOnlySpan<char> field, bool allowInfinity, out object? value, out bool outOfRange)
+    private static bool TryParse(DataColumnKind kind, ReadOnlySpan<char> field, CsvSchema schema, out object? value, out bool outOfRange)
     {
         field = field.Trim();
         outOfRange = false;
@@ -25,7 +25,7 @@ public sealed partial class CsvDataSource
                 if (float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                 {
                     // 1e309 parses as infinity without complaint: that is a value lost, not a value read.
-                    if (float.IsInfinity(number) && !allowInfinity)
+                    if (float.IsInfinity(number) && !schema.AllowInfinity)
                     {
                         outOfRange = true;
                         break;
@@ -66,7 +66,7 @@ public sealed partial class CsvDataSource
                     return true;
                 }
 
-                if (System.DateTime.TryParse(field, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var at))
+                if (TryParseTime(field, schema, out var at))
                 {
                     value = at;
                     return true;
@@ -78,6 +78,20 @@ public sealed partial class CsvDataSource
         value = null;
         return false;
     }
+
+    // ISO 8601 in the forms files use; anything else (01/02/2001: January or February?) needs a format.
+    private static readonly string[] IsoFormats =
+    [
+        "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm",
+        "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+        "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd HH:mmK", "yyyy-MM-dd'T'HH:mmK",
+        "yyyy-MM-dd HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
+    ];
+
+    // Read as UTC (the schema is a clone, whose formats are an array): a time with Z or an offset is converted to UTC, one without is taken as UTC already, so the
+    // same file and window keep the same rows whatever the machine's time zone (TryParse converted to local time).
+    private static bool TryParseTime(ReadOnlySpan<char> field, CsvSchema schema, out DateTime at)
+        => System.DateTime.TryParseExact(field, schema.DateTimeFormats as string[] ?? IsoFormats, schema.Culture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out at);
 
     // A header of 10,000 columns must not make a 69k-character message: name the first few and count the rest.
     private static string HeaderList(string[] header, int shown = 20)

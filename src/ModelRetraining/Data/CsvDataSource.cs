@@ -212,7 +212,7 @@ public sealed partial class CsvDataSource : IDataSource
                 }
 
                 var field = records.Field(position[c]);
-                if (!TryParse(columns[c].Kind, field, _schema.AllowInfinity, out var value, out var outOfRange))
+                if (!TryParse(columns[c].Kind, field, _schema, out var value, out var outOfRange))
                 {
                     ref var problem = ref errorsByColumn[c];
                     if (outOfRange)

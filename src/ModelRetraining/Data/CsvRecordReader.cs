@@ -8,6 +8,7 @@ namespace ModelRetraining;
 /// </summary>
 internal sealed class CsvRecordReader(TextReader reader, char separator, string source, int maxRecordLength, CancellationToken cancellationToken)
 {
+    private readonly LineReader _lines = new(reader);
     private readonly List<(int Start, int Length)> _fields = [];
     private readonly StringBuilder _unescaped = new();
     private readonly StringBuilder _multiLine = new();
@@ -34,7 +35,7 @@ internal sealed class CsvRecordReader(TextReader reader, char separator, string 
     /// </summary>
     public bool Read()
     {
-        var line = reader.ReadLine();
+        var line = _lines.ReadLine(out var lineBreak);
         if (line is null)
         {
             return false;
@@ -53,15 +54,16 @@ internal sealed class CsvRecordReader(TextReader reader, char separator, string 
                     cancellationToken.ThrowIfCancellationRequested();
                 }
 
-                var next = reader.ReadLine()
+                var previousBreak = lineBreak;
+                var next = _lines.ReadLine(out lineBreak)
                     ?? throw new InvalidDataException($"'{source}': a quoted field opened on line {LineNumber} is never closed (the file ends on line {_nextLine - 1}, {_multiLine.Length} characters later).");
                 _nextLine++;
-                if (_multiLine.Length + 1 + next.Length > maxRecordLength)
+                if (_multiLine.Length + previousBreak.Length + next.Length > maxRecordLength)
                 {
                     throw new InvalidDataException($"'{source}': the record starting on line {LineNumber} is longer than {maxRecordLength} characters (it reached line {_nextLine - 1}) — most likely a quote that is never closed. Raise {nameof(CsvSchema)}.{nameof(CsvSchema.MaxRecordLength)} if records are really this long.");
                 }
 
-                _multiLine.Append('\n').Append(next);
+                _multiLine.Append(previousBreak).Append(next);
                 inQuotes = EndsInsideQuotes(next, startsInside: true);
             }
 

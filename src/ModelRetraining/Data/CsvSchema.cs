@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ModelRetraining;
 
 /// <summary>
@@ -43,6 +45,20 @@ public sealed class CsvSchema
     /// <summary>Gets or sets a value indicating whether numeric cells may hold infinities (<c>Infinity</c>, or a number beyond the range of a 32-bit float such as <c>1e309</c>); otherwise they are reported as out of range.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AllowInfinity { get; set; }
+
+    /// <summary>
+    /// Gets or sets the formats date-time cells may take (.NET custom format strings, tried in order with
+    /// <see cref="Culture"/>), for files that do not write ISO 8601: <c>["MM/dd/yyyy HH:mm"]</c>.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: ISO 8601 only (<c>2001-01-02</c>, <c>2001-01-02 10:00:00</c>,
+    /// a <c>T</c> separator, fractions of a second, a <c>Z</c> or an offset). A cell such as <c>01/02/2001</c> is then
+    /// a type error naming its row, never silently 2 January or 1 February.</value>
+    /// <remarks>Every date-time is read in UTC: one with <c>Z</c> or an offset is converted to UTC, one without is taken as UTC, whatever the machine's time zone.</remarks>
+    public IReadOnlyList<string>? DateTimeFormats { get; set; }
+
+    /// <summary>Gets or sets the culture <see cref="DateTimeFormats"/> are read with (month names, for instance).</summary>
+    /// <value>The default value is <see cref="CultureInfo.InvariantCulture"/>.</value>
+    public CultureInfo Culture { get; set; } = CultureInfo.InvariantCulture;
 
     /// <summary>Reads a numeric column (32-bit float; an empty cell or <c>NaN</c> is missing).</summary>
     /// <param name="name">The header name.</param>
@@ -176,6 +192,16 @@ public sealed class CsvSchema
             errors.Add($"The separator cannot be a quote or a line break.");
         }
 
+        if (DateTimeFormats is { } formats && (formats.Count == 0 || formats.Any(string.IsNullOrWhiteSpace)))
+        {
+            errors.Add($"{nameof(DateTimeFormats)} must be null (ISO 8601) or list at least one format, none of them empty.");
+        }
+
+        if (Culture is null)
+        {
+            errors.Add($"{nameof(Culture)} must be set (CultureInfo.InvariantCulture by default).");
+        }
+
         if (MaxRecordLength < 1024)
         {
             errors.Add($"{nameof(MaxRecordLength)} must be at least 1024 characters; it is {MaxRecordLength}.");
@@ -199,6 +225,8 @@ public sealed class CsvSchema
             MaxRecordLength = MaxRecordLength,
             MalformedRowTolerance = MalformedRowTolerance,
             AllowInfinity = AllowInfinity,
+            DateTimeFormats = DateTimeFormats?.ToArray(),
+            Culture = Culture,
         };
         copy._columns.AddRange(_columns);
         copy._ignored.UnionWith(_ignored);

@@ -149,6 +149,45 @@ public class CsvDataSourceTests
     }
 
     [Fact]
+    public async Task Load_TimesWithZOrAnOffset_AreReadInUtc_WhateverTheMachinesTimeZone()
+    {
+        // The same instant three ways; a local-time conversion made the window keep 2 rows under UTC and 1 in New York.
+        var path = Csv.Write("at,x\n2001-01-01T23:30:00Z,1\n2001-01-01 18:30:00-05:00,2\n2001-01-01 23:30:00,3\n2001-01-02T00:30:00+01:00,4\n");
+        var snapshot = await CsvDataSource.FromFile(path, new CsvSchema().Time("at").Numeric("x")).Between(new DateTime(2001, 1, 1), new DateTime(2001, 1, 2)).LoadAsync(Csv.Context);
+        Assert.Equal(4, snapshot.RowCount);
+        Assert.All(snapshot.Data.GetColumn<DateTime>("at").ToArray(), at => Assert.Equal(new DateTime(2001, 1, 1, 23, 30, 0), at));
+    }
+
+    [Fact]
+    public async Task Load_AnAmbiguousDate_IsATypeErrorNamingTheRow_UnlessAFormatSaysWhatItMeans()
+    {
+        var path = Csv.Write("at,x\n01/02/2001,1\n");
+        var refused = await LoadAsync(path, new CsvSchema().DateTime("at").Numeric("x"));
+        var issue = Assert.Single(refused.ReadIssues, i => i.Column == "at");
+        Assert.Contains("data row 1", issue.Message, StringComparison.Ordinal);
+
+        var schema = new CsvSchema { DateTimeFormats = ["dd/MM/yyyy"] }.DateTime("at").Numeric("x");
+        var read = await LoadAsync(path, schema);
+        Assert.Empty(read.ReadIssues);
+        Assert.Equal(new DateTime(2001, 2, 1), read.Data.GetColumn<DateTime>("at").Single());
+    }
+
+    [Fact]
+    public void Schema_AnEmptyFormatList_IsRefusedNamingTheSetting()
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => CsvDataSource.FromFile("x.csv", new CsvSchema { DateTimeFormats = [] }.DateTime("at")));
+        Assert.Contains("DateTimeFormats", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_ACrLfInsideAQuotedField_IsKept()
+    {
+        var path = Csv.Write("note,x\r\n\"first\r\nsecond\",1\r\n");
+        var snapshot = await LoadAsync(path, new CsvSchema().Text("note").Numeric("x"));
+        Assert.Equal("first\r\nsecond", snapshot.Data.GetColumn<string>("note").Single());
+    }
+
+    [Fact]
     public async Task Load_DerivedColumns_AreComputedPerRow()
     {
         var path = Csv.Write("date,delay\n2001-01-01 10:00:00,20\n2001-01-06 10:00:00,3\n2001-01-07 10:00:00,\n");
