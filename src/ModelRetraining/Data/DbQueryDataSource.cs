@@ -121,7 +121,7 @@ public sealed class DbQueryDataSource : IDataSource
             }
         }
 
-        var builder = new ColumnarSnapshotBuilder(columns);
+        var builder = new DatasetSnapshotBuilder(columns);
         var values = new object?[columns.Length];
         var issues = new Dictionary<string, (long Count, long FirstRow, string Value)>(StringComparer.Ordinal);
         object? last = null;

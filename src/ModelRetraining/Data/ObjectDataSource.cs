@@ -51,7 +51,7 @@ public sealed class ObjectDataSource<T> : IDataSource
     public async ValueTask<DatasetSnapshot> LoadAsync(RetrainingContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var builder = new ColumnarSnapshotBuilder(Schema.Columns);
+        var builder = new DatasetSnapshotBuilder(Schema.Columns);
         var values = new object?[_members.Length];
         var issues = new List<DataValidationIssue>();
         long nullRows = 0, firstNull = 0;

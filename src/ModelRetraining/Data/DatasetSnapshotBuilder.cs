@@ -5,11 +5,12 @@ using System.Text;
 namespace ModelRetraining;
 
 /// <summary>
-/// Collects rows of typed values into a <see cref="ColumnarDataView"/> and fingerprints them as they come:
-/// the sources that do not read text (objects, database rows) hash a canonical form of each value (its kind,
-/// its length and its invariant text), so the same values give the same fingerprint whatever produced them.
+/// Builds a <see cref="DatasetSnapshot"/> from rows of typed values, for a data source of your own: the rows
+/// are kept column by column (the in-memory view the CSV source uses, which ML.NET trainers read fast) and
+/// fingerprinted as they come from a canonical form of each value (its kind, length and invariant text), so
+/// the same values give the same fingerprint whatever produced them (objects, a query, a Parquet file).
 /// </summary>
-internal sealed class ColumnarSnapshotBuilder
+public sealed class DatasetSnapshotBuilder
 {
     private readonly IReadOnlyList<DataColumn> _columns;
     private readonly ColumnBuffer[] _buffers;
@@ -17,17 +18,28 @@ internal sealed class ColumnarSnapshotBuilder
     private readonly StringBuilder _canonical = new();
     private byte[] _encoded = new byte[256];
 
-    public ColumnarSnapshotBuilder(IReadOnlyList<DataColumn> columns)
+    /// <summary>Starts a snapshot of the given columns.</summary>
+    /// <param name="columns">The columns, in the order of the values <see cref="Add"/> takes.</param>
+    public DatasetSnapshotBuilder(IReadOnlyList<DataColumn> columns)
     {
+        ArgumentNullException.ThrowIfNull(columns);
         _columns = columns;
         _buffers = [.. columns.Select(c => ColumnBuffer.Create(c.Kind))];
     }
 
+    /// <summary>Gets the number of rows added.</summary>
     public int Rows { get; private set; }
 
-    /// <summary>Adds a row: one value per column, already of its kind (float, string, bool, DateTime) or null for missing.</summary>
+    /// <summary>Adds a row: one value per column, already of its kind (<see langword="float"/>, <see langword="string"/>, <see langword="bool"/>, <see cref="DateTime"/>), or <see langword="null"/> (or NaN) for missing.</summary>
+    /// <param name="values">The values, one per column.</param>
+    /// <exception cref="ArgumentException">The number of values is not the number of columns.</exception>
     public void Add(ReadOnlySpan<object?> values)
     {
+        if (values.Length != _buffers.Length)
+        {
+            throw new ArgumentException($"A row has {values.Length} values for {_buffers.Length} columns.", nameof(values));
+        }
+
         _canonical.Clear();
         for (var c = 0; c < _buffers.Length; c++)
         {
@@ -56,6 +68,13 @@ internal sealed class ColumnarSnapshotBuilder
         Rows++;
     }
 
+    /// <summary>Makes the snapshot of the rows added.</summary>
+    /// <param name="name">The data set's short name.</param>
+    /// <param name="labelColumn">The label column, if any.</param>
+    /// <param name="timeColumn">The time column, if any.</param>
+    /// <param name="issues">What the reader met (<see cref="DatasetSnapshot.ReadIssues"/>).</param>
+    /// <param name="location">Where the data came from in full (<see cref="DatasetSnapshot.Location"/>).</param>
+    /// <returns>The snapshot.</returns>
     public DatasetSnapshot Build(string name, string? labelColumn, string? timeColumn, IReadOnlyList<DataValidationIssue> issues, string? location)
     {
         var view = new ColumnarDataView([.. _columns.Select((c, i) => (c.Name, c.Kind, _buffers[i].ToArray()))], Rows);
