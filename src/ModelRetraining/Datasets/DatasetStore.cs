@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace ModelRetraining;
+
+/// <summary>
+/// Where arriving data lives: each dataset is a sequence of immutable, fingerprinted batches, their rows in
+/// the artifact store (content-addressed) and their index in a SQLite database. A batch is stored whole or
+/// not at all: a source with Error-level issues, an empty one, or an idempotency key already used for other
+/// rows is refused with nothing written; the same rows sent again under the same key return the stored
+/// batch. A window of batches (<see cref="Window"/>) reads as one <see cref="IDataSource"/> for training or
+/// holdout, and its location lists the batches, so a run's lineage names exactly what it read.
+/// </summary>
+public sealed class DatasetStore
+{
+    private const int SchemaVersion = 1;
+    private readonly string _connectionString;
+    private readonly IArtifactStore _artifacts;
+    private readonly TimeProvider _timeProvider;
+    private readonly Lock _gate = new();
+    private Task? _initialization;
+
+    private DatasetStore(string database, IArtifactStore artifacts, TimeProvider timeProvider)
+    {
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30, Pooling = true }.ToString();
+        _artifacts = artifacts;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>
+    /// A store in a folder: the index in <c>datasets.db</c>, the rows in <c>artifacts/</c> (content-addressed,
+    /// so the folder of an embedded registry can be shared: equal bytes are stored once).
+    /// </summary>
+    /// <param name="folder">The folder; created when missing.</param>
+    /// <param name="timeProvider">The clock batches are stamped with; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="artifacts">Where the rows go; the folder's <c>artifacts/</c> when <see langword="null"/>.</param>
+    /// <returns>The store.</returns>
+    public static DatasetStore Embedded(string folder, TimeProvider? timeProvider = null, IArtifactStore? artifacts = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var root = Path.GetFullPath(folder);
+        Directory.CreateDirectory(root);
+        var time = timeProvider ?? TimeProvider.System;
+        return new DatasetStore(Path.Combine(root, "datasets.db"), artifacts ?? new LocalArtifactStore(Path.Combine(root, "artifacts"), time), time);
+    }
+
+    /// <summary>Reads a source and stores its rows as the dataset's next batch.</summary>
+    /// <param name="dataset">The dataset (a registry name: letters, digits, <c>.</c>, <c>-</c>, <c>_</c>).</param>
+    /// <param name="source">The rows (a CSV file, objects, a query, Parquet, …).</param>
+    /// <param name="sentBy">Who sent them (an identity, checked as approvers' are).</param>
+    /// <param name="idempotencyKey">A key the sender chose; the same key with the same rows returns the stored batch, with other rows it is refused.</param>
+    /// <param name="cancellationToken">Cancels the read; nothing is stored.</param>
+    /// <returns>The stored batch (or the one stored before under the same key).</returns>
+    /// <exception cref="DatasetBatchRefusedException">The source reported Error-level issues (each is in <see cref="DatasetBatchRefusedException.Issues"/>), had no rows, or the key was used for other rows.</exception>
+    public async ValueTask<DatasetBatch> AppendAsync(string dataset, IDataSource source, string sentBy, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        RegistryNames.ThrowIfInvalid(dataset, "dataset name", nameof(dataset));
+        ArgumentNullException.ThrowIfNull(source);
+        SafeText.ThrowIfInvalidIdentity(sentBy, "sender", nameof(sentBy));
+        if (idempotencyKey is not null)
+        {
+            SafeText.ThrowIfInvalidIdentity(idempotencyKey, "idempotency key", nameof(idempotencyKey));
+        }
+
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = await source.LoadAsync(new RetrainingContext(dataset, $"ingest-{Guid.NewGuid():N}", _timeProvider), cancellationToken).ConfigureAwait(false);
+        var errors = snapshot.ReadIssues.Where(i => i.Severity == ValidationSeverity.Error).ToArray();
+        if (errors.Length > 0)
+        {
+            throw new DatasetBatchRefusedException($"The batch for '{dataset}' from '{snapshot.Name}' was refused, nothing stored: {string.Join(" ", errors.Take(5).Select(e => e.Message))}{(errors.Length > 5 ? $" (and {errors.Length - 5} more)" : string.Empty)}") { Issues = errors };
+        }
+
+        if (snapshot.RowCount == 0)
+        {
+            throw new DatasetBatchRefusedException($"The batch for '{dataset}' from '{snapshot.Name}' has no rows; nothing was stored.");
+        }
+
+        if (idempotencyKey is not null && await FindByKeyAsync(dataset, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
+        {
+            return SameRows(earlier, snapshot, idempotencyKey);
+        }
+
+        // The rows go first: a crash after them leaves an unreferenced blob, never an index row without rows.
+        var content = await _artifacts.PutAsync(BatchCodec.Encode(snapshot), cancellationToken).ConfigureAwait(false);
+        var warnings = snapshot.ReadIssues.Where(i => i.Severity == ValidationSeverity.Warning).ToArray();
+        var receivedAt = _timeProvider.GetUtcNow();
+        try
+        {
+            return await InsertAsync(dataset, snapshot, sentBy, idempotencyKey, content, warnings, receivedAt, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && idempotencyKey is not null)
+        {
+            // Two senders raced with one key: the other stored first.
+            return SameRows((await FindByKeyAsync(dataset, idempotencyKey, cancellationToken).ConfigureAwait(false))!, snapshot, idempotencyKey);
+        }
+    }
+
+    /// <summary>Lists a dataset's batches in arrival order.</summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The batches.</returns>
+    public async IAsyncEnumerable<DatasetBatch> ListBatchesAsync(string dataset, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        RegistryNames.ThrowIfInvalid(dataset, "dataset name", nameof(dataset));
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var batch in await QueryAsync("SELECT * FROM batches WHERE dataset = $d ORDER BY sequence", cancellationToken, ("$d", dataset)).ConfigureAwait(false))
+        {
+            yield return batch;
+        }
+    }
+
+    /// <summary>The batches of a dataset received in [<paramref name="receivedFrom"/>, <paramref name="receivedTo"/>), read as one data source (in arrival order).</summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="receivedFrom">The first arrival time kept, or <see langword="null"/> for the first batch.</param>
+    /// <param name="receivedTo">The first arrival time no longer kept, or <see langword="null"/> for the latest batch.</param>
+    /// <param name="labelColumn">The label column, if any.</param>
+    /// <param name="timeColumn">The time column, if any.</param>
+    /// <returns>The source; it reads the index when a run loads it.</returns>
+    public IDataSource Window(string dataset, DateTimeOffset? receivedFrom = null, DateTimeOffset? receivedTo = null, string? labelColumn = null, string? timeColumn = null)
+    {
+        RegistryNames.ThrowIfInvalid(dataset, "dataset name", nameof(dataset));
+        return new BatchWindowSource(this, dataset, receivedFrom, receivedTo, labelColumn, timeColumn);
+    }
+
+    internal async Task<IReadOnlyList<DatasetBatch>> BatchesAsync(string dataset, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(
+            "SELECT * FROM batches WHERE dataset = $d AND received_at >= $from AND received_at < $to ORDER BY sequence",
+            cancellationToken,
+            ("$d", dataset),
+            ("$from", from?.UtcTicks ?? long.MinValue),
+            ("$to", to?.UtcTicks ?? long.MaxValue)).ConfigureAwait(false);
+    }
+
+    internal ValueTask<ReadOnlyMemory<byte>> ReadContentAsync(DatasetBatch batch, CancellationToken cancellationToken) => _artifacts.GetAsync(batch.Content, cancellationToken);
+
+    private static DatasetBatch SameRows(DatasetBatch earlier, DatasetSnapshot snapshot, string key)
+        => earlier.Fingerprint == snapshot.Fingerprint
+            ? earlier
+            : throw new DatasetBatchRefusedException($"The idempotency key '{SafeText.Escape(key)}' of '{earlier.Dataset}' was used for batch {earlier.Id} with other rows ({earlier.Rows} rows, {earlier.Fingerprint}; these: {snapshot.RowCount} rows, {snapshot.Fingerprint}); nothing was stored.") { IsIdempotencyConflict = true };
+
+    private static string SchemaHash(DataSchema schema)
+    {
+        var text = string.Join(";", schema.Columns.Select(c => $"{c.Name}:{c.Kind}")) + $"|label={schema.LabelColumn}|time={schema.TimeColumn}";
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
+    private async Task<DatasetBatch> InsertAsync(string dataset, DatasetSnapshot snapshot, string sentBy, string? key, ArtifactReference content, DataValidationIssue[] warnings, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var sequence = 1 + Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM batches WHERE dataset = $d", ("$d", dataset)), CultureInfo.InvariantCulture);
+            var batch = new DatasetBatch(dataset, sequence, receivedAt, snapshot.Location ?? snapshot.Name, sentBy, snapshot.RowCount, snapshot.Fingerprint, SchemaHash(snapshot.Schema), content) { IdempotencyKey = key, Warnings = warnings };
+            using (var insert = connection.CreateCommand())
+            {
+                insert.Transaction = transaction;
+                insert.CommandText = """
+                    INSERT INTO batches(dataset, sequence, received_at, source, sent_by, rows, fingerprint, schema_hash, content_sha256, content_length, idempotency_key, warnings)
+                    VALUES($d, $s, $at, $source, $by, $rows, $fp, $schema, $sha, $len, $key, $warnings)
+                    """;
+                foreach (var (name, value) in new (string, object?)[]
+                {
+                    ("$d", dataset), ("$s", sequence), ("$at", receivedAt.UtcTicks), ("$source", batch.Source), ("$by", sentBy), ("$rows", batch.Rows),
+                    ("$fp", batch.Fingerprint), ("$schema", batch.SchemaHash), ("$sha", content.Sha256), ("$len", content.Length), ("$key", key),
+                    ("$warnings", JsonSerializer.Serialize(warnings.Select(w => new[] { w.Rule, w.Message }))),
+                })
+                {
+                    insert.Parameters.AddWithValue(name, value ?? DBNull.Value);
+                }
+
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            transaction.Commit();
+            return batch;
+        }
+    }
+
+    private async Task<DatasetBatch?> FindByKeyAsync(string dataset, string key, CancellationToken cancellationToken)
+        => (await QueryAsync("SELECT * FROM batches WHERE dataset = $d AND idempotency_key = $k", cancellationToken, ("$d", dataset), ("$k", key)).ConfigureAwait(false)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<DatasetBatch>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
+            var batches = new List<DatasetBatch>();
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var warnings = JsonSerializer.Deserialize<string[][]>(reader.GetString(reader.GetOrdinal("warnings")))!;
+                batches.Add(new DatasetBatch(
+                    reader.GetString(reader.GetOrdinal("dataset")),
+                    reader.GetInt64(reader.GetOrdinal("sequence")),
+                    new DateTimeOffset(reader.GetInt64(reader.GetOrdinal("received_at")), TimeSpan.Zero),
+                    reader.GetString(reader.GetOrdinal("source")),
+                    reader.GetString(reader.GetOrdinal("sent_by")),
+                    reader.GetInt64(reader.GetOrdinal("rows")),
+                    reader.GetString(reader.GetOrdinal("fingerprint")),
+                    reader.GetString(reader.GetOrdinal("schema_hash")),
+                    new ArtifactReference(reader.GetString(reader.GetOrdinal("content_sha256")), reader.GetInt64(reader.GetOrdinal("content_length"))))
+                {
+                    IdempotencyKey = reader.IsDBNull(reader.GetOrdinal("idempotency_key")) ? null : reader.GetString(reader.GetOrdinal("idempotency_key")),
+                    Warnings = [.. warnings.Select(w => new DataValidationIssue(ValidationSeverity.Warning, w[0], w[1]))],
+                });
+            }
+
+            return batches;
+        }
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command.ExecuteScalar();
+    }
+
+    // Once per store; a failed attempt (a locked file, a newer schema) is tried again by the next call.
+    private Task EnsureInitializedAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_initialization is null || _initialization.IsFaulted || _initialization.IsCanceled)
+            {
+                _initialization = InitializeAsync();
+            }
+
+            return _initialization.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task InitializeAsync()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync().ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            var version = Convert.ToInt32(Scalar(connection, transaction, "PRAGMA user_version"), CultureInfo.InvariantCulture);
+            if (version > SchemaVersion)
+            {
+                throw new InvalidOperationException($"The dataset store '{connection.DataSource}' has schema version {version}, newer than this package's {SchemaVersion}: upgrade ModelRetraining before using it; nothing was changed.");
+            }
+
+            if (version < 1)
+            {
+                using var create = connection.CreateCommand();
+                create.Transaction = transaction;
+                create.CommandText = """
+                    CREATE TABLE batches(
+                        dataset TEXT NOT NULL, sequence INTEGER NOT NULL, received_at INTEGER NOT NULL, source TEXT NOT NULL, sent_by TEXT NOT NULL,
+                        rows INTEGER NOT NULL, fingerprint TEXT NOT NULL, schema_hash TEXT NOT NULL, content_sha256 TEXT NOT NULL, content_length INTEGER NOT NULL,
+                        idempotency_key TEXT, warnings TEXT NOT NULL,
+                        PRIMARY KEY(dataset, sequence));
+                    CREATE UNIQUE INDEX batches_idempotency ON batches(dataset, idempotency_key) WHERE idempotency_key IS NOT NULL;
+                    CREATE INDEX batches_received ON batches(dataset, received_at);
+                    PRAGMA user_version = 1;
+                    """;
+                create.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+using ModelRetraining.Tests.Data;
+
+namespace ModelRetraining.Tests.Datasets;
+
+/// <summary>The dataset store on a real folder (SQLite index, local artifact store): batches, windows, idempotency and refusals that store nothing.</summary>
+public sealed class DatasetStoreTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-datasets", Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    private DatasetStore Store() => DatasetStore.Embedded(_folder, _time);
+
+    private static IDataSource Rows(string name, int count, int offset = 0)
+        => DataSource.FromEnumerable(name, () => Enumerable.Range(offset, count).Select(i => new TestData.Row { X = i, Label = i % 3 == 0 }), labelColumn: "Label");
+
+    private async Task<DatasetBatch[]> ListAsync(DatasetStore store, string dataset = "orders")
+    {
+        var batches = new List<DatasetBatch>();
+        await foreach (var b in store.ListBatchesAsync(dataset))
+        {
+            batches.Add(b);
+        }
+
+        return [.. batches];
+    }
+
+    private int StoredBlobs() => Directory.Exists(Path.Combine(_folder, "artifacts")) ? Directory.GetFiles(Path.Combine(_folder, "artifacts"), "*", SearchOption.AllDirectories).Length : 0;
+
+    [Fact]
+    public async Task Append_StoresAnImmutableFingerprintedBatch_ThatSurvivesAReopen()
+    {
+        var source = Rows("monday.json", 100);
+        var batch = await Store().AppendAsync("orders", source, "ingest-bot");
+
+        Assert.Equal("orders#1", batch.Id);
+        Assert.Equal(100, batch.Rows);
+        Assert.Equal((await source.LoadAsync(Csv.Context)).Fingerprint, batch.Fingerprint);
+        Assert.Equal("ingest-bot", batch.SentBy);
+        Assert.Equal(_time.GetUtcNow(), batch.ReceivedAt);
+        Assert.Equal([batch with { Warnings = [] }], (await ListAsync(Store())).Select(b => b with { Warnings = [] }));
+    }
+
+    [Fact]
+    public async Task AWindowOfBatches_ReadsAsOneDataSet_NamingEveryBatch_AndTrainsAPipeline()
+    {
+        var store = Store();
+        var first = await store.AppendAsync("orders", Rows("monday", 60), "bot");
+        _time.Advance(TimeSpan.FromDays(1));
+        var second = await store.AppendAsync("orders", Rows("tuesday", 40, offset: 60), "bot");
+
+        var snapshot = await store.Window("orders", labelColumn: "Label").LoadAsync(Csv.Context);
+        Assert.Equal(100, snapshot.RowCount);
+        Assert.Equal((await Rows("all", 100).LoadAsync(Csv.Context)).Fingerprint, snapshot.Fingerprint);
+        Assert.Contains($"{first.Id} {first.Fingerprint}", snapshot.Location, StringComparison.Ordinal);
+        Assert.Contains($"{second.Id} {second.Fingerprint}", snapshot.Location, StringComparison.Ordinal);
+
+        var fixture = new PipelineFixture();
+        var result = await fixture.Builder().UseTrainingData(store.Window("orders", labelColumn: "Label")).Build().RunAsync();
+        Assert.True(result.Promoted, result.ToString());
+        Assert.Contains("orders#2", result.RegisteredVersion!.Datasets.Single(d => d.Role == "training").Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AWindowByArrival_KeepsOnlyTheBatchesReceivedInIt()
+    {
+        var store = Store();
+        await store.AppendAsync("orders", Rows("monday", 60), "bot");
+        _time.Advance(TimeSpan.FromDays(1));
+        var tuesday = _time.GetUtcNow();
+        await store.AppendAsync("orders", Rows("tuesday", 40, offset: 60), "bot");
+
+        var snapshot = await store.Window("orders", receivedFrom: tuesday).LoadAsync(Csv.Context);
+        Assert.Equal(40, snapshot.RowCount);
+        Assert.DoesNotContain("orders#1", snapshot.Location, StringComparison.Ordinal);
+        var none = await Assert.ThrowsAsync<InvalidDataException>(async () => await store.Window("orders", receivedFrom: tuesday.AddDays(1)).LoadAsync(Csv.Context));
+        Assert.Contains("No batch of dataset 'orders'", none.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSameKeyWithTheSameRows_IsStoredOnce()
+    {
+        var store = Store();
+        var first = await store.AppendAsync("orders", Rows("monday", 50), "bot", idempotencyKey: "upload-7");
+        var retry = await store.AppendAsync("orders", Rows("monday (retried)", 50), "bot", idempotencyKey: "upload-7");
+        Assert.Equal(first.Id, retry.Id);
+        Assert.Single(await ListAsync(store));
+    }
+
+    [Fact]
+    public async Task TheSameKeyWithOtherRows_IsAConflict_AndNothingIsStored()
+    {
+        var store = Store();
+        await store.AppendAsync("orders", Rows("monday", 50), "bot", idempotencyKey: "upload-7");
+        var blobs = StoredBlobs();
+        var error = await Assert.ThrowsAsync<DatasetBatchRefusedException>(async () => await store.AppendAsync("orders", Rows("other", 51), "bot", idempotencyKey: "upload-7"));
+        Assert.True(error.IsIdempotencyConflict);
+        Assert.Contains("orders#1", error.Message, StringComparison.Ordinal);
+        Assert.Single(await ListAsync(store));
+        Assert.Equal(blobs, StoredBlobs());
+    }
+
+    [Fact]
+    public async Task ACsvWhoseHeaderDiffersFromItsSchema_IsRefusedWithItsIssues_AndNothingIsStored()
+    {
+        var path = Csv.Write("date,distance,cat,y\n2001-01-01,1,a,true\n");
+        var error = await Assert.ThrowsAsync<DatasetBatchRefusedException>(async () => await Store().AppendAsync("orders", CsvDataSource.FromFile(path, Csv.SyntheticSchema()), "bot"));
+        Assert.Contains(error.Issues, i => i.Column == "x" && i.Rule == IssueRules.MissingColumn);
+        Assert.Empty(await ListAsync(Store()));
+        Assert.Equal(0, StoredBlobs());
+    }
+
+    [Fact]
+    public async Task AnEmptySource_IsRefused()
+    {
+        var error = await Assert.ThrowsAsync<DatasetBatchRefusedException>(async () => await Store().AppendAsync("orders", Rows("nothing", 0), "bot"));
+        Assert.Contains("has no rows", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../orders")]
+    [InlineData("orders/2026")]
+    [InlineData("")]
+    public async Task AnInvalidDatasetName_IsRefusedBeforeAnythingIsRead(string name)
+    {
+        var read = false;
+        var source = DataSource.FromEnumerable("x", () => { read = true; return new[] { new TestData.Row() }; });
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await Store().AppendAsync(name, source, "bot"));
+        Assert.False(read);
+    }
+
+    [Fact]
+    public async Task ASenderWithAControlCharacter_IsRefused()
+        => await Assert.ThrowsAsync<ArgumentException>(async () => await Store().AppendAsync("orders", Rows("monday", 5), "bot\nadmin"));
+
+    [Fact]
+    public async Task BatchesOfDifferentSchemas_DoNotReadAsOneWindow()
+    {
+        var store = Store();
+        await store.AppendAsync("orders", Rows("monday", 10), "bot");
+        await store.AppendAsync("orders", DataSource.FromEnumerable("tuesday", () => new[] { new { X = 1f, Y = "a" } }), "bot");
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await store.Window("orders").LoadAsync(Csv.Context));
+        Assert.Contains("orders#2 differs from orders#1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AStoreFromANewerPackage_IsRefused_AndLeftAsItWas()
+    {
+        Directory.CreateDirectory(_folder);
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(_folder, "datasets.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA user_version = 99";
+            command.ExecuteNonQuery();
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await ListAsync(Store()));
+        Assert.Contains("schema version 99, newer than this package's 1", error.Message, StringComparison.Ordinal);
+    }
+}
