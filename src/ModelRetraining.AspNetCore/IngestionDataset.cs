@@ -1,0 +1,10 @@
+namespace ModelRetraining.AspNetCore;
+
+/// <summary>One dataset the upload endpoint accepts: how its CSV bodies are read, and who may send them.</summary>
+/// <param name="Name">The dataset (the <c>{dataset}</c> of the route).</param>
+/// <param name="Schema">How a CSV body is read (columns, label, time, formats, limits).</param>
+public sealed record IngestionDataset(string Name, CsvSchema Schema)
+{
+    /// <summary>Gets the authorization policy a sender must satisfy for this dataset, on top of the endpoint's; <see langword="null"/> for none.</summary>
+    public string? Policy { get; init; }
+}

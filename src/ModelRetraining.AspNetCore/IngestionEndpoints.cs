@@ -1,0 +1,170 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace ModelRetraining.AspNetCore;
+
+/// <summary>
+/// The upload endpoint: <c>POST {prefix}/{dataset}/batches</c> with a CSV body stores it as the dataset's next
+/// batch in a <see cref="DatasetStore"/>, or refuses it with RFC 7807 problem details and stores nothing.
+/// </summary>
+public static class IngestionEndpoints
+{
+    /// <summary>
+    /// Maps the upload endpoint. It refuses unauthenticated requests (401) unless
+    /// <see cref="IngestionOptions.AllowAnonymous"/> is set, checks each dataset's policy (403), the content
+    /// type (415, <c>text/csv</c>), the body size while it streams (413) and the row count (413), reads the
+    /// body with the dataset's schema and stores it whole or not at all (422 with every issue; 409 for an
+    /// <c>Idempotency-Key</c> reused with another body). Chain <c>.RequireAuthorization("policy")</c> on the
+    /// result for the endpoint's own policy; HTTPS is the host's (<c>UseHttpsRedirection</c>, HSTS).
+    /// </summary>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="prefix">The route prefix, e.g. <c>/ingest</c>.</param>
+    /// <param name="store">Where batches go.</param>
+    /// <param name="configure">The accepted datasets and the limits.</param>
+    /// <returns>The route group, for <c>RequireAuthorization</c>, rate limiting and the like.</returns>
+    /// <exception cref="OptionsValidationException">The options are invalid; every problem is listed.</exception>
+    public static RouteGroupBuilder MapRetrainingIngestion(this IEndpointRouteBuilder endpoints, string prefix, DatasetStore store, Action<IngestionOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new IngestionOptions();
+        configure(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(IngestionOptions), typeof(IngestionOptions), errors);
+        }
+
+        var group = endpoints.MapGroup(prefix);
+        group.MapPost("/{dataset}/batches", (HttpContext http, string dataset) => UploadAsync(http, dataset, store, options))
+            .DisableAntiforgery(); // an API for machines, authorized per request; no browser form posts here
+        return group;
+    }
+
+    private static async Task<IResult> UploadAsync(HttpContext http, string dataset, DatasetStore store, IngestionOptions options)
+    {
+        if (!options.AllowAnonymous && http.User.Identity?.IsAuthenticated != true)
+        {
+            return Problem(StatusCodes.Status401Unauthorized, "Authentication required", "Uploads need an authenticated sender (the endpoint allows no anonymous uploads unless the host sets AllowAnonymous).");
+        }
+
+        if (!options.Datasets.TryGetValue(dataset, out var target))
+        {
+            return Problem(StatusCodes.Status404NotFound, "Unknown dataset", $"This endpoint accepts no dataset named '{SafeText.Escape(dataset)}'.");
+        }
+
+        if (target.Policy is { } policy)
+        {
+            var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
+            if (!(await authorization.AuthorizeAsync(http.User, policy).ConfigureAwait(false)).Succeeded)
+            {
+                return Problem(StatusCodes.Status403Forbidden, "Not allowed", $"'{SafeText.Escape(http.User.Identity?.Name)}' may not upload to '{dataset}' (policy '{policy}').");
+            }
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !(type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase)))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", $"Batches are CSV (Content-Type: text/csv); this request is '{SafeText.Escape(http.Request.ContentType ?? "none")}'.");
+        }
+
+        if (http.Request.ContentLength > options.MaxBodyBytes)
+        {
+            return TooLarge(options);
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxBodyBytes;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        timeout.CancelAfter(options.RequestTimeout);
+        var spool = Path.Combine(options.SpoolFolder ?? Path.GetTempPath(), $"mr-upload-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var bytes = await SpoolAsync(http.Request.Body, spool, options.MaxBodyBytes, timeout.Token).ConfigureAwait(false);
+            if (bytes < 0)
+            {
+                return TooLarge(options);
+            }
+
+            var sender = http.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous";
+            var source = new UploadSource(CsvDataSource.FromFile(spool, target.Schema), dataset, sender, bytes, options.MaxRows);
+            var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+            var batch = await store.AppendAsync(dataset, source, sender, key, timeout.Token).ConfigureAwait(false);
+            return Results.Created($"{http.Request.PathBase}{http.Request.Path}/{batch.Sequence}", new
+            {
+                id = batch.Id,
+                sequence = batch.Sequence,
+                rows = batch.Rows,
+                fingerprint = batch.Fingerprint,
+                receivedAt = batch.ReceivedAt,
+                warnings = batch.Warnings.Select(Issue),
+            });
+        }
+        catch (DatasetBatchRefusedException refused) when (refused.IsIdempotencyConflict)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Idempotency key reused", refused.Message);
+        }
+        catch (DatasetBatchRefusedException refused)
+        {
+            var tooMany = refused.Issues.Any(i => i.Rule == UploadSource.TooManyRowsRule);
+            return Problem(tooMany ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status422UnprocessableEntity, "Batch refused", refused.Message, refused.Issues);
+        }
+        catch (InvalidDataException invalid)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "Batch refused", UploadSource.Clean(invalid.Message, spool));
+        }
+        catch (BadHttpRequestException bad) when (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(options);
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            return Problem(StatusCodes.Status408RequestTimeout, "Upload timed out", $"The upload took longer than {options.RequestTimeout} (RequestTimeout); nothing was stored.");
+        }
+        finally
+        {
+            File.Delete(spool);
+        }
+    }
+
+    // The body goes to a spool file as it arrives (never whole in memory), counted against the limit: -1 when it passed it.
+    private static async Task<long> SpoolAsync(Stream body, string path, long maxBytes, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        await using (file.ConfigureAwait(false))
+        {
+            var buffer = new byte[1 << 16];
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > maxBytes)
+                {
+                    return -1;
+                }
+
+                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+
+            return total;
+        }
+    }
+
+    private static IResult TooLarge(IngestionOptions options)
+        => Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"A batch may be at most {options.MaxBodyBytes} bytes (MaxBodyBytes); nothing was stored.");
+
+    private static object Issue(DataValidationIssue issue) => new { severity = issue.Severity.ToString(), rule = issue.Rule, column = issue.Column, row = issue.Row, message = issue.Message };
+
+    private static IResult Problem(int status, string title, string detail, IReadOnlyList<DataValidationIssue>? issues = null)
+        => Results.Problem(detail, statusCode: status, title: title, extensions: issues is null ? null : new Dictionary<string, object?> { ["issues"] = issues.Select(Issue).ToArray() });
+}

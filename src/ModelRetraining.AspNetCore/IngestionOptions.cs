@@ -1,0 +1,68 @@
+namespace ModelRetraining.AspNetCore;
+
+/// <summary>The upload endpoint's datasets and limits. Every limit has a safe default; anonymous uploads need <see cref="AllowAnonymous"/>.</summary>
+public sealed class IngestionOptions
+{
+    private readonly Dictionary<string, IngestionDataset> _datasets = new(StringComparer.Ordinal);
+
+    /// <summary>Gets the accepted datasets by name; a route naming another is 404.</summary>
+    public IReadOnlyDictionary<string, IngestionDataset> Datasets => _datasets;
+
+    /// <summary>Gets or sets the largest body accepted, in bytes; a longer one is refused (413) as soon as it passes the limit, not after.</summary>
+    /// <value>The default value is 100 MiB.</value>
+    public long MaxBodyBytes { get; set; } = 100L << 20;
+
+    /// <summary>Gets or sets the most rows one batch may hold (413 above it).</summary>
+    /// <value>The default value is 5,000,000.</value>
+    public long MaxRows { get; set; } = 5_000_000;
+
+    /// <summary>Gets or sets how long one upload may take, from the first byte to the stored batch (408 after it).</summary>
+    /// <value>The default value is 5 minutes.</value>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets a value indicating whether unauthenticated requests may upload. Off by default: without it a request with no authenticated user is 401, whatever the host's policies.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public bool AllowAnonymous { get; set; }
+
+    /// <summary>Gets or sets the folder where bodies are spooled while they are checked (deleted after each request); the system's temp folder when <see langword="null"/>.</summary>
+    public string? SpoolFolder { get; set; }
+
+    /// <summary>Accepts CSV batches for a dataset.</summary>
+    /// <param name="name">The dataset (a registry name).</param>
+    /// <param name="schema">How its bodies are read.</param>
+    /// <param name="policy">An authorization policy its senders must satisfy, or <see langword="null"/>.</param>
+    /// <returns>These options.</returns>
+    public IngestionOptions Dataset(string name, CsvSchema schema, string? policy = null)
+    {
+        RegistryNames.ThrowIfInvalid(name, "dataset name", nameof(name));
+        ArgumentNullException.ThrowIfNull(schema);
+        _datasets[name] = new IngestionDataset(name, schema) { Policy = policy };
+        return this;
+    }
+
+    internal List<string> Validate()
+    {
+        var errors = new List<string>();
+        if (_datasets.Count == 0)
+        {
+            errors.Add("No dataset is accepted: call Dataset(name, schema).");
+        }
+
+        if (MaxBodyBytes <= 0)
+        {
+            errors.Add($"{nameof(MaxBodyBytes)} must be positive; it is {MaxBodyBytes}.");
+        }
+
+        if (MaxRows <= 0)
+        {
+            errors.Add($"{nameof(MaxRows)} must be positive; it is {MaxRows}.");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(RequestTimeout)} must be positive; it is {RequestTimeout}.");
+        }
+
+        return errors;
+    }
+}
