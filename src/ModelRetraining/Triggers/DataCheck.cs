@@ -81,6 +81,53 @@ public static class DataCheck
         return NewDataAsync(registry, modelName, source, null, minNewShare, timeProvider, cancellationToken);
     }
 
+    /// <summary>
+    /// Counts the rows of a dataset's batches that the champion was not trained on, from the store's index alone
+    /// (no batch is read), and returns a <c>new-data</c> trigger when they reach <paramref name="minNewRows"/>.
+    /// The champion's lineage names the batches of its training window (<c>flights#12</c>); every later batch is
+    /// new. A champion trained on other data counts the batches received after it was registered.
+    /// </summary>
+    /// <param name="registry">The registry holding the champion.</param>
+    /// <param name="modelName">The model.</param>
+    /// <param name="store">The dataset store.</param>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="minNewRows">The fewest new rows that justify a run.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The trigger, or <see langword="null"/>.</returns>
+    public static async ValueTask<RetrainingTrigger?> NewBatchesAsync(IModelRegistry registry, string modelName, DatasetStore store, string dataset, long minNewRows, TimeProvider timeProvider, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThan(minNewRows, 1);
+        var champion = await registry.GetAliasAsync(modelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
+        var lineage = champion?.Datasets.FirstOrDefault(d => d.Role == "training")?.Name ?? string.Empty;
+        var trainedUpTo = System.Text.RegularExpressions.Regex.Matches(lineage, $@"(?<![\w.-]){System.Text.RegularExpressions.Regex.Escape(dataset)}#(\d+)")
+            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+        var fresh = new List<DatasetBatch>();
+        await foreach (var batch in store.ListBatchesAsync(dataset, cancellationToken).ConfigureAwait(false))
+        {
+            var isNew = champion is null || (trainedUpTo > 0 ? batch.Sequence > trainedUpTo : batch.ReceivedAt > champion.CreatedAt);
+            if (isNew)
+            {
+                fresh.Add(batch);
+            }
+        }
+
+        var rows = fresh.Sum(b => b.Rows);
+        return rows < minNewRows
+            ? null
+            : new RetrainingTrigger("new-data", $"{fresh.Count} batches of '{dataset}' ({rows} rows) arrived since {(champion is null ? "no champion" : $"{champion}'s training data")} (threshold {minNewRows} rows)", "new-data-check", timeProvider.GetUtcNow())
+            {
+                Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["rows"] = rows.ToString(CultureInfo.InvariantCulture),
+                    ["batches"] = fresh.Count <= 10 ? string.Join(", ", fresh.Select(b => b.Id)) : $"{fresh[0].Id} .. {fresh[^1].Id}",
+                },
+            };
+    }
+
     private static async ValueTask<RetrainingTrigger?> NewDataAsync(IModelRegistry registry, string modelName, IDataSource source, long? minNewRows, double? minNewShare, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(registry);

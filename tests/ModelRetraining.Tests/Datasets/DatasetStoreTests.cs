@@ -75,6 +75,29 @@ public sealed class DatasetStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task TheNewDataTrigger_CountsTheRowsOfBatchesTheChampionWasNotTrainedOn()
+    {
+        var store = Store();
+        var fixture = new PipelineFixture();
+        Assert.Null(await DataCheck.NewBatchesAsync(fixture.Registry, "churn", store, "orders", 1, _time)); // nothing arrived
+
+        await store.AppendAsync("orders", Rows("monday", 60), "bot");
+        var beforeChampion = await DataCheck.NewBatchesAsync(fixture.Registry, "churn", store, "orders", 50, _time);
+        Assert.Equal("60", beforeChampion!.Evidence["rows"]);                                            // no champion: all of it
+
+        await store.AppendAsync("orders", Rows("tuesday", 40, offset: 60), "bot");
+        Assert.True((await fixture.Builder().UseTrainingData(store.Window("orders", labelColumn: "Label")).Build().RunAsync()).Promoted);
+        Assert.Null(await DataCheck.NewBatchesAsync(fixture.Registry, "churn", store, "orders", 1, _time)); // trained on #1 and #2
+
+        await store.AppendAsync("orders", Rows("wednesday", 40, offset: 100), "bot");
+        Assert.Null(await DataCheck.NewBatchesAsync(fixture.Registry, "churn", store, "orders", 50, _time));
+        var trigger = await DataCheck.NewBatchesAsync(fixture.Registry, "churn", store, "orders", 30, _time);
+        Assert.Equal("new-data", trigger!.Kind);
+        Assert.Equal("40", trigger.Evidence["rows"]);
+        Assert.Equal("orders#3", trigger.Evidence["batches"]);
+    }
+
+    [Fact]
     public async Task AWindowByArrival_KeepsOnlyTheBatchesReceivedInIt()
     {
         var store = Store();
