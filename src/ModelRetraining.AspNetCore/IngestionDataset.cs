@@ -7,4 +7,7 @@ public sealed record IngestionDataset(string Name, CsvSchema Schema)
 {
     /// <summary>Gets the authorization policy a sender must satisfy for this dataset, on top of the endpoint's; <see langword="null"/> for none.</summary>
     public string? Policy { get; init; }
+
+    /// <summary>Gets the pipeline whose validators check every batch before it is stored (schema, quality with quarantine, drift against its champion, with their alerts); none when <see langword="null"/>.</summary>
+    public RetrainingPipeline? CheckWith { get; init; }
 }

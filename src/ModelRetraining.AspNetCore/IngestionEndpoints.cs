@@ -98,12 +98,13 @@ public static class IngestionEndpoints
             var sender = http.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous";
             var source = new UploadSource(CsvDataSource.FromFile(spool, target.Schema), dataset, sender, bytes, options.MaxRows);
             var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-            var batch = await store.AppendAsync(dataset, source, sender, key, timeout.Token).ConfigureAwait(false);
+            var batch = await store.AppendAsync(dataset, source, sender, key, target.CheckWith, timeout.Token).ConfigureAwait(false);
             return Results.Created($"{http.Request.PathBase}{http.Request.Path}/{batch.Sequence}", new
             {
                 id = batch.Id,
                 sequence = batch.Sequence,
                 rows = batch.Rows,
+                quarantined = batch.Quarantined,
                 fingerprint = batch.Fingerprint,
                 receivedAt = batch.ReceivedAt,
                 warnings = batch.Warnings.Select(Issue),

@@ -31,12 +31,13 @@ public sealed class IngestionOptions
     /// <param name="name">The dataset (a registry name).</param>
     /// <param name="schema">How its bodies are read.</param>
     /// <param name="policy">An authorization policy its senders must satisfy, or <see langword="null"/>.</param>
+    /// <param name="checkWith">A pipeline whose validators check each batch before it is stored (refusing on errors, quarantining, alerting on drift); none when <see langword="null"/>.</param>
     /// <returns>These options.</returns>
-    public IngestionOptions Dataset(string name, CsvSchema schema, string? policy = null)
+    public IngestionOptions Dataset(string name, CsvSchema schema, string? policy = null, RetrainingPipeline? checkWith = null)
     {
         RegistryNames.ThrowIfInvalid(name, "dataset name", nameof(name));
         ArgumentNullException.ThrowIfNull(schema);
-        _datasets[name] = new IngestionDataset(name, schema) { Policy = policy };
+        _datasets[name] = new IngestionDataset(name, schema) { Policy = policy, CheckWith = checkWith };
         return this;
     }
 

@@ -18,6 +18,9 @@ public sealed record DatasetBatch(string Dataset, long Sequence, DateTimeOffset 
     /// <summary>Gets the warnings its source reported (Error-level issues refuse a batch, so none are here).</summary>
     public IReadOnlyList<DataValidationIssue> Warnings { get; init; } = [];
 
+    /// <summary>Gets how many rows the checks quarantined (left out of the stored rows).</summary>
+    public long Quarantined { get; init; }
+
     /// <summary>Gets the batch's id: the dataset and its sequence, as <c>flights#12</c>.</summary>
     public string Id => $"{Dataset}#{Sequence}";
 }

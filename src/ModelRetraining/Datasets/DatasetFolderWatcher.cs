@@ -44,6 +44,9 @@ public sealed class DatasetFolderWatcher
     /// <value>The default value is <c>folder-watcher</c>.</value>
     public string SentBy { get; set; } = "folder-watcher";
 
+    /// <summary>Gets or sets the pipeline whose validators check each file before it is stored; none when <see langword="null"/>.</summary>
+    public RetrainingPipeline? CheckWith { get; set; }
+
     /// <summary>Scans the folder once: stores every settled file, refuses the bad ones, leaves the rest.</summary>
     /// <param name="cancellationToken">Cancels the scan; the file being read stays for the next one.</param>
     /// <returns>What the scan did.</returns>
@@ -73,7 +76,7 @@ public sealed class DatasetFolderWatcher
             try
             {
                 var key = $"file:{name}:{state.Length}:{state.LastWriteTimeUtc.Ticks}";
-                stored.Add(await _store.AppendAsync(_dataset, _sourceFor(path), SentBy, key, cancellationToken).ConfigureAwait(false));
+                stored.Add(await _store.AppendAsync(_dataset, _sourceFor(path), SentBy, key, CheckWith, cancellationToken).ConfigureAwait(false));
                 Move(path, "processed");
             }
             catch (Exception ex) when (ex is DatasetBatchRefusedException or InvalidDataException or FormatException)

@@ -53,10 +53,11 @@ public sealed class DatasetStore
     /// <param name="source">The rows (a CSV file, objects, a query, Parquet, …).</param>
     /// <param name="sentBy">Who sent them (an identity, checked as approvers' are).</param>
     /// <param name="idempotencyKey">A key the sender chose; the same key with the same rows returns the stored batch, with other rows it is refused.</param>
+    /// <param name="checkWith">A pipeline whose validators (schema, quality with quarantine, drift against its champion, with their alerts) check the batch before it is stored; none when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the read; nothing is stored.</param>
     /// <returns>The stored batch (or the one stored before under the same key).</returns>
-    /// <exception cref="DatasetBatchRefusedException">The source reported Error-level issues (each is in <see cref="DatasetBatchRefusedException.Issues"/>), had no rows, or the key was used for other rows.</exception>
-    public async ValueTask<DatasetBatch> AppendAsync(string dataset, IDataSource source, string sentBy, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    /// <exception cref="DatasetBatchRefusedException">The source or a validator reported Error-level issues (each is in <see cref="DatasetBatchRefusedException.Issues"/>), it had no rows (or all were quarantined), or the key was used for other rows.</exception>
+    public async ValueTask<DatasetBatch> AppendAsync(string dataset, IDataSource source, string sentBy, string? idempotencyKey = null, RetrainingPipeline? checkWith = null, CancellationToken cancellationToken = default)
     {
         RegistryNames.ThrowIfInvalid(dataset, "dataset name", nameof(dataset));
         ArgumentNullException.ThrowIfNull(source);
@@ -68,7 +69,9 @@ public sealed class DatasetStore
 
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         var snapshot = await source.LoadAsync(new RetrainingContext(dataset, $"ingest-{Guid.NewGuid():N}", _timeProvider), cancellationToken).ConfigureAwait(false);
-        var errors = snapshot.ReadIssues.Where(i => i.Severity == ValidationSeverity.Error).ToArray();
+        var validation = checkWith is null ? null : await checkWith.ValidateBatchAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        var issues = validation?.Reports.SelectMany(r => r.Issues).ToArray() ?? [.. snapshot.ReadIssues];
+        var errors = issues.Where(i => i.Severity == ValidationSeverity.Error).ToArray();
         if (errors.Length > 0)
         {
             throw new DatasetBatchRefusedException($"The batch for '{dataset}' from '{snapshot.Name}' was refused, nothing stored: {string.Join(" ", errors.Take(5).Select(e => e.Message))}{(errors.Length > 5 ? $" (and {errors.Length - 5} more)" : string.Empty)}") { Issues = errors };
@@ -79,6 +82,14 @@ public sealed class DatasetStore
             throw new DatasetBatchRefusedException($"The batch for '{dataset}' from '{snapshot.Name}' has no rows; nothing was stored.");
         }
 
+        var quarantined = validation?.Quarantined ?? 0;
+        if (validation is not null && validation.Data.RowCount == 0)
+        {
+            throw new DatasetBatchRefusedException($"All {snapshot.RowCount} rows of the batch for '{dataset}' from '{snapshot.Name}' were quarantined; nothing was stored.") { Issues = validation.Warnings };
+        }
+
+        snapshot = validation?.Data ?? snapshot;
+
         if (idempotencyKey is not null && await FindByKeyAsync(dataset, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
             return SameRows(earlier, snapshot, idempotencyKey);
@@ -86,11 +97,11 @@ public sealed class DatasetStore
 
         // The rows go first: a crash after them leaves an unreferenced blob, never an index row without rows.
         var content = await _artifacts.PutAsync(BatchCodec.Encode(snapshot), cancellationToken).ConfigureAwait(false);
-        var warnings = snapshot.ReadIssues.Where(i => i.Severity == ValidationSeverity.Warning).ToArray();
+        var warnings = issues.Where(i => i.Severity == ValidationSeverity.Warning).ToArray();
         var receivedAt = _timeProvider.GetUtcNow();
         try
         {
-            return await InsertAsync(dataset, snapshot, sentBy, idempotencyKey, content, warnings, receivedAt, cancellationToken).ConfigureAwait(false);
+            return await InsertAsync(dataset, snapshot, sentBy, idempotencyKey, content, warnings, quarantined, receivedAt, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && idempotencyKey is not null)
         {
@@ -150,7 +161,7 @@ public sealed class DatasetStore
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 
-    private async Task<DatasetBatch> InsertAsync(string dataset, DatasetSnapshot snapshot, string sentBy, string? key, ArtifactReference content, DataValidationIssue[] warnings, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private async Task<DatasetBatch> InsertAsync(string dataset, DatasetSnapshot snapshot, string sentBy, string? key, ArtifactReference content, DataValidationIssue[] warnings, long quarantined, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await using (connection.ConfigureAwait(false))
@@ -158,19 +169,19 @@ public sealed class DatasetStore
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction(deferred: false);
             var sequence = 1 + Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM batches WHERE dataset = $d", ("$d", dataset)), CultureInfo.InvariantCulture);
-            var batch = new DatasetBatch(dataset, sequence, receivedAt, snapshot.Location ?? snapshot.Name, sentBy, snapshot.RowCount, snapshot.Fingerprint, SchemaHash(snapshot.Schema), content) { IdempotencyKey = key, Warnings = warnings };
+            var batch = new DatasetBatch(dataset, sequence, receivedAt, snapshot.Location ?? snapshot.Name, sentBy, snapshot.RowCount, snapshot.Fingerprint, SchemaHash(snapshot.Schema), content) { IdempotencyKey = key, Warnings = warnings, Quarantined = quarantined };
             using (var insert = connection.CreateCommand())
             {
                 insert.Transaction = transaction;
                 insert.CommandText = """
-                    INSERT INTO batches(dataset, sequence, received_at, source, sent_by, rows, fingerprint, schema_hash, content_sha256, content_length, idempotency_key, warnings)
-                    VALUES($d, $s, $at, $source, $by, $rows, $fp, $schema, $sha, $len, $key, $warnings)
+                    INSERT INTO batches(dataset, sequence, received_at, source, sent_by, rows, fingerprint, schema_hash, content_sha256, content_length, idempotency_key, warnings, quarantined)
+                    VALUES($d, $s, $at, $source, $by, $rows, $fp, $schema, $sha, $len, $key, $warnings, $quarantined)
                     """;
                 foreach (var (name, value) in new (string, object?)[]
                 {
                     ("$d", dataset), ("$s", sequence), ("$at", receivedAt.UtcTicks), ("$source", batch.Source), ("$by", sentBy), ("$rows", batch.Rows),
                     ("$fp", batch.Fingerprint), ("$schema", batch.SchemaHash), ("$sha", content.Sha256), ("$len", content.Length), ("$key", key),
-                    ("$warnings", JsonSerializer.Serialize(warnings.Select(w => new[] { w.Rule, w.Message }))),
+                    ("$warnings", JsonSerializer.Serialize(warnings.Select(w => new[] { w.Rule, w.Message }))), ("$quarantined", quarantined),
                 })
                 {
                     insert.Parameters.AddWithValue(name, value ?? DBNull.Value);
@@ -218,6 +229,7 @@ public sealed class DatasetStore
                 {
                     IdempotencyKey = reader.IsDBNull(reader.GetOrdinal("idempotency_key")) ? null : reader.GetString(reader.GetOrdinal("idempotency_key")),
                     Warnings = [.. warnings.Select(w => new DataValidationIssue(ValidationSeverity.Warning, w[0], w[1]))],
+                    Quarantined = reader.GetInt64(reader.GetOrdinal("quarantined")),
                 });
             }
 
@@ -273,7 +285,7 @@ public sealed class DatasetStore
                     CREATE TABLE batches(
                         dataset TEXT NOT NULL, sequence INTEGER NOT NULL, received_at INTEGER NOT NULL, source TEXT NOT NULL, sent_by TEXT NOT NULL,
                         rows INTEGER NOT NULL, fingerprint TEXT NOT NULL, schema_hash TEXT NOT NULL, content_sha256 TEXT NOT NULL, content_length INTEGER NOT NULL,
-                        idempotency_key TEXT, warnings TEXT NOT NULL,
+                        idempotency_key TEXT, warnings TEXT NOT NULL, quarantined INTEGER NOT NULL,
                         PRIMARY KEY(dataset, sequence));
                     CREATE UNIQUE INDEX batches_idempotency ON batches(dataset, idempotency_key) WHERE idempotency_key IS NOT NULL;
                     CREATE INDEX batches_received ON batches(dataset, received_at);

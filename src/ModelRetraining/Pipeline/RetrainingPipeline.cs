@@ -104,6 +104,30 @@ public sealed class RetrainingPipeline
         return await ClaimAsync(run, cancellationToken).ConfigureAwait(false) ?? await ExecuteAsync(run, options, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs this pipeline's data validators (schema, champion schema, quality, drift) on one data set, as the
+    /// validate stage would, against the current champion — for a batch as it arrives (<see cref="DatasetStore.AppendAsync"/>),
+    /// so bad data is refused and drift is alerted before any run. Nothing is journaled.
+    /// </summary>
+    /// <param name="data">The data.</param>
+    /// <param name="cancellationToken">Cancels the checks.</param>
+    /// <returns>The validators' reports (with what the source itself reported) and the data without the rows they quarantined.</returns>
+    public async ValueTask<BatchValidation> ValidateBatchAsync(DatasetSnapshot data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var champion = await _definition.Registry.GetAliasAsync(ModelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
+        var context = new RetrainingContext(ModelName, $"batch-check-{Guid.NewGuid():N}", _definition.TimeProvider) { Champion = champion, Registry = _definition.Registry };
+        var reports = new List<DataValidationReport>();
+        foreach (var validator in _definition.Validators)
+        {
+            reports.Add(await validator.ValidateAsync(data, context, cancellationToken).ConfigureAwait(false));
+        }
+
+        ValidateStage.AddReadIssues(reports, data);
+        var kept = ValidateStage.WithoutQuarantined(data, reports);
+        return new BatchValidation(reports, kept, data.RowCount - kept.RowCount);
+    }
+
     /// <summary>Lists this model's runs that started but never ended: their process died. Each can be passed to <see cref="ResumeAsync"/>.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The run ids, oldest first.</returns>

@@ -113,7 +113,7 @@ public sealed class DataQualityBuilder
 
         // "at least 500", not "outside [500, 9223372036854775807]": an open end is not a number to show.
         var range = max == long.MaxValue ? $"at least {min}" : min == 0 ? $"at most {max}" : $"between {min} and {max}";
-        return AddAggregate("row-count", null, scan => scan.Rows < min || scan.Rows > max ? $"{scan.Rows} rows; expected {range}" : null, $"has {range} rows");
+        return AddAggregate("row-count", null, scan => scan.Rows < min || scan.Rows > max ? $"{scan.Rows} rows" : null, $"has {range} rows");
     }
 
     /// <summary>The row count changed against the previous batch (the champion's training data) by a factor in [<paramref name="minFraction"/>, <paramref name="maxFraction"/>].</summary>

@@ -98,6 +98,45 @@ public sealed class DatasetStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task CheckedWithAPipeline_ABatchIsQuarantined_DriftAlerted_OrRefused_BeforeItIsStored()
+    {
+        var store = Store();
+        var fixture = new PipelineFixture();
+        var alerts = new List<DriftAlert>();
+        var checks = fixture.Builder()
+            .AddDataQuality(q =>
+            {
+                q.InRange("X", 0, 1_000).Quarantine().RowCount(min: 10);
+                q.ReportFolder = Path.Combine(_folder, "quarantine");
+            })
+            .AddDriftDetection(o => o.OnDrift = alerts.Add)
+            .Build();
+        Assert.True((await checks.RunAsync()).Promoted); // a champion, whose training profile drift is measured against
+
+        // In range, some rows out of it: those are quarantined, the rest stored.
+        var mixed = DataSource.FromEnumerable("mixed", () => Enumerable.Range(0, 100).Select(i => new TestData.Row { X = i % 10 == 0 ? -1 : i, Label = i % 2 == 0 }), labelColumn: "Label");
+        var batch = await store.AppendAsync("orders", mixed, "bot", checkWith: checks);
+        Assert.Equal(10, batch.Quarantined);
+        Assert.Equal(90, batch.Rows);
+
+        // Far from the champion's data: stored, with the drift as a warning and an alert.
+        var far = DataSource.FromEnumerable("far", () => Enumerable.Range(0, 100).Select(i => new TestData.Row { X = 900 + i, Label = i % 2 == 0 }), labelColumn: "Label");
+        var drifted = await store.AppendAsync("orders", far, "bot", checkWith: checks);
+        Assert.Contains(drifted.Warnings, w => w.Rule == "drift.column");
+        Assert.Contains(alerts, a => a.DataSet == "far");
+
+        // Too few rows: an Error-level rule refuses it, and nothing is stored.
+        var error = await Assert.ThrowsAsync<DatasetBatchRefusedException>(async () => await store.AppendAsync("orders", Rows("tiny", 5), "bot", checkWith: checks));
+        Assert.Contains(error.Issues, i => i.Rule == "quality.row-count" && i.Message.EndsWith("5 rows; expected it has at least 10 rows.", StringComparison.Ordinal) && i.Severity == ValidationSeverity.Error);
+
+        // Every row out of range: all quarantined, nothing stored.
+        var bad = DataSource.FromEnumerable("bad", () => Enumerable.Range(0, 20).Select(i => new TestData.Row { X = -1 - i, Label = i % 2 == 0 }), labelColumn: "Label");
+        var all = await Assert.ThrowsAsync<DatasetBatchRefusedException>(async () => await store.AppendAsync("orders", bad, "bot", checkWith: checks));
+        Assert.True(all.Message.Contains("All 20 rows", StringComparison.Ordinal), all.Message);
+        Assert.Equal(2, (await ListAsync(store)).Length);
+    }
+
+    [Fact]
     public async Task AWindowByArrival_KeepsOnlyTheBatchesReceivedInIt()
     {
         var store = Store();

@@ -96,7 +96,7 @@ public class DataQualityTests
         var context = new RetrainingContext("churn", "run", TimeProvider.System) { Champion = champion };
         var report = await RunAsync(Customers(300), q => q.RowCount(min: 500).RowCountChange(0.5, 2.0), context);
         Assert.Equal(2, report.Issues.Count);
-        Assert.Contains("300 rows; expected at least 500", report.Issues[0].Message, StringComparison.Ordinal);
+        Assert.Contains("300 rows; expected it has at least 500 rows", report.Issues[0].Message, StringComparison.Ordinal);
         Assert.DoesNotContain("9223372036854775807", report.Issues[0].Message, StringComparison.Ordinal);
         Assert.Contains("0.3x the previous batch's 1000", report.Issues[1].Message, StringComparison.Ordinal);
     }

@@ -55,7 +55,7 @@ internal sealed class ValidateStage(PipelineDefinition definition, RunRecorder r
         return StageOutcome.Completed(inputs, outputs);
     }
 
-    private static void AddReadIssues(List<DataValidationReport> reports, DatasetSnapshot data)
+    internal static void AddReadIssues(List<DataValidationReport> reports, DatasetSnapshot data)
     {
         var reported = reports.SelectMany(r => r.Issues).ToHashSet(); // a holdout split from the training file carries the same issues
         var missing = data.ReadIssues.Where(i => !reported.Contains(i)).ToArray();
@@ -66,7 +66,7 @@ internal sealed class ValidateStage(PipelineDefinition definition, RunRecorder r
     }
 
     // Rows a validator quarantined are left out of training and evaluation; the fingerprint says so.
-    private static DatasetSnapshot WithoutQuarantined(DatasetSnapshot data, IReadOnlyList<DataValidationReport> reports)
+    internal static DatasetSnapshot WithoutQuarantined(DatasetSnapshot data, IReadOnlyList<DataValidationReport> reports)
     {
         var excluded = reports.Where(r => r.DataSet == data.Name).SelectMany(r => r.QuarantinedRows).ToHashSet();
         if (excluded.Count == 0)
