@@ -13,4 +13,13 @@ internal static partial class Log
 
     [LoggerMessage(42, LogLevel.Warning, "Approval request {RequestId} for {ModelName} v{Version} passed its deadline: {Status}")]
     public static partial void Expired(ILogger logger, string requestId, string modelName, int version, ApprovalStatus status);
+
+    [LoggerMessage(43, LogLevel.Information, "Dataset {Dataset}: {File} stored as {BatchId} ({Rows} rows, {Quarantined} quarantined)")]
+    public static partial void FileStored(ILogger logger, string dataset, string file, string batchId, long rows, long quarantined);
+
+    [LoggerMessage(44, LogLevel.Warning, "Dataset {Dataset}: {File} refused and moved to refused/: {Reason}")]
+    public static partial void FileRefused(ILogger logger, string dataset, string file, string reason);
+
+    [LoggerMessage(45, LogLevel.Error, "Dataset {Dataset}: scanning {Folder} failed; the next scan tries again")]
+    public static partial void ScanFailed(ILogger logger, Exception exception, string dataset, string folder);
 }
