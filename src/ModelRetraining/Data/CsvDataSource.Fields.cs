@@ -91,7 +91,11 @@ public sealed partial class CsvDataSource
     // Read as UTC (the schema is a clone, whose formats are an array): a time with Z or an offset is converted to UTC, one without is taken as UTC already, so the
     // same file and window keep the same rows whatever the machine's time zone (TryParse converted to local time).
     private static bool TryParseTime(ReadOnlySpan<char> field, CsvSchema schema, out DateTime at)
-        => System.DateTime.TryParseExact(field, schema.DateTimeFormats as string[] ?? IsoFormats, schema.Culture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out at);
+        => TryParseUtc(field, schema.DateTimeFormats as string[], schema.Culture, out at);
+
+    // The one date-time rule of every text source (CSV cells, text columns of a query): ISO 8601 unless formats are given, in UTC.
+    internal static bool TryParseUtc(ReadOnlySpan<char> field, string[]? formats, CultureInfo culture, out DateTime at)
+        => System.DateTime.TryParseExact(field.Trim(), formats ?? IsoFormats, culture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out at);
 
     // A header of 10,000 columns must not make a 69k-character message: name the first few and count the rest.
     private static string HeaderList(string[] header, int shown = 20)

@@ -167,7 +167,7 @@ public sealed class DbQueryDataSource : IDataSource
                 return true;
             case string text when kind == DataColumnKind.DateTime:
                 // Text dates as the CSV reader reads them: ISO 8601, in UTC.
-                var parsed = DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsedAt) && IsIso(text);
+                var parsed = CsvDataSource.TryParseUtc(text, null, CultureInfo.InvariantCulture, out var parsedAt);
                 value = parsed ? parsedAt : null;
                 return parsed;
             case DateTime at when kind == DataColumnKind.DateTime:
@@ -193,6 +193,4 @@ public sealed class DbQueryDataSource : IDataSource
                 return false;
         }
     }
-
-    private static bool IsIso(string text) => text.Length >= 10 && char.IsAsciiDigit(text[0]) && text[4] == '-' && text[7] == '-';
 }

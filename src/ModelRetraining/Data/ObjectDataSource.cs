@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Reflection;
 
 namespace ModelRetraining;
@@ -87,17 +86,13 @@ public sealed class ObjectDataSource<T> : IDataSource
 
     private static (DataColumn, Func<T, object?>)[] Members()
     {
-        const BindingFlags Public = BindingFlags.Public | BindingFlags.Instance;
-        var members = typeof(T).GetProperties(Public).Where(p => p.CanRead && p.GetIndexParameters().Length == 0).Cast<MemberInfo>()
-            .Concat(typeof(T).GetFields(Public))
-            .Where(m => !m.GetCustomAttributesData().Any(a => a.AttributeType.FullName == "Microsoft.ML.Data.NoColumnAttribute"))
-            .ToArray();
+        var members = ColumnMembers.Of(typeof(T)).ToArray();
         var problems = new List<string>();
         var result = new List<(DataColumn, Func<T, object?>)>();
         foreach (var member in members)
         {
-            var type = member is PropertyInfo p ? p.PropertyType : ((FieldInfo)member).FieldType;
-            var name = member.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.FullName == "Microsoft.ML.Data.ColumnNameAttribute")?.ConstructorArguments[0].Value as string ?? member.Name;
+            var type = ColumnMembers.TypeOf(member);
+            var name = ColumnMembers.ColumnName(member);
             if (Kind(type) is not { } kind)
             {
                 problems.Add($"{typeof(T).Name}.{member.Name} is {type.Name}");
@@ -130,12 +125,10 @@ public sealed class ObjectDataSource<T> : IDataSource
             : null;
     }
 
-    // Compiled once: reflection per value would cost more than the rest of the load. Values come out as the
-    // column's kind: numbers as float (NaN when null), DateTimeOffset as its UTC DateTime.
+    // Values come out as the column's kind: numbers as float (NaN when null), DateTimeOffset as its UTC DateTime.
     private static Func<T, object?> Reader(MemberInfo member, Type type)
     {
-        var row = Expression.Parameter(typeof(T), "row");
-        var get = Expression.Lambda<Func<T, object?>>(Expression.Convert(Expression.MakeMemberAccess(row, member), typeof(object)), row).Compile();
+        var get = ColumnMembers.Getter<T>(member);
         var core = Nullable.GetUnderlyingType(type) ?? type;
         return Kind(type) switch
         {

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Reflection;
 
 namespace ModelRetraining;
@@ -120,35 +119,9 @@ public sealed class ServingDerivations<TInput>
         return row;
     }
 
-    private static MemberInfo? Find(string column)
-    {
-        const BindingFlags Public = BindingFlags.Public | BindingFlags.Instance;
-        var members = typeof(TInput).GetProperties(Public).Cast<MemberInfo>().Concat(typeof(TInput).GetFields(Public));
-        return members.FirstOrDefault(m => ColumnName(m) == column);
-    }
+    private static MemberInfo? Find(string column) => ColumnMembers.Of(typeof(TInput)).FirstOrDefault(m => ColumnMembers.ColumnName(m) == column);
 
-    // ML.NET's [ColumnName] is honoured without referencing ML.NET (the core package does not): matched by
-    // the attribute's full name and read from its constructor argument, as the ONNX engine does.
-    private static string ColumnName(MemberInfo member)
-        => member.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType.FullName == "Microsoft.ML.Data.ColumnNameAttribute")?.ConstructorArguments[0].Value as string ?? member.Name;
-
-    private static Type MemberType(MemberInfo member) => member is PropertyInfo p ? p.PropertyType : ((FieldInfo)member).FieldType;
-
-    // Compiled once per member: reflection's GetValue/SetValue would cost far more than the derivation itself.
-    private static Func<TInput, object?> CompiledGetter(MemberInfo member)
-    {
-        var input = Expression.Parameter(typeof(TInput), "input");
-        var body = Expression.Convert(Expression.MakeMemberAccess(input, member), typeof(object));
-        return Expression.Lambda<Func<TInput, object?>>(body, input).Compile();
-    }
-
-    private static Action<TInput, object?> CompiledSetter(MemberInfo member)
-    {
-        var input = Expression.Parameter(typeof(TInput), "input");
-        var value = Expression.Parameter(typeof(object), "value");
-        var body = Expression.Assign(Expression.MakeMemberAccess(input, member), Expression.Convert(value, MemberType(member)));
-        return Expression.Lambda<Action<TInput, object?>>(body, input, value).Compile();
-    }
+    private static Type MemberType(MemberInfo member) => ColumnMembers.TypeOf(member);
 
     private static Func<TInput, object?>? Reader(MemberInfo member, DataColumnKind kind)
     {
@@ -157,7 +130,7 @@ public sealed class ServingDerivations<TInput>
             return null;
         }
 
-        var get = CompiledGetter(member);
+        var get = ColumnMembers.Getter<TInput>(member);
         var type = MemberType(member);
         return kind switch
         {
@@ -179,7 +152,7 @@ public sealed class ServingDerivations<TInput>
             return null;
         }
 
-        var set = CompiledSetter(member);
+        var set = ColumnMembers.Setter<TInput>(member);
         var type = MemberType(member);
         return kind switch
         {
