@@ -15,7 +15,7 @@ namespace ModelRetraining;
 /// batch. A window of batches (<see cref="Window"/>) reads as one <see cref="IDataSource"/> for training or
 /// holdout, and its location lists the batches, so a run's lineage names exactly what it read.
 /// </summary>
-public sealed class DatasetStore
+public sealed partial class DatasetStore
 {
     private const int SchemaVersion = 1;
     private readonly string _connectionString;

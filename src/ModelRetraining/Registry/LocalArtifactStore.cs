@@ -105,6 +105,19 @@ internal sealed class LocalArtifactStore : IArtifactStore
         return ValueTask.FromResult(File.Exists(PathOf(reference.Sha256)));
     }
 
+    /// <summary>Deletes stored content (the dataset store's retention); <see langword="false"/> when it was not there.</summary>
+    internal bool Delete(ArtifactReference reference)
+    {
+        var path = PathOf(reference.Sha256);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        File.Delete(path);
+        return true;
+    }
+
     private static async ValueTask<bool> VerifiesAsync(string path, string sha256, long length, CancellationToken cancellationToken)
     {
         try

@@ -103,8 +103,7 @@ public static class DataCheck
         ArgumentOutOfRangeException.ThrowIfLessThan(minNewRows, 1);
         var champion = await registry.GetAliasAsync(modelName, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
         var lineage = champion?.Datasets.FirstOrDefault(d => d.Role == "training")?.Name ?? string.Empty;
-        var trainedUpTo = System.Text.RegularExpressions.Regex.Matches(lineage, $@"(?<![\w.-]){System.Text.RegularExpressions.Regex.Escape(dataset)}#(\d+)")
-            .Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+        var trainedUpTo = BatchLineage.Sequences(lineage, dataset).DefaultIfEmpty(0).Max();
         var fresh = new List<DatasetBatch>();
         await foreach (var batch in store.ListBatchesAsync(dataset, cancellationToken).ConfigureAwait(false))
         {

@@ -233,4 +233,77 @@ public sealed class DatasetStoreTests : IDisposable
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await ListAsync(Store()));
         Assert.Contains("schema version 99, newer than this package's 1", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Retention_DeletesOldBatches_ButNeverOneARegisteredVersionWasTrainedOn()
+    {
+        var store = Store();
+        var start = _time.GetUtcNow();
+        for (var day = 0; day < 5; day++)
+        {
+            await store.AppendAsync("orders", Rows($"day {day}", 30, offset: 30 * day), "bot");
+            _time.Advance(TimeSpan.FromDays(1));
+        }
+
+        var fixture = new PipelineFixture();
+        var trained = await fixture.Builder().UseTrainingData(store.Window("orders", start.AddDays(1), start.AddDays(3), labelColumn: "Label")).Build().RunAsync();
+        Assert.True(trained.Promoted, trained.ToString());
+        var blobs = StoredBlobs();
+
+        var result = await store.PruneAsync("orders", new DatasetRetention { KeepBatches = 1, KeepFor = TimeSpan.FromHours(12) }, fixture.Registry);
+
+        Assert.Equal(["orders#1", "orders#4"], result.Deleted.Select(b => b.Id));
+        Assert.Equal(["orders#2", "orders#3"], result.KeptForLineage.Select(b => b.Id));
+        Assert.Equal(["orders#2", "orders#3", "orders#5"], (await ListAsync(store)).Select(b => b.Id));
+        Assert.Equal(blobs - 2, StoredBlobs());
+        Assert.Equal(result.Deleted.Sum(b => b.Content.Length), result.BytesReclaimed);
+
+        // The version's training window still reads, with the same fingerprint it was trained on.
+        var again = await store.Window("orders", start.AddDays(1), start.AddDays(3), labelColumn: "Label").LoadAsync(Csv.Context);
+        Assert.Equal(trained.RegisteredVersion!.Datasets.Single(d => d.Role == "training").Fingerprint, again.Fingerprint);
+
+        // Numbers are never given twice: the next batch is #6.
+        Assert.Equal("orders#6", (await store.AppendAsync("orders", Rows("day 5", 30, offset: 150), "bot")).Id);
+    }
+
+    [Fact]
+    public async Task Retention_KeepsTheNewestBatch_AndWhatEitherBoundKeeps()
+    {
+        var store = Store();
+        for (var day = 0; day < 4; day++)
+        {
+            await store.AppendAsync("orders", Rows($"day {day}", 10, offset: 10 * day), "bot");
+            _time.Advance(TimeSpan.FromDays(1));
+        }
+
+        var registry = new PipelineFixture().Registry;
+        var byAge = await store.PruneAsync("orders", new DatasetRetention { KeepFor = TimeSpan.FromDays(2.5) }, registry);
+        Assert.Equal(["orders#1", "orders#2"], byAge.Deleted.Select(b => b.Id));             // 4 and 3 days old
+        var byCountOrAge = await store.PruneAsync("orders", new DatasetRetention { KeepBatches = 2, KeepFor = TimeSpan.FromDays(10) }, registry);
+        Assert.Empty(byCountOrAge.Deleted);                                                   // both younger than 10 days
+        var all = await store.PruneAsync("orders", new DatasetRetention { KeepFor = TimeSpan.FromMinutes(1) }, registry);
+        Assert.Equal(["orders#4"], (await ListAsync(store)).Select(b => b.Id));               // the newest stays
+        Assert.Equal(["orders#3"], all.Deleted.Select(b => b.Id));
+    }
+
+    [Fact]
+    public void Lineage_NamesEveryBatchOfARange_AndOnlyThisDatasets()
+    {
+        var location = "dataset store: orders#3 .. orders#14 (12 batches); other-orders#99 sha256:ab, orders#20 sha256:cd";
+        Assert.Equal([.. Enumerable.Range(3, 12).Select(i => (long)i), 20L], BatchLineage.Sequences(location, "orders").Distinct().Order());
+    }
+
+    [Theory]
+    [InlineData(null, null, "would delete every batch")]
+    [InlineData(0, null, "KeepBatches must be at least 1")]
+    [InlineData(null, -1.0, "KeepFor positive")]
+    public async Task ARetentionWithoutAValidBound_IsRefused_AndNothingIsDeleted(int? keepBatches, double? keepForDays, string expected)
+    {
+        var store = Store();
+        await store.AppendAsync("orders", Rows("monday", 10), "bot");
+        var retention = new DatasetRetention { KeepBatches = keepBatches, KeepFor = keepForDays is { } d ? TimeSpan.FromDays(d) : null };
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await store.PruneAsync("orders", retention, new PipelineFixture().Registry));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Single(await ListAsync(store));
+    }
 }

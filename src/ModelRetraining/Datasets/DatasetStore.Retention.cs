@@ -1,0 +1,102 @@
+namespace ModelRetraining;
+
+/// <summary>Retention: old batches go, but never one a registered model version names in its lineage.</summary>
+public sealed partial class DatasetStore
+{
+    /// <summary>
+    /// Deletes a dataset's batches past its retention, except those a registered version of any model in
+    /// <paramref name="registry"/> was trained or evaluated on (its lineage names them), so every version can
+    /// be retrained from exactly its data. The index rows go first, in one transaction, then the row bytes no
+    /// remaining batch shares: a crash between leaves unreferenced bytes, never a batch without rows. Prune
+    /// when no run is reading a window of this dataset, or keep <see cref="DatasetRetention.KeepFor"/> longer
+    /// than a run takes: a run still training on a batch has not yet put it in the registry's lineage.
+    /// </summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="retention">What to keep; at least one bound.</param>
+    /// <param name="registry">The registry whose versions' lineage protects batches.</param>
+    /// <param name="cancellationToken">Cancels the prune before anything is deleted.</param>
+    /// <returns>What was deleted and what was kept for lineage.</returns>
+    /// <exception cref="ArgumentException">The retention has no bound, or a bound is not positive.</exception>
+    public async ValueTask<DatasetPruneResult> PruneAsync(string dataset, DatasetRetention retention, IModelRegistry registry, CancellationToken cancellationToken = default)
+    {
+        RegistryNames.ThrowIfInvalid(dataset, "dataset name", nameof(dataset));
+        ArgumentNullException.ThrowIfNull(retention);
+        ArgumentNullException.ThrowIfNull(registry);
+        if (retention.KeepBatches is null && retention.KeepFor is null)
+        {
+            throw new ArgumentException($"A retention needs {nameof(DatasetRetention.KeepBatches)}, {nameof(DatasetRetention.KeepFor)} or both; this one would delete every batch of '{dataset}'.", nameof(retention));
+        }
+
+        if (retention.KeepBatches < 1 || retention.KeepFor <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(DatasetRetention.KeepBatches)} must be at least 1 and {nameof(DatasetRetention.KeepFor)} positive (given {retention.KeepBatches?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"} and {retention.KeepFor?.ToString() ?? "none"}).", nameof(retention));
+        }
+
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var protectedSequences = await LineageSequencesAsync(registry, dataset, cancellationToken).ConfigureAwait(false);
+        var batches = await QueryAsync("SELECT * FROM batches WHERE dataset = $d ORDER BY sequence", cancellationToken, ("$d", dataset)).ConfigureAwait(false);
+        var oldestKeptByAge = retention.KeepFor is { } age ? _timeProvider.GetUtcNow() - age : DateTimeOffset.MaxValue;
+        // The newest batch always stays: it carries the sequence counter, so a number is never given twice.
+        var keptByCount = Math.Max(1, retention.KeepBatches ?? 1);
+        var expired = batches.Where((b, i) => i < batches.Count - keptByCount && b.ReceivedAt < oldestKeptByAge).ToArray();
+        var deleted = expired.Where(b => !protectedSequences.Contains(b.Sequence)).ToArray();
+        var keptForLineage = expired.Where(b => protectedSequences.Contains(b.Sequence)).ToArray();
+        if (deleted.Length == 0)
+        {
+            return new DatasetPruneResult(dataset, [], keptForLineage, 0);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await DeleteIndexRowsAsync(dataset, deleted).ConfigureAwait(false);
+        long reclaimed = 0;
+        var stillUsed = (await QueryAsync("SELECT * FROM batches", CancellationToken.None).ConfigureAwait(false)).Select(b => b.Content.Sha256).ToHashSet(StringComparer.Ordinal);
+        foreach (var content in deleted.Select(b => b.Content).DistinctBy(c => c.Sha256).Where(c => !stillUsed.Contains(c.Sha256)))
+        {
+            if (_artifacts is LocalArtifactStore local && local.Delete(content))
+            {
+                reclaimed += content.Length;
+            }
+        }
+
+        return new DatasetPruneResult(dataset, deleted, keptForLineage, reclaimed);
+    }
+
+    private static async Task<HashSet<long>> LineageSequencesAsync(IModelRegistry registry, string dataset, CancellationToken cancellationToken)
+    {
+        var sequences = new HashSet<long>();
+        await foreach (var model in registry.ListModelsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await foreach (var version in registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var reference in version.Datasets)
+                {
+                    sequences.UnionWith(BatchLineage.Sequences(reference.Name, dataset));
+                }
+            }
+        }
+
+        return sequences;
+    }
+
+    // Not cancellable once begun: the rows of one prune go together.
+    private async Task DeleteIndexRowsAsync(string dataset, IReadOnlyList<DatasetBatch> batches)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync().ConfigureAwait(false);
+            using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var batch in batches)
+            {
+                using var delete = connection.CreateCommand();
+                delete.Transaction = transaction;
+                delete.CommandText = "DELETE FROM batches WHERE dataset = $d AND sequence = $s";
+                delete.Parameters.AddWithValue("$d", dataset);
+                delete.Parameters.AddWithValue("$s", batch.Sequence);
+                await delete.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+
+            transaction.Commit();
+        }
+    }
+}
