@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): installs from Debian's apt what the tests need and is missing,
+# starts the servers on 127.0.0.1 (free ports, bounded waits), runs `dotnet test ModelRetraining.sln`
+# with any arguments given, and stops the servers by PID however it ends.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+log=${TEST_LOG_DIR:-.ci/out}
+mkdir -p "$log"
+
+# What the tests need from Debian: Chromium (the drift-report rendering test opens the HTML report in it)
+# and redis-server (the Redis Streams consumer's tests run against a real one).
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== 0. installing ${need[*]} =="
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq "${need[@]}") >"$log/apt.log" 2>&1 \
+    || { echo "could not install ${need[*]}:"; tail -5 "$log/apt.log"; }
+fi
+
+# One Redis for the whole run, on a free loopback port, stopped by its PID however the script ends.
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; }
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+if command -v redis-server >/dev/null 2>&1; then
+  redis_port=$(free_port)
+  redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$log/redis.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
+    sleep 0.1
+  done
+  export MR_REDIS="127.0.0.1:$redis_port"
+  echo "redis-server pid ${pids[-1]} on $MR_REDIS"
+fi
+
+dotnet test ModelRetraining.sln "$@"
+status=$?
+exit "$status"
