@@ -1,8 +1,8 @@
 namespace ModelRetraining.AspNetCore;
 
-/// <summary>One dataset the upload endpoint accepts: how its CSV bodies are read, and who may send them.</summary>
+/// <summary>One dataset the upload endpoint accepts: its declared schema, and who may send to it.</summary>
 /// <param name="Name">The dataset (the <c>{dataset}</c> of the route).</param>
-/// <param name="Schema">How a CSV body is read (columns, label, time, formats, limits).</param>
+/// <param name="Schema">The declared columns: how a CSV or JSON Lines body is read (columns, label, time, formats, limits), and what the columns of any other format are checked against.</param>
 public sealed record IngestionDataset(string Name, CsvSchema Schema)
 {
     /// <summary>Gets the authorization policy a sender must satisfy for this dataset, on top of the endpoint's; <see langword="null"/> for none.</summary>

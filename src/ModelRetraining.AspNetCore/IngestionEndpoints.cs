@@ -10,7 +10,7 @@ using Microsoft.Net.Http.Headers;
 namespace ModelRetraining.AspNetCore;
 
 /// <summary>
-/// The upload endpoint: <c>POST {prefix}/{dataset}/batches</c> with a CSV body stores it as the dataset's next
+/// The upload endpoint: <c>POST {prefix}/{dataset}/batches</c> with a CSV, JSON Lines (or an added format's) body stores it as the dataset's next
 /// batch in a <see cref="DatasetStore"/>, or refuses it with RFC 7807 problem details and stores nothing.
 /// </summary>
 public static class IngestionEndpoints
@@ -18,7 +18,7 @@ public static class IngestionEndpoints
     /// <summary>
     /// Maps the upload endpoint. It refuses unauthenticated requests (401) unless
     /// <see cref="IngestionOptions.AllowAnonymous"/> is set, checks each dataset's policy (403), the content
-    /// type (415, <c>text/csv</c>), the body size while it streams (413) and the row count (413), reads the
+    /// type (415 for one not accepted: CSV and JSON Lines built in, others through <see cref="IngestionOptions.AcceptFormat"/>), the body size while it streams (413) and the row count (413), reads the
     /// body with the dataset's schema and stores it whole or not at all (422 with every issue; 409 for an
     /// <c>Idempotency-Key</c> reused with another body). Chain <c>.RequireAuthorization("policy")</c> on the
     /// result for the endpoint's own policy; HTTPS is the host's (<c>UseHttpsRedirection</c>, HSTS).
@@ -69,9 +69,9 @@ public static class IngestionEndpoints
             }
         }
 
-        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || !(type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/csv", StringComparison.OrdinalIgnoreCase)))
+        if (!MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) || type.MediaType.Value is not { } mediaType || !options.Formats.TryGetValue(mediaType, out var format))
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", $"Batches are CSV (Content-Type: text/csv); this request is '{SafeText.Escape(http.Request.ContentType ?? "none")}'.");
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", $"Batches are sent as {string.Join(", ", options.ContentTypes.Order(StringComparer.Ordinal))}; this request is '{SafeText.Escape(http.Request.ContentType ?? "none")}'.");
         }
 
         if (http.Request.ContentLength > options.MaxBodyBytes)
@@ -86,7 +86,7 @@ public static class IngestionEndpoints
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(options.RequestTimeout);
-        var spool = Path.Combine(options.SpoolFolder ?? Path.GetTempPath(), $"mr-upload-{Guid.NewGuid():N}.csv");
+        var spool = Path.Combine(options.SpoolFolder ?? Path.GetTempPath(), $"mr-upload-{Guid.NewGuid():N}{format.Extension}");
         try
         {
             var bytes = await SpoolAsync(http.Request.Body, spool, options.MaxBodyBytes, timeout.Token).ConfigureAwait(false);
@@ -96,7 +96,7 @@ public static class IngestionEndpoints
             }
 
             var sender = http.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous";
-            var source = new UploadSource(CsvDataSource.FromFile(spool, target.Schema), dataset, sender, bytes, options.MaxRows);
+            var source = new UploadSource(format.Read(spool, target), spool, target, !format.ReadsSchema, sender, bytes, options.MaxRows);
             var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
             var batch = await store.AppendAsync(dataset, source, sender, key, target.CheckWith, timeout.Token).ConfigureAwait(false);
             return Results.Created($"{http.Request.PathBase}{http.Request.Path}/{batch.Sequence}", new
@@ -130,6 +130,12 @@ public static class IngestionEndpoints
         catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
         {
             return Problem(StatusCodes.Status408RequestTimeout, "Upload timed out", $"The upload took longer than {options.RequestTimeout} (RequestTimeout); nothing was stored.");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException && (http.RequestAborted.IsCancellationRequested || ex is BadHttpRequestException))
+        {
+            // The sender dropped the connection or the body ended before its declared length: nothing was
+            // stored, and a retry with the same Idempotency-Key is safe.
+            return Problem(StatusCodes.Status400BadRequest, "Upload incomplete", "The body ended before it was complete (the connection dropped or it was shorter than its Content-Length); nothing was stored. Send it again, with the same Idempotency-Key.");
         }
         finally
         {

@@ -4,6 +4,14 @@ namespace ModelRetraining.AspNetCore;
 public sealed class IngestionOptions
 {
     private readonly Dictionary<string, IngestionDataset> _datasets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BodyFormat> _formats = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["text/csv"] = new(".csv", (file, dataset) => CsvDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
+        ["application/csv"] = new(".csv", (file, dataset) => CsvDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
+        ["application/x-ndjson"] = new(".jsonl", (file, dataset) => JsonLinesDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
+        ["application/jsonl"] = new(".jsonl", (file, dataset) => JsonLinesDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
+        ["application/x-jsonlines"] = new(".jsonl", (file, dataset) => JsonLinesDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
+    };
 
     /// <summary>Gets the accepted datasets by name; a route naming another is 404.</summary>
     public IReadOnlyDictionary<string, IngestionDataset> Datasets => _datasets;
@@ -27,7 +35,40 @@ public sealed class IngestionOptions
     /// <summary>Gets or sets the folder where bodies are spooled while they are checked (deleted after each request); the system's temp folder when <see langword="null"/>.</summary>
     public string? SpoolFolder { get; set; }
 
-    /// <summary>Accepts CSV batches for a dataset.</summary>
+    /// <summary>Gets the accepted content types: CSV (<c>text/csv</c>) and JSON Lines (<c>application/x-ndjson</c>, <c>application/jsonl</c>) built in, and those added with <see cref="AcceptFormat"/>.</summary>
+    public IReadOnlyCollection<string> ContentTypes => _formats.Keys;
+
+    internal IReadOnlyDictionary<string, BodyFormat> Formats => _formats;
+
+    /// <summary>
+    /// Accepts another body format: the body is spooled to a file with <paramref name="extension"/> and read by
+    /// <paramref name="read"/>; its columns are then checked against the dataset's declared schema (every
+    /// declared column present with its kind). For Parquet:
+    /// <c>o.AcceptFormat("application/vnd.apache.parquet", ".parquet", (file, d) =&gt; ParquetDataSource.FromPath(file, d.Schema.LabelColumn, d.Schema.TimeColumn))</c>.
+    /// </summary>
+    /// <param name="mediaType">The content type, as <c>application/vnd.apache.parquet</c>.</param>
+    /// <param name="extension">The spool file's extension, as <c>.parquet</c>.</param>
+    /// <param name="read">Reads the spooled body for a dataset.</param>
+    /// <returns>These options.</returns>
+    public IngestionOptions AcceptFormat(string mediaType, string extension, Func<string, IngestionDataset, IDataSource> read)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(mediaType);
+        ArgumentNullException.ThrowIfNull(read);
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(mediaType, out var parsed) || parsed.MediaType.Value != mediaType || parsed.MatchesAllTypes || parsed.MatchesAllSubTypes)
+        {
+            throw new ArgumentException($"'{mediaType}' is not one media type (type/subtype, no parameters or wildcards).", nameof(mediaType));
+        }
+
+        if (extension is not ['.', ..] || extension.Length > 16 || !extension[1..].All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException($"'{extension}' is not a file extension (a dot, then up to 15 letters or digits).", nameof(extension));
+        }
+
+        _formats[mediaType] = new BodyFormat(extension, read, ReadsSchema: false);
+        return this;
+    }
+
+    /// <summary>Accepts batches for a dataset, in any accepted format.</summary>
     /// <param name="name">The dataset (a registry name).</param>
     /// <param name="schema">How its bodies are read.</param>
     /// <param name="policy">An authorization policy its senders must satisfy, or <see langword="null"/>.</param>

@@ -1,28 +1,54 @@
 namespace ModelRetraining.AspNetCore;
 
 /// <summary>
-/// The spooled body read as the dataset's CSV, renamed for messages and lineage (the spool file's random
-/// name means nothing to the sender), and refused above the row limit.
+/// The spooled body read in its format, renamed for messages and lineage (the spool file's random name
+/// means nothing to the sender), checked against the dataset's declared columns when its reader does not
+/// apply them, and refused above the row limit.
 /// </summary>
-internal sealed class UploadSource(CsvDataSource csv, string dataset, string sender, long bytes, long maxRows) : IDataSource
+internal sealed class UploadSource(IDataSource body, string spool, IngestionDataset dataset, bool checkColumns, string sender, long bytes, long maxRows) : IDataSource
 {
     public const string TooManyRowsRule = "upload.max-rows";
 
-    public string Name => $"upload to {dataset}";
+    public const string ColumnKindRule = "upload.column-kind";
+
+    public string Name => $"upload to {dataset.Name}";
 
     public object? GetService(Type serviceType) => serviceType.IsInstanceOfType(this) ? this : null;
 
-    public static string Clean(string message, string spool) => message.Replace(Path.GetFileName(spool), "the upload", StringComparison.Ordinal).Replace(spool, "the upload", StringComparison.Ordinal);
+    public static string Clean(string message, string spool) => message.Replace(spool, "the upload", StringComparison.Ordinal).Replace(Path.GetFileName(spool), "the upload", StringComparison.Ordinal);
 
     public async ValueTask<DatasetSnapshot> LoadAsync(RetrainingContext context, CancellationToken cancellationToken = default)
     {
-        var snapshot = await csv.LoadAsync(context, cancellationToken).ConfigureAwait(false);
-        var issues = snapshot.ReadIssues.Select(i => i with { Message = Clean(i.Message, csv.Path), Source = Name }).ToList();
+        var snapshot = await body.LoadAsync(context, cancellationToken).ConfigureAwait(false);
+        var issues = snapshot.ReadIssues.Select(i => i with { Message = Clean(i.Message, spool), Source = Name }).ToList();
+        if (checkColumns)
+        {
+            issues.AddRange(ColumnIssues(snapshot.Schema));
+        }
+
         if (snapshot.RowCount > maxRows)
         {
             issues.Add(new DataValidationIssue(ValidationSeverity.Error, TooManyRowsRule, $"The upload has {snapshot.RowCount} rows; a batch may have at most {maxRows} (MaxRows).") { Source = Name });
         }
 
-        return snapshot with { Name = Name, Location = $"HTTP upload to {dataset} by {SafeText.Escape(sender)} ({bytes} bytes)", ReadIssues = issues };
+        return snapshot with { Name = Name, Location = $"HTTP upload to {dataset.Name} by {SafeText.Escape(sender)} ({bytes} bytes)", ReadIssues = issues };
+    }
+
+    // A format that carries its own types (Parquet) must still bring every declared column, derived ones included, with its kind.
+    private IEnumerable<DataValidationIssue> ColumnIssues(DataSchema read)
+    {
+        var columns = read.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        foreach (var declared in dataset.Schema.Columns)
+        {
+            if (!columns.TryGetValue(declared.Name, out var column))
+            {
+                var derived = declared.IsDerived ? " (the schema derives it, but only CSV and JSON Lines bodies compute derived columns: this format must carry it)" : string.Empty;
+                yield return new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{declared.Name}' ({declared.Kind}) is missing from the upload{derived}; it has {string.Join(", ", columns.Keys.Take(20))}.") { Column = declared.Name, Source = Name };
+            }
+            else if (column.Kind != declared.Kind)
+            {
+                yield return new DataValidationIssue(ValidationSeverity.Error, ColumnKindRule, $"Column '{declared.Name}' of the upload is {column.Kind}; the dataset declares it {declared.Kind}.") { Column = declared.Name, Source = Name };
+            }
+        }
     }
 }
