@@ -8,7 +8,8 @@ log=${TEST_LOG_DIR:-.ci/out}
 mkdir -p "$log"
 
 # What the tests need from Debian: Chromium (the drift-report rendering test opens the HTML report in it)
-# and redis-server (the Redis Streams consumer's tests run against a real one).
+# and redis-server (the Redis Streams consumer's tests run against a real one). PostgreSQL 15 is on the
+# machine already (Debian's postgresql-15); it is started below.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
@@ -20,7 +21,11 @@ fi
 
 # One Redis for the whole run, on a free loopback port, stopped by its PID however the script ends.
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; done
+  [ -n "${pg_root:-}" ] && rm -rf "$pg_root"
+}
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 if command -v redis-server >/dev/null 2>&1; then
@@ -33,6 +38,31 @@ if command -v redis-server >/dev/null 2>&1; then
   done
   export MR_REDIS="127.0.0.1:$redis_port"
   echo "redis-server pid ${pids[-1]} on $MR_REDIS"
+fi
+
+# One PostgreSQL 15 for the whole run (Debian's, `pg_config --bindir`), on a free loopback port, in a
+# throw-away cluster; it refuses to run as root, so it runs as the postgres user. Each test makes its
+# own database. Stopped by the PID in postmaster.pid.
+if pgbin=$(pg_config --bindir 2>/dev/null) && [ -x "$pgbin/initdb" ]; then
+  as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+  pg_port=$(free_port)
+  pg_root=$(mktemp -d "${TMPDIR:-/tmp}/mr-postgres.XXXXXX")
+  [ "$(id -u)" = 0 ] && chown postgres "$pg_root"
+  if as_postgres "$pgbin/initdb" -D "$pg_root/data" -U postgres -A trust --no-sync -E UTF8 >"$log/initdb.log" 2>&1; then
+    as_postgres "$pgbin/postgres" -D "$pg_root/data" -p "$pg_port" -k "$pg_root" -c listen_addresses=127.0.0.1 \
+      -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 >"$log/postgres.log" 2>&1 &
+    pg_wrapper=$!
+    for _ in $(seq 1 150); do
+      "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -t 1 && break
+      sleep 0.2
+    done
+    [ -f "$pg_root/data/postmaster.pid" ] && pids+=("$(head -1 "$pg_root/data/postmaster.pid")")
+    pids+=("$pg_wrapper")
+    export MR_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
+    echo "postgres pid ${pids[-2]} on 127.0.0.1:$pg_port"
+  else
+    echo "initdb failed:"; tail -5 "$log/initdb.log"
+  fi
 fi
 
 dotnet test ModelRetraining.sln "$@"
