@@ -7,6 +7,7 @@
 // ONNX rows/s by batch:     dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- onnx-throughput cpu|cuda   (cuda: benchmarks/onnx-gpu/run.sh)
 // Deterministic model zip:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*ModelSave*'
 // Serving overhead, interleaved: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- serving-overhead
+// CSV ingest against pandas:  bash benchmarks/ingest/run.sh   (calls this program with "ingest <file.csv>"; "ingest-breakdown <file.csv>" times each stage)
 using BenchmarkDotNet.Running;
 using ModelRetraining.Benchmarks;
 
@@ -17,6 +18,8 @@ return args switch
     ["concept-drift", ..] => ConceptDriftMeasurement.Run(args.Length > 1 ? args[1] : null),
     ["onnx-throughput", var provider] => OnnxThroughputMeasurement.Run(provider),
     ["serving-overhead"] => ServingOverheadMeasurement.Run(),
+    ["ingest", var csv] => IngestMeasurement.Run(csv),
+    ["ingest-breakdown", var csv] => IngestBreakdown.Run(csv),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),
 };

@@ -1,56 +1,58 @@
-using System.Globalization;
 using System.IO.Compression;
-using System.Text.Json;
+using System.Runtime.InteropServices;
+using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace ModelRetraining;
 
 /// <summary>
-/// A batch's rows as stored: gzipped JSON Lines, the first line the columns (name and kind), then one array
-/// of values per row (numbers as shortest round-trip text, missing as null, date-times as UTC ISO 8601).
-/// Self-describing, so a batch reads back without the schema of the day it arrived.
+/// A batch's rows as stored: the magic <c>MRB2</c>, then a deflate stream of the columns (name and kind),
+/// the row count, and each column's values in one block: floats and date-time ticks as little-endian
+/// binary (NaN and 0 ticks for missing), Booleans as bytes, text as a dictionary of its distinct values in
+/// order of first appearance and one index per row. Self-describing, so a batch reads back without the
+/// schema of the day it arrived; the same rows always make the same bytes (the store is content-addressed).
+/// Batches stored before in gzipped JSON Lines (<see cref="JsonLinesBatchCodec"/>) still read.
 /// </summary>
 internal static class BatchCodec
 {
+    private static ReadOnlySpan<byte> Magic => "MRB2"u8;
+
     public static byte[] Encode(DatasetSnapshot snapshot)
     {
         var columns = snapshot.Schema.Columns.Where(c => snapshot.Data.Schema.GetColumnOrNull(c.Name) is not null).ToArray();
+        var arrays = Columns(snapshot.Data, columns, checked((int)snapshot.RowCount));
         using var buffer = new MemoryStream();
-        using (var zip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        buffer.Write(Magic);
+        using (var zip = new DeflateStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
+        using (var buffered = new BufferedStream(zip, 1 << 16))
+        using (var writer = new BinaryWriter(buffered, Encoding.UTF8, leaveOpen: true))
         {
-            using (var header = new Utf8JsonWriter(zip))
+            writer.Write(columns.Length);
+            foreach (var column in columns)
             {
-                header.WriteStartArray();
-                foreach (var column in columns)
-                {
-                    header.WriteStartObject();
-                    header.WriteString("name", column.Name);
-                    header.WriteString("kind", column.Kind.ToString());
-                    header.WriteEndObject();
-                }
-
-                header.WriteEndArray();
+                writer.Write(column.Name);
+                writer.Write((byte)column.Kind);
             }
 
-            zip.WriteByte((byte)'\n');
-            var schemaColumns = columns.Select(c => snapshot.Data.Schema[c.Name]).ToArray();
-            using var cursor = snapshot.Data.GetRowCursor(schemaColumns);
-            var readers = columns.Select((c, i) => Reader(cursor, schemaColumns[i], c.Kind)).ToArray();
-            while (cursor.MoveNext())
+            writer.Write(checked((int)snapshot.RowCount));
+            for (var c = 0; c < columns.Length; c++)
             {
-                using (var row = new Utf8JsonWriter(zip))
+                switch (arrays[c])
                 {
-                    row.WriteStartArray();
-                    foreach (var read in readers)
-                    {
-                        read(row);
-                    }
-
-                    row.WriteEndArray();
+                    case float[] numbers:
+                        writer.Write(MemoryMarshal.AsBytes(numbers.AsSpan()));
+                        break;
+                    case DateTime[] times:
+                        writer.Write(MemoryMarshal.AsBytes(Array.ConvertAll(times, at => at.Ticks).AsSpan()));
+                        break;
+                    case bool[] flags:
+                        writer.Write(MemoryMarshal.AsBytes(flags.AsSpan()));
+                        break;
+                    case ReadOnlyMemory<char>[] texts:
+                        WriteText(writer, texts);
+                        break;
                 }
-
-                zip.WriteByte((byte)'\n');
             }
         }
 
@@ -59,105 +61,182 @@ internal static class BatchCodec
 
     public static (DataColumn[] Columns, IEnumerable<object?[]> Rows) Decode(ReadOnlyMemory<byte> content)
     {
-        var reader = new StreamReader(new GZipStream(new MemoryStream(content.ToArray(), writable: false), CompressionMode.Decompress));
-        var header = JsonDocument.Parse(reader.ReadLine() ?? throw new InvalidDataException("A stored batch is empty.")).RootElement;
-        var columns = header.EnumerateArray().Select(c => new DataColumn(c.GetProperty("name").GetString()!, Enum.Parse<DataColumnKind>(c.GetProperty("kind").GetString()!))).ToArray();
-        return (columns, Rows(reader, columns));
+        if (!content.Span.StartsWith(Magic))
+        {
+            return JsonLinesBatchCodec.Decode(content);
+        }
+
+        using var zip = new DeflateStream(new MemoryStream(content[Magic.Length..].ToArray(), writable: false), CompressionMode.Decompress);
+        using var reader = new BinaryReader(zip, Encoding.UTF8);
+        var columns = new DataColumn[reader.ReadInt32()];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            var name = reader.ReadString();
+            var kind = (DataColumnKind)reader.ReadByte();
+            columns[c] = Enum.IsDefined(kind) ? new DataColumn(name, kind) : throw new InvalidDataException($"A stored batch has column '{name}' of unknown kind {(int)kind}.");
+        }
+
+        var rows = reader.ReadInt32();
+        var arrays = new Array[columns.Length];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            arrays[c] = columns[c].Kind switch
+            {
+                DataColumnKind.Numeric => ReadBlock<float>(reader, rows),
+                DataColumnKind.Boolean => ReadBlock<bool>(reader, rows),
+                DataColumnKind.DateTime => Array.ConvertAll(ReadBlock<long>(reader, rows), t => t == 0 ? (DateTime?)null : new DateTime(t, DateTimeKind.Utc)),
+                _ => ReadText(reader, rows),
+            };
+        }
+
+        return (columns, Rows(arrays, rows));
     }
 
-    private static IEnumerable<object?[]> Rows(StreamReader reader, DataColumn[] columns)
+    private static IEnumerable<object?[]> Rows(Array[] arrays, int rows)
     {
-        using (reader)
+        for (var r = 0; r < rows; r++)
         {
-            while (reader.ReadLine() is { } line)
+            var values = new object?[arrays.Length];
+            for (var c = 0; c < arrays.Length; c++)
             {
-                using var row = JsonDocument.Parse(line);
-                var values = new object?[columns.Length];
-                var i = 0;
-                foreach (var value in row.RootElement.EnumerateArray())
-                {
-                    values[i] = value.ValueKind == JsonValueKind.Null ? (columns[i].Kind == DataColumnKind.Numeric ? float.NaN : null) : columns[i].Kind switch
-                    {
-                        DataColumnKind.Numeric => value.GetSingle(),
-                        DataColumnKind.Boolean => value.GetBoolean(),
-                        DataColumnKind.DateTime => DateTime.Parse(value.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
-                        _ => value.GetString(),
-                    };
-                    i++;
-                }
-
-                yield return values;
+                values[c] = arrays[c].GetValue(r);
             }
+
+            yield return values;
         }
     }
 
-    private static Action<Utf8JsonWriter> Reader(DataViewRowCursor cursor, DataViewSchema.Column column, DataColumnKind kind)
+    private static T[] ReadBlock<T>(BinaryReader reader, int rows)
+        where T : unmanaged
+    {
+        var values = new T[rows];
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
+    private static void WriteText(BinaryWriter writer, ReadOnlyMemory<char>[] texts)
+    {
+        var dictionary = new Dictionary<string, int>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var indexes = new int[texts.Length];
+        var lookup = dictionary.GetAlternateLookup<ReadOnlySpan<char>>();
+        for (var r = 0; r < texts.Length; r++)
+        {
+            var text = texts[r].Span;
+            if (text.IsEmpty)
+            {
+                indexes[r] = -1;
+                continue;
+            }
+
+            if (!lookup.TryGetValue(text, out var index))
+            {
+                index = order.Count;
+                var value = text.ToString();
+                dictionary.Add(value, index);
+                order.Add(value);
+            }
+
+            indexes[r] = index;
+        }
+
+        writer.Write(order.Count);
+        foreach (var value in order)
+        {
+            writer.Write(value);
+        }
+
+        writer.Write(MemoryMarshal.AsBytes(indexes.AsSpan()));
+    }
+
+    private static string?[] ReadText(BinaryReader reader, int rows)
+    {
+        var values = new string[reader.ReadInt32()];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = reader.ReadString();
+        }
+
+        var indexes = ReadBlock<int>(reader, rows);
+        return Array.ConvertAll(indexes, i => i < 0 ? null : values[i]);
+    }
+
+    // Each column as one array: straight from a columnar view, through a cursor otherwise.
+    private static Array[] Columns(IDataView data, DataColumn[] columns, int rows)
+    {
+        var schemaColumns = columns.Select(c => data.Schema[c.Name]).ToArray();
+        var arrays = new Array[columns.Length];
+        var pending = new List<int>();
+        for (var c = 0; c < columns.Length; c++)
+        {
+            if ((data is IColumnarDataView columnar ? Direct(columnar, schemaColumns[c].Index, columns[c].Kind) : null) is { } direct)
+            {
+                arrays[c] = direct;
+            }
+            else
+            {
+                pending.Add(c);
+            }
+        }
+
+        if (pending.Count > 0)
+        {
+            using var cursor = data.GetRowCursor(pending.Select(c => schemaColumns[c]));
+            var fills = pending.Select(c => Filler(cursor, schemaColumns[c], columns[c].Kind, rows, out arrays[c])).ToArray();
+            for (var r = 0; cursor.MoveNext() && r < rows; r++)
+            {
+                foreach (var fill in fills)
+                {
+                    fill(r);
+                }
+            }
+        }
+
+        return arrays;
+    }
+
+    private static Array? Direct(IColumnarDataView view, int index, DataColumnKind kind) => kind switch
+    {
+        DataColumnKind.Numeric => view.TryGetColumn<float>(index, out var numbers) ? numbers.ToArray() : null,
+        DataColumnKind.Boolean => view.TryGetColumn<bool>(index, out var flags) ? flags.ToArray() : null,
+        DataColumnKind.DateTime => view.TryGetColumn<DateTime>(index, out var times) ? times.ToArray() : null,
+        _ => view.TryGetColumn<ReadOnlyMemory<char>>(index, out var texts) ? texts.ToArray() : null,
+    };
+
+    private static Action<int> Filler(DataViewRowCursor cursor, DataViewSchema.Column column, DataColumnKind kind, int rows, out Array array)
     {
         switch (kind)
         {
             case DataColumnKind.Numeric:
             {
+                var values = new float[rows];
                 var get = cursor.GetGetter<float>(column);
-                return w =>
-                {
-                    float v = default;
-                    get(ref v);
-                    if (float.IsFinite(v))
-                    {
-                        w.WriteNumberValue(v);
-                    }
-                    else
-                    {
-                        w.WriteNullValue();
-                    }
-                };
+                array = values;
+                return r => get(ref values[r]);
             }
 
             case DataColumnKind.Boolean:
             {
+                var values = new bool[rows];
                 var get = cursor.GetGetter<bool>(column);
-                return w =>
-                {
-                    bool v = default;
-                    get(ref v);
-                    w.WriteBooleanValue(v);
-                };
+                array = values;
+                return r => get(ref values[r]);
             }
 
             case DataColumnKind.DateTime:
             {
+                var values = new DateTime[rows];
                 var get = cursor.GetGetter<DateTime>(column);
-                return w =>
-                {
-                    DateTime v = default;
-                    get(ref v);
-                    if (v == default)
-                    {
-                        w.WriteNullValue();
-                    }
-                    else
-                    {
-                        w.WriteStringValue(DateTime.SpecifyKind(v, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture));
-                    }
-                };
+                array = values;
+                return r => get(ref values[r]);
             }
 
             default:
             {
+                var values = new ReadOnlyMemory<char>[rows];
                 var get = cursor.GetGetter<ReadOnlyMemory<char>>(column);
-                return w =>
-                {
-                    ReadOnlyMemory<char> v = default;
-                    get(ref v);
-                    if (v.IsEmpty)
-                    {
-                        w.WriteNullValue();
-                    }
-                    else
-                    {
-                        w.WriteStringValue(v.Span);
-                    }
-                };
+                array = values;
+                return r => get(ref values[r]);
             }
         }
     }

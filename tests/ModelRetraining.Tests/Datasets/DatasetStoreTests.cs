@@ -306,4 +306,26 @@ public sealed class DatasetStoreTests : IDisposable
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
         Assert.Single(await ListAsync(store));
     }
+
+    [Fact]
+    public async Task BatchesStoredInTheFirstFormat_StillRead_AsTheSameRows()
+    {
+        var snapshot = await DataSource.FromEnumerable("mixed", () => new[]
+        {
+            new { X = 1.5f, Name = "a", At = (DateTime?)new DateTime(2001, 1, 1, 8, 0, 0, DateTimeKind.Utc), Flag = true },
+            new { X = float.NaN, Name = (string)null!, At = (DateTime?)null, Flag = false },
+        }).LoadAsync(Csv.Context);
+
+        foreach (var bytes in new[] { BatchCodec.Encode(snapshot), JsonLinesBatchCodec.Encode(snapshot) })
+        {
+            var (columns, rows) = BatchCodec.Decode(bytes);
+            var builder = new DatasetSnapshotBuilder(columns);
+            foreach (var row in rows)
+            {
+                builder.Add(row);
+            }
+
+            Assert.Equal(snapshot.Fingerprint, builder.Build("again", null, null, [], null).Fingerprint);
+        }
+    }
 }
