@@ -8,6 +8,8 @@
 // Deterministic model zip:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*ModelSave*'
 // Serving overhead, interleaved: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- serving-overhead
 // CSV ingest against pandas:  bash benchmarks/ingest/run.sh   (calls this program with "ingest <file.csv>"; "ingest-breakdown <file.csv>" times each stage)
+// Upload endpoint MB/s:        dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- upload <file.csv>
+// Parquet read overhead:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- parquet-overhead <file.csv>
 using BenchmarkDotNet.Running;
 using ModelRetraining.Benchmarks;
 
@@ -19,6 +21,8 @@ return args switch
     ["onnx-throughput", var provider] => OnnxThroughputMeasurement.Run(provider),
     ["serving-overhead"] => ServingOverheadMeasurement.Run(),
     ["ingest", var csv] => IngestMeasurement.Run(csv),
+    ["upload", var csv] => UploadMeasurement.Run(csv),
+    ["parquet-overhead", var csv] => ParquetOverheadMeasurement.Run(csv),
     ["ingest-breakdown", var csv] => IngestBreakdown.Run(csv),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),

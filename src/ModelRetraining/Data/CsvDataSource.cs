@@ -57,13 +57,7 @@ public sealed partial class CsvDataSource : IDataSource
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(schema);
-        var errors = schema.Validate();
-        if (errors.Count > 0)
-        {
-            throw new OptionsValidationException(path, typeof(CsvSchema), errors);
-        }
-
-        return new CsvDataSource(path, schema.Clone(), null, null);
+return new CsvDataSource(path, schema.ValidatedFor(path), null, null);
     }
 
     /// <summary>Keeps only rows whose time column lies in [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>).</summary>

@@ -215,6 +215,13 @@ public sealed class CsvSchema
         return errors;
     }
 
+    /// <summary>A frozen copy for a file's reader, or the schema's every problem, thrown naming the file.</summary>
+    internal CsvSchema ValidatedFor(string path)
+    {
+        var errors = Validate();
+        return errors.Count > 0 ? throw new Microsoft.Extensions.Options.OptionsValidationException(path, typeof(CsvSchema), errors) : Clone();
+    }
+
     internal CsvSchema Clone()
     {
         var copy = new CsvSchema

@@ -43,13 +43,7 @@ public sealed class JsonLinesDataSource : IDataSource
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(schema);
-        var errors = schema.Validate();
-        if (errors.Count > 0)
-        {
-            throw new OptionsValidationException(path, typeof(CsvSchema), errors);
-        }
-
-        return new JsonLinesDataSource(path, schema.Clone());
+return new JsonLinesDataSource(path, schema.ValidatedFor(path));
     }
 
     /// <inheritdoc />
