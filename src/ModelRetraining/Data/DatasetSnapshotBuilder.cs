@@ -15,8 +15,8 @@ public sealed class DatasetSnapshotBuilder
     private readonly IReadOnlyList<DataColumn> _columns;
     private readonly ColumnBuffer[] _buffers;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly StringBuilder _canonical = new();
     private byte[] _encoded = new byte[256];
+    private byte[] _scratch = new byte[256];
 
     /// <summary>Starts a snapshot of the given columns.</summary>
     /// <param name="columns">The columns, in the order of the values <see cref="Add"/> takes.</param>
@@ -40,32 +40,91 @@ public sealed class DatasetSnapshotBuilder
             throw new ArgumentException($"A row has {values.Length} values for {_buffers.Length} columns.", nameof(values));
         }
 
-        _canonical.Clear();
+        // Each value as <length in chars>:<text>; written straight as UTF-8 (the bytes are those of the
+        // text form: shortest round-trip floats, 1/0, ticks, the string itself), so no string per value.
+        var length = 0;
         for (var c = 0; c < _buffers.Length; c++)
         {
             _buffers[c].Add(values[c]);
-            var text = values[c] switch
-            {
-                null => string.Empty,
-                float f => float.IsNaN(f) ? string.Empty : f.ToString("R", CultureInfo.InvariantCulture),
-                bool b => b ? "1" : "0",
-                DateTime at => at.Ticks.ToString(CultureInfo.InvariantCulture),
-                string s => s,
-                var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? string.Empty,
-            };
-            _canonical.Append(text.Length).Append(':').Append(text).Append(';');
+            length = Append(values[c], length);
         }
 
-        var needed = Encoding.UTF8.GetMaxByteCount(_canonical.Length) + 1;
-        if (_encoded.Length < needed)
-        {
-            _encoded = new byte[needed * 2];
-        }
-
-        var written = Encoding.UTF8.GetBytes(_canonical.ToString(), _encoded);
-        _encoded[written] = (byte)'\n';
-        _hash.AppendData(_encoded, 0, written + 1);
+        Reserve(length, 1);
+        _encoded[length] = (byte)'\n';
+        _hash.AppendData(_encoded, 0, length + 1);
         Rows++;
+    }
+
+    private int Append(object? value, int at)
+    {
+        switch (value)
+        {
+            case null:
+                return Empty(at);
+            case float f when float.IsNaN(f):
+                return Empty(at);
+            case float f:
+                return Formatted(f, "R", at);
+            case bool b:
+                Reserve(at, 5);
+                "1:"u8.CopyTo(_encoded.AsSpan(at));
+                _encoded[at + 2] = b ? (byte)'1' : (byte)'0';
+                _encoded[at + 3] = (byte)';';
+                return at + 4;
+            case DateTime time:
+                return Formatted(time.Ticks, null, at);
+            case string text:
+                return Text(text, at);
+            default:
+                return Text(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty, at);
+        }
+    }
+
+    private int Empty(int at)
+    {
+        Reserve(at, 3);
+        "0:;"u8.CopyTo(_encoded.AsSpan(at));
+        return at + 3;
+    }
+
+    // A number's text is ASCII: its length in chars is its length in bytes.
+    private int Formatted<T>(T number, string? format, int at)
+        where T : IUtf8SpanFormattable
+    {
+        Span<byte> digits = stackalloc byte[64];
+        number.TryFormat(digits, out var written, format, CultureInfo.InvariantCulture);
+        return Prefixed(digits[..written], written, at);
+    }
+
+    private int Text(string text, int at)
+    {
+        var most = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_scratch.Length < most)
+        {
+            _scratch = new byte[most * 2];
+        }
+
+        var written = Encoding.UTF8.GetBytes(text, _scratch);
+        return Prefixed(_scratch.AsSpan(0, written), text.Length, at);
+    }
+
+    private int Prefixed(ReadOnlySpan<byte> body, int chars, int at)
+    {
+        Reserve(at, body.Length + 13);
+        var span = _encoded.AsSpan(at);
+        chars.TryFormat(span, out var prefix, default, CultureInfo.InvariantCulture);
+        span[prefix] = (byte)':';
+        body.CopyTo(span[(prefix + 1)..]);
+        span[prefix + 1 + body.Length] = (byte)';';
+        return at + prefix + body.Length + 2;
+    }
+
+    private void Reserve(int at, int more)
+    {
+        if (_encoded.Length < at + more)
+        {
+            Array.Resize(ref _encoded, Math.Max(_encoded.Length * 2, at + more));
+        }
     }
 
     /// <summary>Makes the snapshot of the rows added.</summary>
