@@ -37,67 +37,107 @@ public sealed partial class DatasetStore
         var time = options.TimeProvider;
         var openedAt = DateTimeOffset.MinValue;
         var ended = false;
-        while (!ended || channel.Reader.TryPeek(out _))
+        var pumpDone = false;
+        (bool Has, T Row) held = default;
+        try
         {
-            var cut = false;
-            try
+            while (!ended || channel.Reader.TryPeek(out _) || held.Has)
             {
-                if (buffer.Count == 0)
+                var cut = false;
+                try
                 {
-                    ended = !await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                    if (buffer.Count == 0)
+                    {
+                        ended = !await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        var left = openedAt + options.MaxAge - time.GetUtcNow();
+                        using var deadline = left > TimeSpan.Zero ? new CancellationTokenSource(left, time) : null;
+                        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? new CancellationToken(canceled: true));
+                        ended = !await channel.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+                    }
                 }
-                else
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    var left = openedAt + options.MaxAge - time.GetUtcNow();
-                    using var deadline = left > TimeSpan.Zero ? new CancellationTokenSource(left, time) : null;
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? new CancellationToken(canceled: true));
-                    ended = !await channel.Reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+                    cut = true; // the open batch is MaxAge old
                 }
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                cut = true; // the open batch is MaxAge old
-            }
-            catch (OperationCanceledException)
-            {
-                ended = true;
+                catch (OperationCanceledException) when (!pumpDone)
+                {
+                    // Stopped: the producer stops too, and hands back the row it held when the channel was full.
+                    ended = true;
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    held = await pump.ConfigureAwait(false);
+                    pumpDone = true;
+                }
+                catch (OperationCanceledException)
+                {
+                    ended = true;
+                }
+
+                while (buffer.Count < options.MaxRows && channel.Reader.TryRead(out var row))
+                {
+                    if (buffer.Count == 0)
+                    {
+                        openedAt = time.GetUtcNow();
+                    }
+
+                    buffer.Add(row);
+                }
+
+                if (held.Has && buffer.Count < options.MaxRows && !channel.Reader.TryPeek(out _))
+                {
+                    buffer.Add(held.Row); // the last row taken from the stream comes last
+                    held = default;
+                }
+
+                if (buffer.Count > 0 && (cut || ended || buffer.Count >= options.MaxRows))
+                {
+                    var batchRows = buffer.ToArray();
+                    buffer.Clear();
+                    if (await StoreStreamBatchAsync(dataset, batchRows, options).ConfigureAwait(false) is { } batch)
+                    {
+                        yield return batch;
+                    }
+                }
             }
 
-            while (buffer.Count < options.MaxRows && channel.Reader.TryRead(out var row))
+            if (!pumpDone)
             {
-                if (buffer.Count == 0)
-                {
-                    openedAt = time.GetUtcNow();
-                }
-
-                buffer.Add(row);
+                pumpDone = true;
+                await stop.CancelAsync().ConfigureAwait(false);
+                await pump.ConfigureAwait(false); // a failing producer fails the ingestion, after what it produced is stored
             }
 
-            if (buffer.Count > 0 && (cut || ended || buffer.Count >= options.MaxRows))
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            if (!pumpDone)
             {
-                var batchRows = buffer.ToArray();
-                buffer.Clear();
-                if (await StoreStreamBatchAsync(dataset, batchRows, options).ConfigureAwait(false) is { } batch)
-                {
-                    yield return batch;
-                }
+                // The consumer left early (break, or a refusal it did not handle): stop the producer; nobody is left to tell of its end.
+                await stop.CancelAsync().ConfigureAwait(false);
+                await ((Task)pump).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
-
-        await stop.CancelAsync().ConfigureAwait(false);
-        await pump.ConfigureAwait(false); // a failing producer fails the ingestion, after what it produced is stored
-        cancellationToken.ThrowIfCancellationRequested();
     }
 
     // The producer's failure faults this task, not the channel: the rows it produced first are still stored.
-    private static async Task PumpAsync<T>(IAsyncEnumerable<T> rows, ChannelWriter<T> writer, CancellationToken cancellationToken)
+    private static async Task<(bool Has, T Row)> PumpAsync<T>(IAsyncEnumerable<T> rows, ChannelWriter<T> writer, CancellationToken cancellationToken)
     {
         await Task.Yield();
         try
         {
             await foreach (var row in rows.WithCancellation(cancellationToken).ConfigureAwait(false))
             {
-                await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await writer.WriteAsync(row, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return (true, row); // taken from the stream but not yet handed over: not to be lost
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -107,6 +147,8 @@ public sealed partial class DatasetStore
         {
             writer.TryComplete();
         }
+
+        return default;
     }
 
     // Not cancelled with the stream: rows already taken from it are stored, or refused, whole.

@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
@@ -137,6 +139,76 @@ public sealed class StreamIngestionTests : IDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(4, Assert.Single(stored).Rows);
+    }
+
+    [Fact]
+    public async Task CancellingUnderBackPressure_StoresEveryRowTakenFromTheStream_AndStopsTheProducer()
+    {
+        var store = Store();
+        var produced = 0;
+        async IAsyncEnumerable<TestData.Row> Endless([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            for (var i = 0; ; i++)
+            {
+                await Task.Yield();
+                cancellationToken.ThrowIfCancellationRequested();
+                Interlocked.Increment(ref produced);
+                yield return new TestData.Row { X = i };
+            }
+        }
+
+        using var stop = new CancellationTokenSource();
+        var stored = new List<DatasetBatch>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var batch in store.IngestStreamAsync("clicks", Endless(), Options(maxRows: 10), stop.Token))
+            {
+                stored.Add(batch);
+                if (stored.Count == 1)
+                {
+                    // Let the producer fill the read-ahead and block holding one more row, then stop.
+                    for (var tries = 0; tries < 200 && Volatile.Read(ref produced) < 21; tries++)
+                    {
+                        await Task.Delay(10);
+                    }
+
+                    await stop.CancelAsync();
+                }
+            }
+        });
+
+        Assert.Equal(Volatile.Read(ref produced), stored.Sum(b => b.Rows));
+        var all = await store.Window("clicks").LoadAsync(Csv.Context);
+        Assert.Equal(Enumerable.Range(0, (int)all.RowCount).Select(i => (float)i), all.Data.GetColumn<float>("X"));
+    }
+
+    [Fact]
+    public async Task LeavingEarly_StopsTheProducer()
+    {
+        var store = Store();
+        var stopped = new TaskCompletionSource();
+        async IAsyncEnumerable<TestData.Row> Endless([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                for (var i = 0; ; i++)
+                {
+                    await Task.Delay(1, cancellationToken);
+                    yield return new TestData.Row { X = i };
+                }
+            }
+            finally
+            {
+                stopped.TrySetResult();
+            }
+        }
+
+        await foreach (var batch in store.IngestStreamAsync("clicks", Endless(), Options(maxRows: 5)))
+        {
+            break;
+        }
+
+        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
