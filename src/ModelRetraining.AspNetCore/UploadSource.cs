@@ -43,7 +43,7 @@ internal sealed class UploadSource(IDataSource body, string spool, IngestionData
             if (!columns.TryGetValue(declared.Name, out var column))
             {
                 var derived = declared.IsDerived ? " (the schema derives it, but only CSV and JSON Lines bodies compute derived columns: this format must carry it)" : string.Empty;
-                yield return new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{declared.Name}' ({declared.Kind}) is missing from the upload{derived}; it has {string.Join(", ", columns.Keys.Take(20))}.") { Column = declared.Name, Source = Name };
+                yield return new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{declared.Name}' ({declared.Kind}) is missing from the upload{derived}; it has {SafeText.Escape(string.Join(", ", columns.Keys.Take(20).Select(k => k.Length <= 40 ? k : k[..40] + "…")))}.") { Column = declared.Name, Source = Name };
             }
             else if (column.Kind != declared.Kind)
             {

@@ -45,6 +45,11 @@ internal sealed class ByteLineReader(Stream stream, int maxLineBytes, string sou
     private ReadOnlyMemory<byte> Hand(ReadOnlyMemory<byte> line)
     {
         _line++;
+        if (line.Length > maxLineBytes)
+        {
+            throw new InvalidDataException($"'{source}': line {_line} is longer than {maxLineBytes} bytes ({nameof(CsvSchema)}.{nameof(CsvSchema.MaxRecordLength)}); raise it if records are really this long.");
+        }
+
         if (_first)
         {
             _first = false;

@@ -124,7 +124,7 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
                 }
             }
 
-            if (labelIndex >= 0 && values[labelIndex] is null or float.NaN)
+            if (labelIndex >= 0 && values[labelIndex] is null or float.NaN or string { Length: 0 })
             {
                 tally.MissingLabel(labelIndex, tally.Rows + 1);
             }
@@ -143,6 +143,7 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
     private bool TryReadObject(ReadOnlySpan<byte> line, IReadOnlyList<CsvColumn> columns, Dictionary<string, int> index, object?[] values, bool[] seen, JsonLinesTally tally, long lineNumber, out string reason)
     {
         reason = string.Empty;
+        var wrong = new List<(int Column, string Raw, bool OutOfRange)>();
         try
         {
             var reader = new Utf8JsonReader(line, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 64 });
@@ -165,7 +166,7 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
                 seen[c] = true;
                 if (!TryValue(ref reader, columns[c].Kind, out values[c], out var outOfRange))
                 {
-                    tally.WrongType(c, lineNumber, Raw(ref reader, line), outOfRange);
+                    wrong.Add((c, Raw(ref reader, line), outOfRange));
                     reader.Skip();
                     values[c] = Missing(columns[c].Kind);
                 }
@@ -177,11 +178,22 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
                 return false;
             }
 
+            // Counted only now: a line that turns out malformed reports that, not its values' types.
+            foreach (var (column, raw, outOfRange) in wrong)
+            {
+                tally.WrongType(column, lineNumber, raw, outOfRange);
+            }
+
             return true;
         }
         catch (JsonException ex)
         {
             reason = $"it is not valid JSON ({ex.Message.Split(" LineNumber", 2)[0]})";
+            return false;
+        }
+        catch (InvalidOperationException ex)
+        {
+            reason = $"it holds a string that is not valid UTF-16 or UTF-8 ({ex.Message})"; // GetString on a lone surrogate or invalid bytes
             return false;
         }
     }
@@ -206,20 +218,21 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
         switch (kind)
         {
             case DataColumnKind.Numeric when reader.TokenType == JsonTokenType.Number:
-                if (reader.TryGetDouble(out var number))
+                if (!reader.TryGetDouble(out var number))
                 {
-                    var single = (float)number;
-                    if (float.IsInfinity(single) && !_schema.AllowInfinity)
-                    {
-                        outOfRange = true;
-                        return false;
-                    }
-
-                    value = single;
-                    return true;
+                    // Beyond a double (1e400): infinity if the schema allows it, a value lost otherwise.
+                    number = reader.ValueSpan is [(byte)'-', ..] ? double.NegativeInfinity : double.PositiveInfinity;
                 }
 
-                return false;
+                var single = (float)number;
+                if (float.IsInfinity(single) && !_schema.AllowInfinity)
+                {
+                    outOfRange = true;
+                    return false;
+                }
+
+                value = single;
+                return true;
             case DataColumnKind.Boolean when reader.TokenType is JsonTokenType.True or JsonTokenType.False:
                 value = reader.GetBoolean();
                 return true;

@@ -59,7 +59,7 @@ internal sealed class JsonLinesTally(IReadOnlyList<CsvColumn> columns, string fi
         {
             var share = (double)_malformed / Math.Max(1, _malformed + Rows);
             var severity = share > schema.MalformedRowTolerance ? ValidationSeverity.Error : ValidationSeverity.Warning;
-            issues.Add(new DataValidationIssue(severity, "jsonl.malformed", $"'{fileName}' has {_malformed} lines that are not one JSON object, the first on line {_firstMalformedLine}: {_firstMalformedReason}; they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {schema.MalformedRowTolerance * 100:0.##}% allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.") { Row = _firstMalformedLine, Source = path });
+            issues.Add(new DataValidationIssue(severity, "jsonl.malformed", $"'{fileName}' has {_malformed} lines that are not one JSON object, the first on line {_firstMalformedLine}: {SafeText.Escape(_firstMalformedReason)}; they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {schema.MalformedRowTolerance * 100:0.##}% allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.") { Row = _firstMalformedLine, Source = path });
         }
 
         for (var i = 0; i < columns.Count; i++)
@@ -90,5 +90,6 @@ internal sealed class JsonLinesTally(IReadOnlyList<CsvColumn> columns, string fi
         return issues;
     }
 
-    private static string Shorten(string? value) => value is null ? string.Empty : value.Length <= 40 ? value : value[..40] + "…";
+    // The sender's text, cut short and with control and format characters escaped before it is shown anywhere.
+    private static string Shorten(string? value) => SafeText.Escape(value is null ? string.Empty : value.Length <= 40 ? value : value[..40] + "…");
 }

@@ -102,4 +102,22 @@ public sealed class JsonLinesDataSourceTests
         var cursorValues = snapshot.Data.GetColumn<float>("X2").ToArray();
         Assert.Equal([42f], cursorValues);
     }
+
+    [Fact]
+    public async Task ReviewedFaults_ALoneSurrogate_ATruncatedLineWithABadValue_AnEmptyTextLabel_AndAHugeNumber()
+    {
+        var surrogate = await LoadAsync("""{"Date":"2001-01-01","X":1,"Cat":"a","Y":true}""" + "\n" + """{"Date":"2001-01-01","X":1,"Cat":"\ud800","Y":true}""");
+        Assert.Equal(("jsonl.malformed", 2L), (Assert.Single(surrogate.ReadIssues).Rule, surrogate.ReadIssues[0].Row!.Value));
+
+        var schema = Schema();
+        schema.MalformedRowTolerance = 0.5;
+        var truncated = await LoadAsync("""{"Date":"2001-01-01","X":1,"Cat":"a","Y":true}""" + "\n" + """{"X":"abc","Y":""", schema);
+        Assert.Equal([("jsonl.malformed", ValidationSeverity.Warning)], truncated.ReadIssues.Select(i => (i.Rule, i.Severity)));
+
+        var textLabel = await LoadAsync("""{"Date":"2001-01-01","X":1,"Cat":"a","Y":true}""" + "\n" + """{"Date":"2001-01-01","X":1,"Y":true}""", new CsvSchema().Numeric("X").Text("Cat").Boolean("Y").Label("Cat"));
+        Assert.Contains(textLabel.ReadIssues, i => i.Rule == "label.missing-values" && i.Row == 2);
+
+        var huge = await LoadAsync("""{"Date":"2001-01-01","X":1e400,"Cat":"a","Y":true}""");
+        Assert.Equal("jsonl.out-of-range", Assert.Single(huge.ReadIssues).Rule);
+    }
 }
