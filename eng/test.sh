@@ -32,12 +32,18 @@ if command -v redis-server >/dev/null 2>&1; then
   redis_port=$(free_port)
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >"$log/redis.log" 2>&1 &
   pids+=($!)
+  redis_pid=$!
+  redis_ready=
   for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
+    (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && { redis_ready=1; break; }
     sleep 0.1
   done
-  export MR_REDIS="127.0.0.1:$redis_port"
-  echo "redis-server pid ${pids[-1]} on $MR_REDIS"
+  if [ -n "$redis_ready" ]; then
+    export MR_REDIS="127.0.0.1:$redis_port"
+    echo "redis-server pid $redis_pid on $MR_REDIS"
+  else
+    echo "redis-server did not answer on 127.0.0.1:$redis_port within 10 s:"; tail -5 "$log/redis.log"
+  fi
 fi
 
 # One PostgreSQL 15 for the whole run (Debian's, `pg_config --bindir`), on a free loopback port, in a
@@ -51,15 +57,20 @@ if pgbin=$(pg_config --bindir 2>/dev/null) && [ -x "$pgbin/initdb" ]; then
   if as_postgres "$pgbin/initdb" -D "$pg_root/data" -U postgres -A trust --no-sync -E UTF8 >"$log/initdb.log" 2>&1; then
     as_postgres "$pgbin/postgres" -D "$pg_root/data" -p "$pg_port" -k "$pg_root" -c listen_addresses=127.0.0.1 \
       -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 >"$log/postgres.log" 2>&1 &
-    pg_wrapper=$!
+    pids+=($!)
+    pg_ready=
     for _ in $(seq 1 150); do
-      "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -t 1 && break
+      "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -t 1 && { pg_ready=1; break; }
       sleep 0.2
     done
-    [ -f "$pg_root/data/postmaster.pid" ] && pids+=("$(head -1 "$pg_root/data/postmaster.pid")")
-    pids+=("$pg_wrapper")
-    export MR_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
-    echo "postgres pid ${pids[-2]} on 127.0.0.1:$pg_port"
+    if [ -n "$pg_ready" ] && [ -f "$pg_root/data/postmaster.pid" ]; then
+      pg_pid=$(head -1 "$pg_root/data/postmaster.pid")
+      pids+=("$pg_pid")
+      export MR_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres"
+      echo "postgres pid $pg_pid on 127.0.0.1:$pg_port"
+    else
+      echo "postgres did not answer on 127.0.0.1:$pg_port within 30 s:"; tail -5 "$log/postgres.log"
+    fi
   else
     echo "initdb failed:"; tail -5 "$log/initdb.log"
   fi

@@ -58,11 +58,15 @@ public sealed class RedisStreamIngestion<T>
         await EnsureGroupAsync(db).ConfigureAwait(false);
         var time = _options.TimeProvider;
 
-        // First what this consumer read and never acknowledged (it was stopped or died): exactly one earlier batch.
-        var pending = await db.StreamReadGroupAsync(_options.StreamKey, _options.Group, _options.Consumer, "0-0", _options.MaxRows).ConfigureAwait(false);
-        if (pending.Length > 0 && await CommitAsync(db, pending).ConfigureAwait(false) is { } earlier)
+        // First what this consumer read and never acknowledged (it was stopped or died): one earlier batch,
+        // or more if MaxRows was lowered since; each commit acknowledges, so the loop ends.
+        StreamEntry[] pending;
+        while ((pending = await db.StreamReadGroupAsync(_options.StreamKey, _options.Group, _options.Consumer, "0-0", _options.MaxRows).ConfigureAwait(false)).Length > 0)
         {
-            yield return earlier;
+            if (await CommitAsync(db, pending).ConfigureAwait(false) is { } earlier)
+            {
+                yield return earlier;
+            }
         }
 
         var open = new List<StreamEntry>();
@@ -176,7 +180,7 @@ public sealed class RedisStreamIngestion<T>
             var source = DataSource.FromEnumerable($"redis stream {_options.StreamKey} {range}", () => rows, _options.LabelColumn, _options.TimeColumn);
             try
             {
-                batch = await _store.AppendAsync(_dataset, source, _options.SenderName, $"redis:{_options.StreamKey}:{_options.Group}:{entries[0].Id}", _options.CheckWith).ConfigureAwait(false);
+                batch = await _store.AppendAsync(_dataset, source, _options.SenderName, _options.IdempotencyKey(entries[0].Id.ToString()), _options.CheckWith).ConfigureAwait(false);
             }
             catch (DatasetBatchRefusedException refused) when (!refused.IsIdempotencyConflict)
             {

@@ -58,6 +58,8 @@ public sealed class RedisStreamIngestionOptions
 
     internal string SenderName => SentBy is { Length: > 0 } ? SentBy : $"redis:{StreamKey}";
 
+    internal string IdempotencyKey(string firstEntryId) => $"redis:{StreamKey}:{Group}:{firstEntryId}";
+
     internal string QuarantineHash => QuarantineKey is { Length: > 0 } ? QuarantineKey : $"{StreamKey}:quarantine";
 
     internal void ThrowIfInvalid()
@@ -81,11 +83,19 @@ public sealed class RedisStreamIngestionOptions
             problems.Add($"{nameof(MaxAge)} and {nameof(PollInterval)} must be positive and {nameof(ClaimIdleAfter)} not negative (given {MaxAge}, {PollInterval}, {ClaimIdleAfter})");
         }
 
+        if (ClaimIdleAfter > TimeSpan.Zero && ClaimIdleAfter <= MaxAge + PollInterval)
+        {
+            // A live consumer's open batch stays pending up to MaxAge: a shorter idle limit would take it away from it.
+            problems.Add($"{nameof(ClaimIdleAfter)} ({ClaimIdleAfter}) must be longer than {nameof(MaxAge)} + {nameof(PollInterval)} ({MaxAge + PollInterval}), or zero to never take over");
+        }
+
         if (problems.Count > 0)
         {
             throw new ArgumentException($"{nameof(RedisStreamIngestionOptions)}: {string.Join("; ", problems)}.");
         }
 
         SafeText.ThrowIfInvalidIdentity(SenderName, "sender", nameof(SentBy));
+        // The longest idempotency key a batch can get (an entry id is at most two 20-digit numbers) must be a valid one.
+        SafeText.ThrowIfInvalidIdentity(IdempotencyKey("18446744073709551615-18446744073709551615"), "idempotency key (from StreamKey and Group)", nameof(StreamKey));
     }
 }

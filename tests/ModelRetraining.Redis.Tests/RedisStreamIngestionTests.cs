@@ -134,6 +134,7 @@ public sealed class RedisStreamIngestionTests(RedisServerFixture redis) : IDispo
         await Task.Delay(300); // worker-1's messages idle past ClaimIdleAfter
 
         var options = Options("worker-2");
+        options.MaxAge = TimeSpan.FromMilliseconds(100);
         options.ClaimIdleAfter = TimeSpan.FromMilliseconds(200);
         var batches = await TakeAsync(new RedisStreamIngestion<Click>(redis.Connection, store, "clicks", options), 2);
 
@@ -174,6 +175,20 @@ public sealed class RedisStreamIngestionTests(RedisServerFixture redis) : IDispo
         var batch = Assert.Single(await TakeAsync(new RedisStreamIngestion<Click>(redis.Connection, Store(), "clicks", options), 1));
         Assert.Equal(3, batch.Rows);
         Assert.Equal(0, await PendingAsync());
+    }
+
+    [Fact]
+    public void ATakeoverShorterThanABatchsLife_OrAKeyTooLongForAnIdempotencyKey_IsRefused()
+    {
+        var options = Options();
+        options.ClaimIdleAfter = TimeSpan.FromSeconds(30);
+        options.MaxAge = TimeSpan.FromMinutes(1);
+        Assert.Contains("ClaimIdleAfter (00:00:30) must be longer than MaxAge", Assert.Throws<ArgumentException>(() => new RedisStreamIngestion<Click>(redis.Connection, Store(), "clicks", options)).Message, StringComparison.Ordinal);
+
+        var longKey = Options();
+        longKey.StreamKey = new string('k', 240);
+        longKey.SentBy = "feed";
+        Assert.Contains("idempotency key", Assert.ThrowsAny<ArgumentException>(() => new RedisStreamIngestion<Click>(redis.Connection, Store(), "clicks", longKey)).Message, StringComparison.Ordinal);
     }
 
     [Theory]

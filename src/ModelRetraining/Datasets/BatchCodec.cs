@@ -169,7 +169,7 @@ internal static class BatchCodec
         var pending = new List<int>();
         for (var c = 0; c < columns.Length; c++)
         {
-            if ((data is IColumnarDataView columnar ? Direct(columnar, schemaColumns[c].Index, columns[c].Kind) : null) is { } direct)
+            if ((data is IColumnarDataView columnar ? Direct(columnar, schemaColumns[c].Index, columns[c].Kind) : null) is { } direct && direct.Length == rows)
             {
                 arrays[c] = direct;
             }
@@ -183,12 +183,18 @@ internal static class BatchCodec
         {
             using var cursor = data.GetRowCursor(pending.Select(c => schemaColumns[c]));
             var fills = pending.Select(c => Filler(cursor, schemaColumns[c], columns[c].Kind, rows, out arrays[c])).ToArray();
-            for (var r = 0; cursor.MoveNext() && r < rows; r++)
+            var read = 0;
+            for (; read < rows && cursor.MoveNext(); read++)
             {
                 foreach (var fill in fills)
                 {
-                    fill(r);
+                    fill(read);
                 }
+            }
+
+            if (read != rows || cursor.MoveNext())
+            {
+                throw new InvalidOperationException($"The snapshot says it has {rows} rows, but its data has {(read != rows ? read.ToString(System.Globalization.CultureInfo.InvariantCulture) : "more")}; the batch is not stored.");
             }
         }
 

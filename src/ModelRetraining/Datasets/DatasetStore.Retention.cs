@@ -9,7 +9,9 @@ public sealed partial class DatasetStore
     /// be retrained from exactly its data. The index rows go first, in one transaction, then the row bytes no
     /// remaining batch shares: a crash between leaves unreferenced bytes, never a batch without rows. Prune
     /// when no run is reading a window of this dataset, or keep <see cref="DatasetRetention.KeepFor"/> longer
-    /// than a run takes: a run still training on a batch has not yet put it in the registry's lineage.
+    /// than a run takes: a run still training on a batch has not yet put it in the registry's lineage. Appends
+    /// and prunes of one store object do not interleave; run one pruner per store folder (a second process
+    /// appending the same bytes while it prunes is not guarded against).
     /// </summary>
     /// <param name="dataset">The dataset.</param>
     /// <param name="retention">What to keep; at least one bound.</param>
@@ -46,19 +48,26 @@ public sealed partial class DatasetStore
             return new DatasetPruneResult(dataset, [], keptForLineage, 0);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        await DeleteIndexRowsAsync(dataset, deleted).ConfigureAwait(false);
-        long reclaimed = 0;
-        var stillUsed = (await QueryAsync("SELECT * FROM batches", CancellationToken.None).ConfigureAwait(false)).Select(b => b.Content.Sha256).ToHashSet(StringComparer.Ordinal);
-        foreach (var content in deleted.Select(b => b.Content).DistinctBy(c => c.Sha256).Where(c => !stillUsed.Contains(c.Sha256)))
+        await _contentGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            if (_artifacts is LocalArtifactStore local && local.Delete(content))
+            await DeleteIndexRowsAsync(dataset, deleted).ConfigureAwait(false);
+            long reclaimed = 0;
+            var stillUsed = (await QueryAsync("SELECT * FROM batches", CancellationToken.None).ConfigureAwait(false)).Select(b => b.Content.Sha256).ToHashSet(StringComparer.Ordinal);
+            foreach (var content in deleted.Select(b => b.Content).DistinctBy(c => c.Sha256).Where(c => !stillUsed.Contains(c.Sha256)))
             {
-                reclaimed += content.Length;
+                if (_artifacts is LocalArtifactStore local && local.Delete(content))
+                {
+                    reclaimed += content.Length;
+                }
             }
-        }
 
-        return new DatasetPruneResult(dataset, deleted, keptForLineage, reclaimed);
+            return new DatasetPruneResult(dataset, deleted, keptForLineage, reclaimed);
+        }
+        finally
+        {
+            _contentGate.Release();
+        }
     }
 
     private static async Task<HashSet<long>> LineageSequencesAsync(IModelRegistry registry, string dataset, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ namespace ModelRetraining;
 /// batch. A window of batches (<see cref="Window"/>) reads as one <see cref="IDataSource"/> for training or
 /// holdout, and its location lists the batches, so a run's lineage names exactly what it read.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The SemaphoreSlim's wait handle is never asked for, so it holds nothing to dispose; a store lives as long as its host.")]
 public sealed partial class DatasetStore
 {
     private const int SchemaVersion = 1;
@@ -22,6 +23,10 @@ public sealed partial class DatasetStore
     private readonly IArtifactStore _artifacts;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
+
+    // Serializes, within this process, an append's put-then-insert with a prune's delete-then-sweep: an append
+    // that found its bytes already stored must not see them swept before its index row lands.
+    private readonly SemaphoreSlim _contentGate = new(1, 1);
     private Task? _initialization;
 
     private DatasetStore(string database, IArtifactStore artifacts, TimeProvider timeProvider)
@@ -96,17 +101,22 @@ public sealed partial class DatasetStore
         }
 
         // The rows go first: a crash after them leaves an unreferenced blob, never an index row without rows.
-        var content = await _artifacts.PutAsync(BatchCodec.Encode(snapshot), cancellationToken).ConfigureAwait(false);
+        var encoded = BatchCodec.Encode(snapshot);
         var warnings = issues.Where(i => i.Severity == ValidationSeverity.Warning).ToArray();
-        var receivedAt = _timeProvider.GetUtcNow();
+        await _contentGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await InsertAsync(dataset, snapshot, sentBy, idempotencyKey, content, warnings, quarantined, receivedAt, cancellationToken).ConfigureAwait(false);
+            var content = await _artifacts.PutAsync(encoded, cancellationToken).ConfigureAwait(false);
+            return await InsertAsync(dataset, snapshot, sentBy, idempotencyKey, content, warnings, quarantined, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && idempotencyKey is not null)
         {
             // Two senders raced with one key: the other stored first.
             return SameRows((await FindByKeyAsync(dataset, idempotencyKey, cancellationToken).ConfigureAwait(false))!, snapshot, idempotencyKey);
+        }
+        finally
+        {
+            _contentGate.Release();
         }
     }
 
