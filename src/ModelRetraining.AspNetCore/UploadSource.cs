@@ -23,7 +23,13 @@ internal sealed class UploadSource(IDataSource body, string spool, IngestionData
         var issues = snapshot.ReadIssues.Select(i => i with { Message = Clean(i.Message, spool), Source = Name }).ToList();
         if (checkColumns)
         {
-            issues.AddRange(ColumnIssues(snapshot.Schema));
+            var columnIssues = ColumnIssues(snapshot.Schema).ToList();
+            issues.AddRange(columnIssues);
+            if (columnIssues.Count == 0)
+            {
+                // Extra columns dropped, declared order kept: every batch of the dataset has one schema, whatever its format.
+                snapshot = DeclaredColumns.Project(snapshot, dataset.Schema);
+            }
         }
 
         if (snapshot.RowCount > maxRows)

@@ -32,7 +32,7 @@ public sealed partial class IngestionEndpointTests
             return JsonSerializer.Serialize(new Dictionary<string, object> { ["date"] = f[0].Replace(' ', 'T'), ["delay"] = double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), ["distance"] = double.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), ["origin"] = f[3], ["destination"] = f[4] }) + "\n";
         }));
 
-    private static async Task<byte[]> FlightsAsParquetAsync(int rows, bool distanceAsText = false)
+    private static async Task<byte[]> FlightsAsParquetAsync(int rows, bool distanceAsText = false, bool reorderAndAddColumn = false)
     {
         var lines = Flights(rows).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToArray();
         var date = new global::Parquet.Schema.DataField("date", typeof(DateTime));
@@ -41,23 +41,27 @@ public sealed partial class IngestionEndpointTests
         var origin = new global::Parquet.Schema.DataField("origin", typeof(string));
         var destination = new global::Parquet.Schema.DataField("destination", typeof(string));
         using var stream = new MemoryStream();
-        await using (var writer = await global::Parquet.ParquetWriter.CreateAsync(new global::Parquet.Schema.ParquetSchema(date, delay, distance, origin, destination), stream))
+        var carrier = new global::Parquet.Schema.DataField("carrier", typeof(string));
+        var schema = reorderAndAddColumn
+            ? new global::Parquet.Schema.ParquetSchema(origin, carrier, distance, date, destination, delay)
+            : new global::Parquet.Schema.ParquetSchema(date, delay, distance, origin, destination);
+        await using (var writer = await global::Parquet.ParquetWriter.CreateAsync(schema, stream))
         {
             using var group = writer.CreateRowGroup();
             double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
-            await group.WriteAsync<DateTime>(date, lines.Select(f => DateTime.SpecifyKind(DateTime.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)).ToArray());
-            await group.WriteAsync<double>(delay, lines.Select(f => Number(f[1])).ToArray());
-            if (distanceAsText)
+            var writes = new Dictionary<string, Func<Task>>
             {
-                await group.WriteAsync(distance, lines.Select(f => f[2]).ToArray());
-            }
-            else
+                ["date"] = () => group.WriteAsync<DateTime>(date, lines.Select(f => DateTime.SpecifyKind(DateTime.Parse(f[0], System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc)).ToArray()),
+                ["delay"] = () => group.WriteAsync<double>(delay, lines.Select(f => Number(f[1])).ToArray()),
+                ["distance"] = () => distanceAsText ? group.WriteAsync(distance, lines.Select(f => f[2]).ToArray()) : group.WriteAsync<double>(distance, lines.Select(f => Number(f[2])).ToArray()),
+                ["origin"] = () => group.WriteAsync(origin, lines.Select(f => f[3]).ToArray()),
+                ["destination"] = () => group.WriteAsync(destination, lines.Select(f => f[4]).ToArray()),
+                ["carrier"] = () => group.WriteAsync(carrier, lines.Select(_ => "AA").ToArray()),
+            };
+            foreach (var field in schema.GetDataFields())
             {
-                await group.WriteAsync<double>(distance, lines.Select(f => Number(f[2])).ToArray());
+                await writes[field.Name](); // Parquet.Net takes a group's columns in schema order
             }
-
-            await group.WriteAsync(origin, lines.Select(f => f[3]).ToArray());
-            await group.WriteAsync(destination, lines.Select(f => f[4]).ToArray());
         }
 
         return stream.ToArray();
@@ -111,6 +115,18 @@ public sealed partial class IngestionEndpointTests
         var derived = await PostAsync(new ByteArrayContent(await FlightsAsParquetAsync(50)), contentType: "application/vnd.apache.parquet");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, derived.StatusCode);
         Assert.Contains("'Late'", (await JsonAsync(derived)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AParquetUploadWithExtraAndReorderedColumns_IsCutToTheDeclaredOnes_AndReadsInOneWindowWithCsv()
+    {
+        var reordered = await FlightsAsParquetAsync(300, reorderAndAddColumn: true);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(new ByteArrayContent(reordered), contentType: "application/vnd.apache.parquet", dataset: "flights-raw")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await PostAsync(Flights(200), dataset: "flights-raw")).StatusCode);
+
+        var window = await _store.Window("flights-raw").LoadAsync(new RetrainingContext("flights", "t", TimeProvider.System));
+        Assert.Equal(500, window.RowCount);
+        Assert.Equal(["date", "delay", "distance", "origin", "destination"], window.Schema.Columns.Select(c => c.Name));
     }
 
     [Fact]
