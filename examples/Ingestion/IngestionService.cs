@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelRetraining;
 using ModelRetraining.AspNetCore;
+using ModelRetraining.Parquet;
 using QuickStart;
 
 namespace Ingestion;
@@ -71,12 +72,17 @@ public sealed class IngestionService : IAsyncDisposable
         app.MapRetrainingIngestion("/ingest", store, o =>
         {
             o.Dataset("flights", FlightDelays.Schema(), policy: "flight-uploaders", checkWith: checks);
-            o.MaxBodyBytes = 64L << 20;
+            o.Dataset("flights-raw", RawColumns(), policy: "flight-uploaders");   // Parquet must carry derived columns; this one has none
+            o.AcceptFormat("application/vnd.apache.parquet", ".parquet",
+                (file, dataset) => ParquetDataSource.FromPath(file, dataset.Schema.LabelColumn, dataset.Schema.TimeColumn));
+            o.MaxBodyBytes = 64L << 20;                                         // 100 MiB by default
         });
         // </snippet:ingestion-endpoint>
         await app.StartAsync();
         return new IngestionService(app, store, registry, minNewRows, log);
     }
+
+    private static CsvSchema RawColumns() => new CsvSchema().Time("date").Numeric("delay").Numeric("distance").Text("origin").Text("destination");
 
     // The new-data trigger, polled: enough rows in batches the champion was not trained on start a run.
     private async Task RetrainWhenEnoughArrivedAsync(long minNewRows, CancellationToken cancellationToken)
