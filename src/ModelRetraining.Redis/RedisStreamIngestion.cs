@@ -23,6 +23,10 @@ public sealed class RedisStreamIngestion<T>
     private readonly string _dataset;
     private readonly RedisStreamIngestionOptions _options;
 
+    // One source for every batch (its member getters are compiled once), fed the batch's rows and range.
+    private readonly BatchSource _batch;
+    private List<T> _rows = [];
+
     /// <summary>Creates the consumer; nothing is read until <see cref="RunAsync"/>.</summary>
     /// <param name="redis">The connection.</param>
     /// <param name="store">Where batches go.</param>
@@ -36,7 +40,7 @@ public sealed class RedisStreamIngestion<T>
         ArgumentNullException.ThrowIfNull(options);
         RegistryNames.ThrowIfInvalid(dataset, "dataset name", nameof(dataset));
         options.ThrowIfInvalid();
-        _ = DataSource.FromEnumerable<T>(dataset, () => [], options.LabelColumn, options.TimeColumn); // refuses the row type or columns now
+        _batch = new BatchSource(DataSource.FromEnumerable($"redis stream {options.StreamKey}", () => _rows, options.LabelColumn, options.TimeColumn)); // refuses the row type or columns now
         _redis = redis;
         _store = store;
         _dataset = dataset;
@@ -165,7 +169,7 @@ public sealed class RedisStreamIngestion<T>
         {
             if (Parse(entry, out var row) is { } reason)
             {
-                quarantine.Add(new HashEntry(entry.Id.ToString(), JsonSerializer.Serialize(new { reason, stream = _options.StreamKey, data = entry[_options.Field].ToString() })));
+                quarantine.Add(Quarantined(entry, reason));
             }
             else
             {
@@ -177,17 +181,18 @@ public sealed class RedisStreamIngestion<T>
         if (rows.Count > 0)
         {
             var range = $"{entries[0].Id}..{entries[^1].Id}";
-            var source = DataSource.FromEnumerable($"redis stream {_options.StreamKey} {range}", () => rows, _options.LabelColumn, _options.TimeColumn);
+            _rows = rows;
+            _batch.Location = $"redis stream {_options.StreamKey} {range}";
             try
             {
-                batch = await _store.AppendAsync(_dataset, source, _options.SenderName, _options.IdempotencyKey(entries[0].Id.ToString()), _options.CheckWith).ConfigureAwait(false);
+                batch = await _store.AppendAsync(_dataset, _batch, _options.SenderName, _options.IdempotencyKey(entries[0].Id.ToString()), _options.CheckWith).ConfigureAwait(false);
             }
             catch (DatasetBatchRefusedException refused) when (!refused.IsIdempotencyConflict)
             {
                 // Rows that fail an Error-level rule cannot be stored; they are kept in quarantine, not redelivered forever.
                 var reason = $"the batch {range} was refused: {refused.Message}";
                 var already = quarantine.Select(q => q.Name.ToString()).ToHashSet(StringComparer.Ordinal);
-                quarantine.AddRange(entries.Where(e => !already.Contains(e.Id.ToString())).Select(e => new HashEntry(e.Id.ToString(), JsonSerializer.Serialize(new { reason, stream = _options.StreamKey, data = e[_options.Field].ToString() }))));
+                quarantine.AddRange(entries.Where(e => !already.Contains(e.Id.ToString())).Select(e => Quarantined(e, reason)));
             }
         }
 
@@ -203,6 +208,18 @@ public sealed class RedisStreamIngestion<T>
 
         await db.StreamAcknowledgeAsync(_options.StreamKey, _options.Group, [.. entries.Select(e => e.Id)]).ConfigureAwait(false);
         return batch;
+    }
+
+    private HashEntry Quarantined(StreamEntry entry, string reason)
+        => new(entry.Id.ToString(), JsonSerializer.Serialize(new { reason, stream = _options.StreamKey, data = entry[_options.Field].ToString() }));
+
+    // The batch's location names its entry range, which is what the index records as its source.
+    private sealed class BatchSource(IDataSource rows) : DelegatingDataSource(rows)
+    {
+        public string Location { get; set; } = string.Empty;
+
+        public override async ValueTask<DatasetSnapshot> LoadAsync(RetrainingContext context, CancellationToken cancellationToken = default)
+            => (await base.LoadAsync(context, cancellationToken).ConfigureAwait(false)) with { Location = Location };
     }
 
     private string? Parse(StreamEntry entry, out T? row)

@@ -19,10 +19,13 @@ public sealed class JsonLinesDataSource : IDataSource
     private readonly string _path;
     private readonly CsvSchema _schema;
 
+    private readonly byte[][] _names;
+
     private JsonLinesDataSource(string path, CsvSchema schema)
     {
         _path = path;
         _schema = schema;
+        _names = [.. schema.Columns.Select(c => Encoding.UTF8.GetBytes(c.Name))];
     }
 
     /// <inheritdoc />
@@ -88,7 +91,7 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
             }
 
             Array.Clear(seen);
-            if (!TryReadObject(span, columns, index, values, seen, tally, lineNumber, out var malformed))
+            if (!TryReadObject(span, columns, values, seen, tally, lineNumber, out var malformed))
             {
                 tally.Malformed(lineNumber, malformed);
                 continue;
@@ -140,7 +143,7 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
     private static object? Missing(DataColumnKind kind) => kind switch { DataColumnKind.Numeric => float.NaN, DataColumnKind.Text => string.Empty, _ => null };
 
     // One line as one object: each declared column's value, or the reason the line is not an object.
-    private bool TryReadObject(ReadOnlySpan<byte> line, IReadOnlyList<CsvColumn> columns, Dictionary<string, int> index, object?[] values, bool[] seen, JsonLinesTally tally, long lineNumber, out string reason)
+    private bool TryReadObject(ReadOnlySpan<byte> line, IReadOnlyList<CsvColumn> columns, object?[] values, bool[] seen, JsonLinesTally tally, long lineNumber, out string reason)
     {
         reason = string.Empty;
         var wrong = new List<(int Column, string Raw, bool OutOfRange)>();
@@ -155,9 +158,9 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var name = reader.GetString()!;
+                var c = ColumnOf(ref reader);
                 reader.Read();
-                if (!index.TryGetValue(name, out var c) || columns[c].IsDerived)
+                if (c < 0 || columns[c].IsDerived)
                 {
                     reader.Skip();
                     continue;
@@ -196,6 +199,20 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
             reason = $"it holds a string that is not valid UTF-16 or UTF-8 ({ex.Message})"; // GetString on a lone surrogate or invalid bytes
             return false;
         }
+    }
+
+    // The declared column a property names, compared as UTF-8 (escapes included) without a string per property; -1 for none.
+    private int ColumnOf(ref Utf8JsonReader reader)
+    {
+        for (var c = 0; c < _names.Length; c++)
+        {
+            if (reader.ValueTextEquals(_names[c]))
+            {
+                return c;
+            }
+        }
+
+        return -1;
     }
 
     private static string Raw(ref Utf8JsonReader reader, ReadOnlySpan<byte> line)

@@ -203,11 +203,15 @@ internal static class BatchCodec
 
     private static Array? Direct(IColumnarDataView view, int index, DataColumnKind kind) => kind switch
     {
-        DataColumnKind.Numeric => view.TryGetColumn<float>(index, out var numbers) ? numbers.ToArray() : null,
-        DataColumnKind.Boolean => view.TryGetColumn<bool>(index, out var flags) ? flags.ToArray() : null,
-        DataColumnKind.DateTime => view.TryGetColumn<DateTime>(index, out var times) ? times.ToArray() : null,
-        _ => view.TryGetColumn<ReadOnlyMemory<char>>(index, out var texts) ? texts.ToArray() : null,
+        DataColumnKind.Numeric => view.TryGetColumn<float>(index, out var numbers) ? Whole(numbers) : null,
+        DataColumnKind.Boolean => view.TryGetColumn<bool>(index, out var flags) ? Whole(flags) : null,
+        DataColumnKind.DateTime => view.TryGetColumn<DateTime>(index, out var times) ? Whole(times) : null,
+        _ => view.TryGetColumn<ReadOnlyMemory<char>>(index, out var texts) ? Whole(texts) : null,
     };
+
+    // The view's own array when the memory is all of it (a snapshot's columns are), a copy otherwise.
+    private static T[] Whole<T>(ReadOnlyMemory<T> values)
+        => MemoryMarshal.TryGetArray(values, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : values.ToArray();
 
     private static Action<int> Filler(DataViewRowCursor cursor, DataViewSchema.Column column, DataColumnKind kind, int rows, out Array array)
     {

@@ -53,10 +53,11 @@ public sealed partial class DatasetStore
         {
             await DeleteIndexRowsAsync(dataset, deleted).ConfigureAwait(false);
             long reclaimed = 0;
-            var stillUsed = (await QueryAsync("SELECT * FROM batches", CancellationToken.None).ConfigureAwait(false)).Select(b => b.Content.Sha256).ToHashSet(StringComparer.Ordinal);
-            foreach (var content in deleted.Select(b => b.Content).DistinctBy(c => c.Sha256).Where(c => !stillUsed.Contains(c.Sha256)))
+            foreach (var content in deleted.Select(b => b.Content).DistinctBy(c => c.Sha256))
             {
-                if (_artifacts is LocalArtifactStore local && local.Delete(content))
+                // Bytes another batch (of any dataset) shares stay; only the deleted contents are asked about.
+                var shared = (await QueryAsync("SELECT * FROM batches WHERE content_sha256 = $sha LIMIT 1", CancellationToken.None, ("$sha", content.Sha256)).ConfigureAwait(false)).Count > 0;
+                if (!shared && _artifacts is LocalArtifactStore local && local.Delete(content))
                 {
                     reclaimed += content.Length;
                 }

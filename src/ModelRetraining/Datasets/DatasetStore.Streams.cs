@@ -28,7 +28,9 @@ public sealed partial class DatasetStore
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
         options.ThrowIfInvalid();
-        _ = new ObjectDataSource<T>(dataset, _ => rows, options.LabelColumn, options.TimeColumn); // refuses a row type or columns before anything is read
+        // Built once (its member getters are compiled), fed each batch in turn; it refuses a row type or columns before anything is read.
+        var current = Array.Empty<T>();
+        var source = DataSource.FromEnumerable($"stream to {dataset}", () => current, options.LabelColumn, options.TimeColumn);
 
         var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(options.MaxRows) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -93,9 +95,9 @@ public sealed partial class DatasetStore
 
                 if (buffer.Count > 0 && (cut || ended || buffer.Count >= options.MaxRows))
                 {
-                    var batchRows = buffer.ToArray();
+                    current = buffer.ToArray();
                     buffer.Clear();
-                    if (await StoreStreamBatchAsync(dataset, batchRows, options).ConfigureAwait(false) is { } batch)
+                    if (await StoreStreamBatchAsync(dataset, source, options).ConfigureAwait(false) is { } batch)
                     {
                         yield return batch;
                     }
@@ -152,9 +154,8 @@ public sealed partial class DatasetStore
     }
 
     // Not cancelled with the stream: rows already taken from it are stored, or refused, whole.
-    private async Task<DatasetBatch?> StoreStreamBatchAsync<T>(string dataset, T[] rows, StreamBatchOptions options)
+    private async Task<DatasetBatch?> StoreStreamBatchAsync(string dataset, IDataSource source, StreamBatchOptions options)
     {
-        var source = DataSource.FromEnumerable($"stream to {dataset}", () => rows, options.LabelColumn, options.TimeColumn);
         try
         {
             return await AppendAsync(dataset, source, options.SentBy, null, options.CheckWith, CancellationToken.None).ConfigureAwait(false);

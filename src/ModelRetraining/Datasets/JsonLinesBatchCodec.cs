@@ -14,6 +14,7 @@ namespace ModelRetraining;
 /// </summary>
 internal static class JsonLinesBatchCodec
 {
+    // Nothing stores this format any more; the writer stays so the tests can make batches as they were stored before.
     public static byte[] Encode(DatasetSnapshot snapshot)
     {
         var columns = snapshot.Schema.Columns.Where(c => snapshot.Data.Schema.GetColumnOrNull(c.Name) is not null).ToArray();
