@@ -86,29 +86,44 @@ public static class IngestionEndpoints
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         timeout.CancelAfter(options.RequestTimeout);
-        var spool = Path.Combine(options.SpoolFolder ?? Path.GetTempPath(), $"mr-upload-{Guid.NewGuid():N}{format.Extension}");
+        var sender = http.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous";
+        var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
+        var separator = target.Schema.Separator is var c && c < 128 ? (byte)c : (byte)0;
+        using var receiver = new UploadReceiver(separator == 0 ? format with { Split = BodySplit.Whole } : format, separator, options.PartRows, options.MaxBodyBytes, options.SpoolFolder ?? Path.GetTempPath());
+        using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+        var receiving = receiver.ReceiveAsync(http.Request.Body, stopReceiving.Token);
+        var spool = string.Empty;
         try
         {
-            var bytes = await SpoolAsync(http.Request.Body, spool, options.MaxBodyBytes, timeout.Token).ConfigureAwait(false);
-            if (bytes < 0)
+            // Each part is read and checked while the next one arrives; a refused part ends the upload at once.
+            var writer = store.BeginBatch(dataset, sender, key, target.CheckWith);
+            await using (writer.ConfigureAwait(false))
             {
-                return TooLarge(options);
-            }
+                await foreach (var part in receiver.Parts.ReadAllAsync(timeout.Token).ConfigureAwait(false))
+                {
+                    spool = part.Path;
+                    var source = new UploadSource(format.Read(part.Path, target, part.LinesBefore, part.RowsBefore), part.Path, target, !format.ReadsSchema, sender, writer.RowsRead, writer.Parts + 1, options.MaxRows);
+                    await writer.AddPartAsync(source, timeout.Token).ConfigureAwait(false);
+                    receiver.Delete(part);
+                }
 
-            var sender = http.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous";
-            var source = new UploadSource(format.Read(spool, target), spool, target, !format.ReadsSchema, sender, bytes, options.MaxRows);
-            var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault();
-            var batch = await store.AppendAsync(dataset, source, sender, key, target.CheckWith, timeout.Token).ConfigureAwait(false);
-            return Results.Created($"{http.Request.PathBase}{http.Request.Path}/{batch.Sequence}", new
-            {
-                id = batch.Id,
-                sequence = batch.Sequence,
-                rows = batch.Rows,
-                quarantined = batch.Quarantined,
-                fingerprint = batch.Fingerprint,
-                receivedAt = batch.ReceivedAt,
-                warnings = batch.Warnings.Select(Issue),
-            });
+                var batch = await writer.CommitAsync($"HTTP upload to {dataset} by {SafeText.Escape(sender)} ({receiver.Bytes} bytes)", timeout.Token).ConfigureAwait(false);
+                return Results.Created($"{http.Request.PathBase}{http.Request.Path}/{batch.Sequence}", new
+                {
+                    id = batch.Id,
+                    sequence = batch.Sequence,
+                    rows = batch.Rows,
+                    quarantined = batch.Quarantined,
+                    fingerprint = batch.Fingerprint,
+                    receivedAt = batch.ReceivedAt,
+                    parts = batch.Parts.Count,
+                    warnings = batch.Warnings.Select(Issue),
+                });
+            }
+        }
+        catch (BodyTooLargeException)
+        {
+            return TooLarge(options);
         }
         catch (DatasetBatchRefusedException refused) when (refused.IsIdempotencyConflict)
         {
@@ -139,31 +154,8 @@ public static class IngestionEndpoints
         }
         finally
         {
-            File.Delete(spool);
-        }
-    }
-
-    // The body goes to a spool file as it arrives (never whole in memory), counted against the limit: -1 when it passed it.
-    private static async Task<long> SpoolAsync(Stream body, string path, long maxBytes, CancellationToken cancellationToken)
-    {
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        await using (file.ConfigureAwait(false))
-        {
-            var buffer = new byte[1 << 16];
-            long total = 0;
-            int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                total += read;
-                if (total > maxBytes)
-                {
-                    return -1;
-                }
-
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
-
-            return total;
+            await stopReceiving.CancelAsync().ConfigureAwait(false);
+            await receiving.ConfigureAwait(false); // it never throws: its failure ends the parts
         }
     }
 

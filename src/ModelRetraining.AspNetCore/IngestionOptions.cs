@@ -6,12 +6,16 @@ public sealed class IngestionOptions
     private readonly Dictionary<string, IngestionDataset> _datasets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BodyFormat> _formats = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["text/csv"] = new(".csv", (file, dataset) => CsvDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
-        ["application/csv"] = new(".csv", (file, dataset) => CsvDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
-        ["application/x-ndjson"] = new(".jsonl", (file, dataset) => JsonLinesDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
-        ["application/jsonl"] = new(".jsonl", (file, dataset) => JsonLinesDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
-        ["application/x-jsonlines"] = new(".jsonl", (file, dataset) => JsonLinesDataSource.FromFile(file, dataset.Schema), ReadsSchema: true),
+        ["text/csv"] = Csv,
+        ["application/csv"] = Csv,
+        ["application/x-ndjson"] = JsonLines,
+        ["application/jsonl"] = JsonLines,
+        ["application/x-jsonlines"] = JsonLines,
     };
+
+    private static BodyFormat Csv { get; } = new(".csv", (file, dataset, lines, rows) => CsvDataSource.FromFile(file, dataset.Schema).ContinuingAt(lines, rows), ReadsSchema: true, BodySplit.CsvRecords);
+
+    private static BodyFormat JsonLines { get; } = new(".jsonl", (file, dataset, lines, rows) => JsonLinesDataSource.FromFile(file, dataset.Schema).ContinuingAt(lines, rows), ReadsSchema: true, BodySplit.Lines);
 
     /// <summary>Gets the accepted datasets by name; a route naming another is 404.</summary>
     public IReadOnlyDictionary<string, IngestionDataset> Datasets => _datasets;
@@ -24,6 +28,16 @@ public sealed class IngestionOptions
     /// <value>The default value is 5,000,000.</value>
     public long MaxRows { get; set; } = 5_000_000;
 
+    /// <summary>
+    /// Gets or sets how many rows of a CSV or JSON Lines body are read, checked and encoded at a time: a body
+    /// is cut into parts of this many records as it arrives, each part is checked (schema, quality, drift)
+    /// while the next one is received, and the server holds one part in memory, whatever the body's size.
+    /// The batch is still stored whole or not at all. Quality rules with a share (<c>Mostly</c>) and drift are
+    /// judged per part, so a part smaller than a few thousand rows makes them noisy.
+    /// </summary>
+    /// <value>The default value is 1,000,000.</value>
+    public int PartRows { get; set; } = 1_000_000;
+
     /// <summary>Gets or sets how long one upload may take, from the first byte to the stored batch (408 after it).</summary>
     /// <value>The default value is 5 minutes.</value>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMinutes(5);
@@ -32,7 +46,7 @@ public sealed class IngestionOptions
     /// <value>The default value is <see langword="false"/>.</value>
     public bool AllowAnonymous { get; set; }
 
-    /// <summary>Gets or sets the folder where bodies are spooled while they are checked (deleted after each request); the system's temp folder when <see langword="null"/>.</summary>
+    /// <summary>Gets or sets the folder where the parts of a body are spooled while they are checked (each deleted once read, all by the end of the request); the system's temp folder when <see langword="null"/>.</summary>
     public string? SpoolFolder { get; set; }
 
     /// <summary>Gets the accepted content types: CSV (<c>text/csv</c>) and JSON Lines (<c>application/x-ndjson</c>, <c>application/jsonl</c>) built in, and those added with <see cref="AcceptFormat"/>.</summary>
@@ -64,7 +78,7 @@ public sealed class IngestionOptions
             throw new ArgumentException($"'{extension}' is not a file extension (a dot, then up to 15 letters or digits).", nameof(extension));
         }
 
-        _formats[mediaType] = new BodyFormat(extension, read, ReadsSchema: false);
+        _formats[mediaType] = new BodyFormat(extension, (file, dataset, _, _) => read(file, dataset), ReadsSchema: false, BodySplit.Whole);
         return this;
     }
 
@@ -98,6 +112,11 @@ public sealed class IngestionOptions
         if (MaxRows <= 0)
         {
             errors.Add($"{nameof(MaxRows)} must be positive; it is {MaxRows}.");
+        }
+
+        if (PartRows <= 0)
+        {
+            errors.Add($"{nameof(PartRows)} must be positive; it is {PartRows}.");
         }
 
         if (RequestTimeout <= TimeSpan.Zero)

@@ -5,13 +5,13 @@ namespace ModelRetraining.AspNetCore;
 /// means nothing to the sender), checked against the dataset's declared columns when its reader does not
 /// apply them, and refused above the row limit.
 /// </summary>
-internal sealed class UploadSource(IDataSource body, string spool, IngestionDataset dataset, bool checkColumns, string sender, long bytes, long maxRows) : IDataSource
+internal sealed class UploadSource(IDataSource body, string spool, IngestionDataset dataset, bool checkColumns, string sender, long rowsBefore, int part, long maxRows) : IDataSource
 {
     public const string TooManyRowsRule = "upload.max-rows";
 
     public const string ColumnKindRule = "upload.column-kind";
 
-    public string Name => $"upload to {dataset.Name}";
+    public string Name => part == 1 ? $"upload to {dataset.Name}" : $"upload to {dataset.Name}, part {part} (from row {rowsBefore + 1})";
 
     public object? GetService(Type serviceType) => serviceType.IsInstanceOfType(this) ? this : null;
 
@@ -32,12 +32,12 @@ internal sealed class UploadSource(IDataSource body, string spool, IngestionData
             }
         }
 
-        if (snapshot.RowCount > maxRows)
+        if (rowsBefore + snapshot.RowCount > maxRows)
         {
-            issues.Add(new DataValidationIssue(ValidationSeverity.Error, TooManyRowsRule, $"The upload has {snapshot.RowCount} rows; a batch may have at most {maxRows} (MaxRows).") { Source = Name });
+            issues.Add(new DataValidationIssue(ValidationSeverity.Error, TooManyRowsRule, $"The upload has {(part == 1 ? string.Empty : "at least ")}{rowsBefore + snapshot.RowCount} rows; a batch may have at most {maxRows} (MaxRows).") { Source = Name });
         }
 
-        return snapshot with { Name = Name, Location = $"HTTP upload to {dataset.Name} by {SafeText.Escape(sender)} ({bytes} bytes)", ReadIssues = issues };
+        return snapshot with { Name = Name, Location = $"HTTP upload to {dataset.Name} by {SafeText.Escape(sender)}", ReadIssues = issues };
     }
 
     // A format that carries its own types (Parquet) must still bring every declared column, derived ones included, with its kind.

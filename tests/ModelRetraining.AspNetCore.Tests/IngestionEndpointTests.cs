@@ -53,6 +53,15 @@ public sealed partial class IngestionEndpointTests : IAsyncLifetime
             o.Dataset("flights-raw", new CsvSchema().Time("date").Numeric("delay").Numeric("distance").Text("origin").Text("destination"), policy: "flights-uploaders");
             o.AcceptFormat("application/vnd.apache.parquet", ".parquet", (file, d) => ParquetDataSource.FromPath(file, d.Schema.LabelColumn, d.Schema.TimeColumn));
         });
+        _app.MapRetrainingIngestion("/parts", _store, o =>
+        {
+            o.Dataset("flights-parts", FlightDelays.Schema(), policy: "flights-uploaders");
+            o.Dataset("raw-parts", new CsvSchema().Time("date").Numeric("delay").Text("note"), policy: "flights-uploaders");
+            o.PartRows = 1_000;
+            o.MaxBodyBytes = 1 << 20;
+            o.MaxRows = 5_000;
+            o.SpoolFolder = Path.Combine(_folder, "spool");
+        });
         _app.MapRetrainingIngestion("/slow", _store, o =>
         {
             o.Dataset("flights", FlightDelays.Schema(), policy: "flights-uploaders");
@@ -84,8 +93,8 @@ public sealed partial class IngestionEndpointTests : IAsyncLifetime
         return string.Join('\n', lines) + "\n";
     }
 
-    private Task<HttpResponseMessage> PostAsync(string body, string? user = "alice", string roles = "uploader", string contentType = "text/csv", string? key = null, string dataset = "flights")
-        => PostAsync(new StringContent(body, Encoding.UTF8), user, roles, contentType, key, dataset);
+    private Task<HttpResponseMessage> PostAsync(string body, string? user = "alice", string roles = "uploader", string contentType = "text/csv", string? key = null, string dataset = "flights", string prefix = "/ingest")
+        => PostAsync(new StringContent(body, Encoding.UTF8), user, roles, contentType, key, dataset, prefix);
 
     private Task<HttpResponseMessage> PostAsync(HttpContent content, string? user = "alice", string roles = "uploader", string contentType = "text/csv", string? key = null, string dataset = "flights", string prefix = "/ingest", CancellationToken cancellationToken = default)
     {

@@ -18,13 +18,17 @@ public sealed partial class CsvDataSource : IDataSource
     private readonly CsvSchema _schema;
     private readonly DateTime? _from;
     private readonly DateTime? _to;
+    private readonly long _linesBefore;
+    private readonly long _rowsBefore;
 
-    private CsvDataSource(string path, CsvSchema schema, DateTime? from, DateTime? to)
+    private CsvDataSource(string path, CsvSchema schema, DateTime? from, DateTime? to, long linesBefore = 0, long rowsBefore = 0)
     {
         _path = path;
         _schema = schema;
         _from = from;
         _to = to;
+        _linesBefore = linesBefore;
+        _rowsBefore = rowsBefore;
     }
 
     /// <summary>Gets the file path.</summary>
@@ -57,7 +61,22 @@ public sealed partial class CsvDataSource : IDataSource
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(schema);
-return new CsvDataSource(path, schema.ValidatedFor(path), null, null);
+        return new CsvDataSource(path, schema.ValidatedFor(path), null, null);
+    }
+
+    /// <summary>
+    /// Reads the file as one part of a larger one (its header, then a run of the whole's records): its first
+    /// record is numbered as line <paramref name="linesBefore"/> + 2 and data row <paramref name="rowsBefore"/> + 1
+    /// of the whole, so every message, and the row number a derived column sees, names the place in the whole.
+    /// </summary>
+    /// <param name="linesBefore">The whole's lines before this part's first record, its header excluded.</param>
+    /// <param name="rowsBefore">The whole's data rows before this part's first record.</param>
+    /// <returns>A new source; this one is unchanged.</returns>
+    public CsvDataSource ContinuingAt(long linesBefore, long rowsBefore)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(linesBefore);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowsBefore);
+        return new CsvDataSource(_path, _schema, _from, _to, linesBefore, rowsBefore);
     }
 
     /// <summary>Keeps only rows whose time column lies in [<paramref name="fromInclusive"/>, <paramref name="toExclusive"/>).</summary>
@@ -76,7 +95,7 @@ return new CsvDataSource(path, schema.ValidatedFor(path), null, null);
             throw new ArgumentException($"The time window of '{FileName}' is empty: {Format(f)} is not before {Format(t)}.", nameof(toExclusive));
         }
 
-        return new CsvDataSource(_path, _schema, fromInclusive, toExclusive);
+        return new CsvDataSource(_path, _schema, fromInclusive, toExclusive, _linesBefore, _rowsBefore);
     }
 
     /// <inheritdoc />
@@ -161,7 +180,8 @@ return new CsvDataSource(path, schema.ValidatedFor(path), null, null);
         var timeIndex = _schema.TimeColumn is null ? -1 : rowIndex[_schema.TimeColumn];
         var labelIndex = _schema.LabelColumn is null ? -1 : rowIndex[_schema.LabelColumn];
         var hasDerived = columns.Any(c => c.IsDerived);
-        long dataRow = 0;
+        records.SkipLineNumbers(_linesBefore);
+        long dataRow = _rowsBefore;
         long badFieldCountRows = 0;
         long firstBadFieldCountRow = 0;
         long firstBadFieldCountLine = 0;
@@ -342,9 +362,9 @@ return new CsvDataSource(path, schema.ValidatedFor(path), null, null);
 
         if (badFieldCountRows > 0)
         {
-            var share = (double)badFieldCountRows / Math.Max(1, dataRow);
+            var share = (double)badFieldCountRows / Math.Max(1, dataRow - _rowsBefore);
             var severity = share > _schema.MalformedRowTolerance ? ValidationSeverity.Error : ValidationSeverity.Warning;
-            issues.Add(new DataValidationIssue(severity, "csv.field-count", $"'{FileName}' has {badFieldCountRows} of {dataRow} data rows ({share * 100:0.##}%) whose field count differs from the header's {header.Length}, on lines {firstBadFieldCountLine}–{lastBadFieldCountLine} (first at data row {firstBadFieldCountRow}); they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {_schema.MalformedRowTolerance * 100:0.##}% allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.")
+            issues.Add(new DataValidationIssue(severity, "csv.field-count", $"'{FileName}' has {badFieldCountRows} of {dataRow - _rowsBefore} data rows ({share * 100:0.##}%) whose field count differs from the header's {header.Length}, on lines {firstBadFieldCountLine}–{lastBadFieldCountLine} (first at data row {firstBadFieldCountRow}); they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {_schema.MalformedRowTolerance * 100:0.##}% allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.")
             {
                 Row = firstBadFieldCountRow,
                 Source = _path,

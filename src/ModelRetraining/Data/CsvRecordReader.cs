@@ -33,6 +33,9 @@ internal sealed class CsvRecordReader(TextReader reader, char separator, string 
     /// Each line is scanned once, so a record spanning lines costs its length, not its length squared;
     /// a record longer than the limit (an unterminated quote, most likely) stops the read with its line.
     /// </summary>
+    // A part of a larger file: the lines before it in the whole are counted as read.
+    public void SkipLineNumbers(long lines) => _nextLine += lines;
+
     public bool Read()
     {
         var line = _lines.ReadLine(out var lineBreak);

@@ -20,11 +20,15 @@ public sealed class JsonLinesDataSource : IDataSource
     private readonly CsvSchema _schema;
 
     private readonly byte[][] _names;
+    private readonly long _linesBefore;
+    private readonly long _rowsBefore;
 
-    private JsonLinesDataSource(string path, CsvSchema schema)
+    private JsonLinesDataSource(string path, CsvSchema schema, long linesBefore = 0, long rowsBefore = 0)
     {
         _path = path;
         _schema = schema;
+        _linesBefore = linesBefore;
+        _rowsBefore = rowsBefore;
         _names = [.. schema.Columns.Select(c => Encoding.UTF8.GetBytes(c.Name))];
     }
 
@@ -46,7 +50,18 @@ public sealed class JsonLinesDataSource : IDataSource
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(schema);
-return new JsonLinesDataSource(path, schema.ValidatedFor(path));
+        return new JsonLinesDataSource(path, schema.ValidatedFor(path));
+    }
+
+    /// <summary>Reads the file as one part of a larger one: its first line is numbered <paramref name="linesBefore"/> + 1 and its first row <paramref name="rowsBefore"/> + 1 of the whole, in messages and for derived columns.</summary>
+    /// <param name="linesBefore">The whole's lines before this part.</param>
+    /// <param name="rowsBefore">The whole's rows before this part.</param>
+    /// <returns>A new source; this one is unchanged.</returns>
+    public JsonLinesDataSource ContinuingAt(long linesBefore, long rowsBefore)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(linesBefore);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowsBefore);
+        return new JsonLinesDataSource(_path, _schema, linesBefore, rowsBefore);
     }
 
     /// <inheritdoc />
@@ -75,7 +90,7 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
 
         using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         var lines = new ByteLineReader(file, _schema.MaxRecordLength, Name);
-        long lineNumber = 0;
+        var lineNumber = _linesBefore;
         while (lines.Next() is { } line)
         {
             lineNumber++;
@@ -112,7 +127,7 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
             if (hasDerived)
             {
                 // As in CSV: a derivation that reads a column derived after it sees it missing, not the previous row's value.
-                row.RowNumber = tally.Rows + 1;
+                row.RowNumber = _rowsBefore + tally.Rows + 1;
                 for (var c = 0; c < columns.Count; c++)
                 {
                     values[c] = columns[c].IsDerived ? null : values[c];
@@ -129,7 +144,7 @@ return new JsonLinesDataSource(path, schema.ValidatedFor(path));
 
             if (labelIndex >= 0 && values[labelIndex] is null or float.NaN or string { Length: 0 })
             {
-                tally.MissingLabel(labelIndex, tally.Rows + 1);
+                tally.MissingLabel(labelIndex, _rowsBefore + tally.Rows + 1);
             }
 
             builder.Add(values);

@@ -25,11 +25,14 @@ internal sealed class BatchWindowSource(DatasetStore store, string dataset, Date
         foreach (var batch in batches)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var (columns, rows) = BatchCodec.Decode(await store.ReadContentAsync(batch, cancellationToken).ConfigureAwait(false));
-            builder ??= new DatasetSnapshotBuilder(columns);
-            foreach (var row in rows)
+            foreach (var part in batch.Parts)
             {
-                builder.Add(row);
+                var (columns, rows) = BatchCodec.Decode(await store.ReadContentAsync(part, cancellationToken).ConfigureAwait(false));
+                builder ??= new DatasetSnapshotBuilder(columns);
+                foreach (var row in rows)
+                {
+                    builder.Add(row);
+                }
             }
         }
 

@@ -12,6 +12,8 @@ namespace ModelRetraining;
 /// <param name="Content">Where its rows are in the artifact store.</param>
 public sealed record DatasetBatch(string Dataset, long Sequence, DateTimeOffset ReceivedAt, string Source, string SentBy, long Rows, string Fingerprint, string SchemaHash, ArtifactReference Content)
 {
+    private readonly IReadOnlyList<ArtifactReference>? _parts;
+
     /// <summary>Gets the idempotency key it was sent with, if any: the same key again returns this batch instead of storing a second.</summary>
     public string? IdempotencyKey { get; init; }
 
@@ -21,6 +23,25 @@ public sealed record DatasetBatch(string Dataset, long Sequence, DateTimeOffset 
     /// <summary>Gets how many rows the checks quarantined (left out of the stored rows).</summary>
     public long Quarantined { get; init; }
 
+    /// <summary>Gets where its rows are, part by part in order: a batch stored in one part (most are) has one, <see cref="Content"/>; a large upload has several (<see cref="DatasetStore.BeginBatch"/>).</summary>
+    public IReadOnlyList<ArtifactReference> Parts
+    {
+        get => _parts ?? [Content];
+        init => _parts = value;
+    }
+
     /// <summary>Gets the batch's id: the dataset and its sequence, as <c>flights#12</c>.</summary>
     public string Id => $"{Dataset}#{Sequence}";
+
+    /// <summary>Compares two batches by value, their parts and warnings item by item.</summary>
+    /// <param name="other">The other batch.</param>
+    /// <returns>Whether they are the same batch with the same contents.</returns>
+    public bool Equals(DatasetBatch? other)
+        => other is not null
+            && (Dataset, Sequence, ReceivedAt, Source, SentBy, Rows, Fingerprint, SchemaHash, Content, IdempotencyKey, Quarantined) == (other.Dataset, other.Sequence, other.ReceivedAt, other.Source, other.SentBy, other.Rows, other.Fingerprint, other.SchemaHash, other.Content, other.IdempotencyKey, other.Quarantined)
+            && Parts.SequenceEqual(other.Parts)
+            && Warnings.SequenceEqual(other.Warnings);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Dataset, Sequence, Fingerprint);
 }

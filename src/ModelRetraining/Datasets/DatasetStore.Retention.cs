@@ -53,10 +53,10 @@ public sealed partial class DatasetStore
         {
             await DeleteIndexRowsAsync(dataset, deleted).ConfigureAwait(false);
             long reclaimed = 0;
-            foreach (var content in deleted.Select(b => b.Content).DistinctBy(c => c.Sha256))
+            foreach (var content in deleted.SelectMany(b => b.Parts).DistinctBy(c => c.Sha256))
             {
                 // Bytes another batch (of any dataset) shares stay; only the deleted contents are asked about.
-                var shared = (await QueryAsync("SELECT * FROM batches WHERE content_sha256 = $sha LIMIT 1", CancellationToken.None, ("$sha", content.Sha256)).ConfigureAwait(false)).Count > 0;
+                var shared = (await QueryAsync("SELECT * FROM batches WHERE content_sha256 = $sha OR EXISTS (SELECT 1 FROM batch_parts p WHERE p.sha256 = $sha) LIMIT 1", CancellationToken.None, ("$sha", content.Sha256)).ConfigureAwait(false)).Count > 0;
                 if (!shared && _artifacts is LocalArtifactStore local && local.Delete(content))
                 {
                     reclaimed += content.Length;
@@ -100,7 +100,7 @@ public sealed partial class DatasetStore
             {
                 using var delete = connection.CreateCommand();
                 delete.Transaction = transaction;
-                delete.CommandText = "DELETE FROM batches WHERE dataset = $d AND sequence = $s";
+                delete.CommandText = "DELETE FROM batches WHERE dataset = $d AND sequence = $s; DELETE FROM batch_parts WHERE dataset = $d AND sequence = $s";
                 delete.Parameters.AddWithValue("$d", dataset);
                 delete.Parameters.AddWithValue("$s", batch.Sequence);
                 await delete.ExecuteNonQueryAsync().ConfigureAwait(false);

@@ -18,7 +18,7 @@ namespace ModelRetraining;
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The SemaphoreSlim's wait handle is never asked for, so it holds nothing to dispose; a store lives as long as its host.")]
 public sealed partial class DatasetStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
     private readonly string _connectionString;
     private readonly IArtifactStore _artifacts;
     private readonly TimeProvider _timeProvider;
@@ -72,47 +72,63 @@ public sealed partial class DatasetStore
             SafeText.ThrowIfInvalidIdentity(idempotencyKey, "idempotency key", nameof(idempotencyKey));
         }
 
+        var writer = BeginBatch(dataset, sentBy, idempotencyKey, checkWith);
+        await using (writer.ConfigureAwait(false))
+        {
+            await writer.AddPartAsync(source, cancellationToken).ConfigureAwait(false);
+            return await writer.CommitAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Begins a batch stored in parts, for one too large to hold in memory whole (the upload endpoint cuts a
+    /// large body into parts this way): add each part with <see cref="DatasetBatchWriter.AddPartAsync"/>,
+    /// then <see cref="DatasetBatchWriter.CommitAsync"/>. Each part is checked on its own; the batch is
+    /// stored whole or not at all, and reads back as one, its parts in order.
+    /// </summary>
+    /// <param name="dataset">The dataset (a registry name).</param>
+    /// <param name="sentBy">Who sends it.</param>
+    /// <param name="idempotencyKey">A key the sender chose (see <see cref="AppendAsync"/>).</param>
+    /// <param name="checkWith">A pipeline whose validators check each part; none when <see langword="null"/>.</param>
+    /// <returns>The writer; dispose it (a batch not committed leaves nothing behind).</returns>
+    public DatasetBatchWriter BeginBatch(string dataset, string sentBy, string? idempotencyKey = null, RetrainingPipeline? checkWith = null)
+    {
+        RegistryNames.ThrowIfInvalid(dataset, "dataset name", nameof(dataset));
+        SafeText.ThrowIfInvalidIdentity(sentBy, "sender", nameof(sentBy));
+        if (idempotencyKey is not null)
+        {
+            SafeText.ThrowIfInvalidIdentity(idempotencyKey, "idempotency key", nameof(idempotencyKey));
+        }
+
+        return new DatasetBatchWriter(this, dataset, sentBy, idempotencyKey, checkWith);
+    }
+
+    internal TimeProvider TimeProvider => _timeProvider;
+
+    // The rows go first: a crash after them leaves unreferenced blobs, never an index row without rows.
+    internal async ValueTask<DatasetBatch> CommitAsync(PendingBatch batch, Func<IAsyncEnumerable<ReadOnlyMemory<byte>>> parts, CancellationToken cancellationToken)
+    {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var snapshot = await source.LoadAsync(new RetrainingContext(dataset, $"ingest-{Guid.NewGuid():N}", _timeProvider), cancellationToken).ConfigureAwait(false);
-        var validation = checkWith is null ? null : await checkWith.ValidateBatchAsync(snapshot, cancellationToken).ConfigureAwait(false);
-        var issues = validation?.Reports.SelectMany(r => r.Issues).ToArray() ?? [.. snapshot.ReadIssues];
-        var errors = issues.Where(i => i.Severity == ValidationSeverity.Error).ToArray();
-        if (errors.Length > 0)
+        if (batch.IdempotencyKey is { } key && await FindByKeyAsync(batch.Dataset, key, cancellationToken).ConfigureAwait(false) is { } earlier)
         {
-            throw new DatasetBatchRefusedException($"The batch for '{dataset}' from '{snapshot.Name}' was refused, nothing stored: {string.Join(" ", errors.Take(5).Select(e => e.Message))}{(errors.Length > 5 ? $" (and {errors.Length - 5} more)" : string.Empty)}") { Issues = errors };
+            return SameRows(earlier, batch, key);
         }
 
-        if (snapshot.RowCount == 0)
-        {
-            throw new DatasetBatchRefusedException($"The batch for '{dataset}' from '{snapshot.Name}' has no rows; nothing was stored.");
-        }
-
-        var quarantined = validation?.Quarantined ?? 0;
-        if (validation is not null && validation.Data.RowCount == 0)
-        {
-            throw new DatasetBatchRefusedException($"All {snapshot.RowCount} rows of the batch for '{dataset}' from '{snapshot.Name}' were quarantined; nothing was stored.") { Issues = validation.Warnings };
-        }
-
-        snapshot = validation?.Data ?? snapshot;
-
-        if (idempotencyKey is not null && await FindByKeyAsync(dataset, idempotencyKey, cancellationToken).ConfigureAwait(false) is { } earlier)
-        {
-            return SameRows(earlier, snapshot, idempotencyKey);
-        }
-
-        // The rows go first: a crash after them leaves an unreferenced blob, never an index row without rows.
-        var encoded = BatchCodec.Encode(snapshot);
-        var warnings = issues.Where(i => i.Severity == ValidationSeverity.Warning).ToArray();
         await _contentGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var content = await _artifacts.PutAsync(encoded, cancellationToken).ConfigureAwait(false);
-            return await InsertAsync(dataset, snapshot, sentBy, idempotencyKey, content, warnings, quarantined, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var contents = new List<ArtifactReference>();
+            await foreach (var part in parts().WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                contents.Add(await _artifacts.PutAsync(part, cancellationToken).ConfigureAwait(false));
+            }
+
+            return await InsertAsync(batch, contents, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && idempotencyKey is not null)
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19 && batch.IdempotencyKey is not null)
         {
             // Two senders raced with one key: the other stored first.
-            return SameRows((await FindByKeyAsync(dataset, idempotencyKey, cancellationToken).ConfigureAwait(false))!, snapshot, idempotencyKey);
+            return SameRows((await FindByKeyAsync(batch.Dataset, batch.IdempotencyKey, cancellationToken).ConfigureAwait(false))!, batch, batch.IdempotencyKey);
         }
         finally
         {
@@ -158,51 +174,66 @@ public sealed partial class DatasetStore
             ("$to", to?.UtcTicks ?? long.MaxValue)).ConfigureAwait(false);
     }
 
-    internal ValueTask<ReadOnlyMemory<byte>> ReadContentAsync(DatasetBatch batch, CancellationToken cancellationToken) => _artifacts.GetAsync(batch.Content, cancellationToken);
+    internal ValueTask<ReadOnlyMemory<byte>> ReadContentAsync(ArtifactReference part, CancellationToken cancellationToken) => _artifacts.GetAsync(part, cancellationToken);
 
-    private static DatasetBatch SameRows(DatasetBatch earlier, DatasetSnapshot snapshot, string key)
-        => earlier.Fingerprint == snapshot.Fingerprint
-            ? earlier
-            : throw new DatasetBatchRefusedException($"The idempotency key '{SafeText.Escape(key)}' of '{earlier.Dataset}' was used for batch {earlier.Id} with other rows ({earlier.Rows} rows, {earlier.Fingerprint}; these: {snapshot.RowCount} rows, {snapshot.Fingerprint}); nothing was stored.") { IsIdempotencyConflict = true };
-
-    private static string SchemaHash(DataSchema schema)
+    internal static string SchemaHash(DataSchema schema)
     {
         var text = string.Join(";", schema.Columns.Select(c => $"{c.Name}:{c.Kind}")) + $"|label={schema.LabelColumn}|time={schema.TimeColumn}";
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 
-    private async Task<DatasetBatch> InsertAsync(string dataset, DatasetSnapshot snapshot, string sentBy, string? key, ArtifactReference content, DataValidationIssue[] warnings, long quarantined, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    private static DatasetBatch SameRows(DatasetBatch earlier, PendingBatch batch, string key)
+        => earlier.Fingerprint == batch.Fingerprint
+            ? earlier
+            : throw new DatasetBatchRefusedException($"The idempotency key '{SafeText.Escape(key)}' of '{earlier.Dataset}' was used for batch {earlier.Id} with other rows ({earlier.Rows} rows, {earlier.Fingerprint}; these: {batch.Rows} rows, {batch.Fingerprint}); nothing was stored.") { IsIdempotencyConflict = true };
+
+    private async Task<DatasetBatch> InsertAsync(PendingBatch pending, List<ArtifactReference> parts, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = connection.BeginTransaction(deferred: false);
+            var dataset = pending.Dataset;
             var sequence = 1 + Convert.ToInt64(Scalar(connection, transaction, "SELECT COALESCE(MAX(sequence), 0) FROM batches WHERE dataset = $d", ("$d", dataset)), CultureInfo.InvariantCulture);
-            var batch = new DatasetBatch(dataset, sequence, receivedAt, snapshot.Location ?? snapshot.Name, sentBy, snapshot.RowCount, snapshot.Fingerprint, SchemaHash(snapshot.Schema), content) { IdempotencyKey = key, Warnings = warnings, Quarantined = quarantined };
-            using (var insert = connection.CreateCommand())
+            var batch = new DatasetBatch(dataset, sequence, receivedAt, pending.Source, pending.SentBy, pending.Rows, pending.Fingerprint, pending.SchemaHash, parts[0])
             {
-                insert.Transaction = transaction;
-                insert.CommandText = """
-                    INSERT INTO batches(dataset, sequence, received_at, source, sent_by, rows, fingerprint, schema_hash, content_sha256, content_length, idempotency_key, warnings, quarantined)
-                    VALUES($d, $s, $at, $source, $by, $rows, $fp, $schema, $sha, $len, $key, $warnings, $quarantined)
-                    """;
-                foreach (var (name, value) in new (string, object?)[]
-                {
-                    ("$d", dataset), ("$s", sequence), ("$at", receivedAt.UtcTicks), ("$source", batch.Source), ("$by", sentBy), ("$rows", batch.Rows),
-                    ("$fp", batch.Fingerprint), ("$schema", batch.SchemaHash), ("$sha", content.Sha256), ("$len", content.Length), ("$key", key),
-                    ("$warnings", JsonSerializer.Serialize(warnings.Select(w => new[] { w.Rule, w.Message }))), ("$quarantined", quarantined),
-                })
-                {
-                    insert.Parameters.AddWithValue(name, value ?? DBNull.Value);
-                }
-
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                IdempotencyKey = pending.IdempotencyKey,
+                Warnings = pending.Warnings,
+                Quarantined = pending.Quarantined,
+                Parts = parts,
+            };
+            Execute(
+                connection,
+                transaction,
+                """
+                INSERT INTO batches(dataset, sequence, received_at, source, sent_by, rows, fingerprint, schema_hash, content_sha256, content_length, idempotency_key, warnings, quarantined, parts)
+                VALUES($d, $s, $at, $source, $by, $rows, $fp, $schema, $sha, $len, $key, $warnings, $quarantined, $parts)
+                """,
+                ("$d", dataset), ("$s", sequence), ("$at", receivedAt.UtcTicks), ("$source", batch.Source), ("$by", batch.SentBy), ("$rows", batch.Rows),
+                ("$fp", batch.Fingerprint), ("$schema", batch.SchemaHash), ("$sha", parts[0].Sha256), ("$len", parts[0].Length), ("$key", (object?)batch.IdempotencyKey ?? DBNull.Value),
+                ("$warnings", JsonSerializer.Serialize(batch.Warnings.Select(w => new[] { w.Rule, w.Message }))), ("$quarantined", batch.Quarantined), ("$parts", parts.Count));
+            for (var i = 0; parts.Count > 1 && i < parts.Count; i++)
+            {
+                Execute(connection, transaction, "INSERT INTO batch_parts(dataset, sequence, part, sha256, length) VALUES($d, $s, $p, $sha, $len)", ("$d", dataset), ("$s", sequence), ("$p", i), ("$sha", parts[i].Sha256), ("$len", parts[i].Length));
             }
 
             transaction.Commit();
             return batch;
         }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
     }
 
     private async Task<DatasetBatch?> FindByKeyAsync(string dataset, string key, CancellationToken cancellationToken)
@@ -222,6 +253,7 @@ public sealed partial class DatasetStore
             }
 
             var batches = new List<DatasetBatch>();
+            var inParts = new List<int>();
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -241,10 +273,35 @@ public sealed partial class DatasetStore
                     Warnings = [.. warnings.Select(w => new DataValidationIssue(ValidationSeverity.Warning, w[0], w[1]))],
                     Quarantined = reader.GetInt64(reader.GetOrdinal("quarantined")),
                 });
+                if (reader.GetInt64(reader.GetOrdinal("parts")) > 1)
+                {
+                    inParts.Add(batches.Count - 1);
+                }
+            }
+
+            foreach (var i in inParts)
+            {
+                batches[i] = batches[i] with { Parts = await PartsAsync(connection, batches[i], cancellationToken).ConfigureAwait(false) };
             }
 
             return batches;
         }
+    }
+
+    private static async Task<IReadOnlyList<ArtifactReference>> PartsAsync(SqliteConnection connection, DatasetBatch batch, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sha256, length FROM batch_parts WHERE dataset = $d AND sequence = $s ORDER BY part";
+        command.Parameters.AddWithValue("$d", batch.Dataset);
+        command.Parameters.AddWithValue("$s", batch.Sequence);
+        var parts = new List<ArtifactReference>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            parts.Add(new ArtifactReference(reader.GetString(0), reader.GetInt64(1)));
+        }
+
+        return parts;
     }
 
     private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
@@ -302,6 +359,20 @@ public sealed partial class DatasetStore
                     PRAGMA user_version = 1;
                     """;
                 create.ExecuteNonQuery();
+            }
+
+            if (version < 2)
+            {
+                // Version 2: a batch too large for memory is stored in parts, listed in order.
+                using var parts = connection.CreateCommand();
+                parts.Transaction = transaction;
+                parts.CommandText = """
+                    ALTER TABLE batches ADD COLUMN parts INTEGER NOT NULL DEFAULT 1;
+                    CREATE TABLE batch_parts(dataset TEXT NOT NULL, sequence INTEGER NOT NULL, part INTEGER NOT NULL, sha256 TEXT NOT NULL, length INTEGER NOT NULL, PRIMARY KEY(dataset, sequence, part));
+                    CREATE INDEX batch_parts_content ON batch_parts(sha256);
+                    PRAGMA user_version = 2;
+                    """;
+                parts.ExecuteNonQuery();
             }
 
             transaction.Commit();

@@ -231,7 +231,7 @@ public sealed class DatasetStoreTests : IDisposable
         }
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await ListAsync(Store()));
-        Assert.Contains("schema version 99, newer than this package's 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 99, newer than this package's 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

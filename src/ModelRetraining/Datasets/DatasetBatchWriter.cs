@@ -1,0 +1,205 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ModelRetraining;
+
+/// <summary>
+/// One batch stored in parts (<see cref="DatasetStore.BeginBatch"/>), so a batch larger than memory is read,
+/// checked and encoded one part at a time and memory holds one part, never the batch. Each part is checked as
+/// it is added (schema, quality with quarantine, drift: the validators of <c>checkWith</c>, on that part); an
+/// Error-level issue in any part refuses the whole batch at once. The encoded parts wait in a temporary file
+/// (deleted when the writer is disposed, committed or not) and reach the store only in
+/// <see cref="CommitAsync"/>, so a refused or abandoned batch leaves nothing in the store.
+/// </summary>
+public sealed class DatasetBatchWriter : IAsyncDisposable
+{
+    private readonly DatasetStore _store;
+    private readonly string? _idempotencyKey;
+    private readonly RetrainingPipeline? _checkWith;
+    private readonly List<(long Offset, int Length)> _spooled = [];
+    private readonly List<string> _fingerprints = [];
+    private readonly List<DataValidationIssue> _warnings = [];
+    private byte[]? _firstPart;
+    private FileStream? _spool;
+    private DatasetSnapshot? _first;
+    private bool _closed;
+
+    internal DatasetBatchWriter(DatasetStore store, string dataset, string sentBy, string? idempotencyKey, RetrainingPipeline? checkWith)
+    {
+        _store = store;
+        Dataset = dataset;
+        SentBy = sentBy;
+        _idempotencyKey = idempotencyKey;
+        _checkWith = checkWith;
+    }
+
+    /// <summary>Gets the dataset the batch goes to.</summary>
+    public string Dataset { get; }
+
+    /// <summary>Gets who sends it.</summary>
+    public string SentBy { get; }
+
+    /// <summary>Gets how many parts were added.</summary>
+    public int Parts => _fingerprints.Count;
+
+    /// <summary>Gets the rows read so far, quarantined ones included.</summary>
+    public long RowsRead { get; private set; }
+
+    /// <summary>Gets the rows kept so far (read less quarantined).</summary>
+    public long Rows { get; private set; }
+
+    /// <summary>Gets the rows quarantined so far.</summary>
+    public long Quarantined { get; private set; }
+
+    /// <summary>
+    /// Reads a part, checks it and keeps its encoded rows for the commit. Every part must have the schema of
+    /// the first. Issues name the part's source (its name says which part of the batch it is).
+    /// </summary>
+    /// <param name="part">The part's rows.</param>
+    /// <param name="cancellationToken">Cancels the read; the writer can no longer commit.</param>
+    /// <returns>A task that completes when the part is kept.</returns>
+    /// <exception cref="DatasetBatchRefusedException">The part had Error-level issues, or another schema than the first part; the batch is refused and the writer closed.</exception>
+    /// <exception cref="InvalidOperationException">The writer was committed, refused or disposed.</exception>
+    public async ValueTask AddPartAsync(IDataSource part, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        ThrowIfClosed();
+        try
+        {
+            var snapshot = await part.LoadAsync(new RetrainingContext(Dataset, $"ingest-{Guid.NewGuid():N}", _store.TimeProvider), cancellationToken).ConfigureAwait(false);
+            var validation = _checkWith is null ? null : await _checkWith.ValidateBatchAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            var issues = validation?.Reports.SelectMany(r => r.Issues).ToArray() ?? [.. snapshot.ReadIssues];
+            var errors = issues.Where(i => i.Severity == ValidationSeverity.Error).ToArray();
+            if (errors.Length > 0)
+            {
+                throw new DatasetBatchRefusedException($"The batch for '{Dataset}' from '{snapshot.Name}' was refused, nothing stored: {string.Join(" ", errors.Take(5).Select(e => e.Message))}{(errors.Length > 5 ? $" (and {errors.Length - 5} more)" : string.Empty)}") { Issues = errors };
+            }
+
+            if (_first is not null && DatasetStore.SchemaHash(snapshot.Schema) != DatasetStore.SchemaHash(_first.Schema))
+            {
+                throw new DatasetBatchRefusedException($"Part {Parts + 1} of the batch for '{Dataset}' ('{snapshot.Name}') has other columns than its first part ({snapshot.Schema} against {_first.Schema}); nothing was stored.");
+            }
+
+            var kept = validation?.Data ?? snapshot;
+            _first ??= kept;
+            RowsRead += snapshot.RowCount;
+            Rows += kept.RowCount;
+            Quarantined += validation?.Quarantined ?? 0;
+            _warnings.AddRange(issues.Where(i => i.Severity == ValidationSeverity.Warning));
+            _fingerprints.Add(kept.Fingerprint);
+            await KeepAsync(BatchCodec.Encode(kept), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stores the batch: its parts, then its index row. With an idempotency key already used, returns the batch stored under it when the rows are the same.</summary>
+    /// <param name="source">How the batch's source is recorded; the first part's location when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels before the index row is written; nothing is then stored but unreferenced bytes.</param>
+    /// <returns>The stored batch.</returns>
+    /// <exception cref="DatasetBatchRefusedException">No rows were added, all were quarantined, or the key was used for other rows.</exception>
+    /// <exception cref="InvalidOperationException">The writer was committed, refused or disposed.</exception>
+    public async ValueTask<DatasetBatch> CommitAsync(string? source = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfClosed();
+        try
+        {
+            var name = _first?.Name ?? Dataset;
+            if (RowsRead == 0)
+            {
+                throw new DatasetBatchRefusedException($"The batch for '{Dataset}' from '{name}' has no rows; nothing was stored.");
+            }
+
+            if (Rows == 0)
+            {
+                throw new DatasetBatchRefusedException($"All {RowsRead} rows of the batch for '{Dataset}' from '{name}' were quarantined; nothing was stored.") { Issues = _warnings };
+            }
+
+            var batch = new PendingBatch(Dataset, SentBy, _idempotencyKey, source ?? _first!.Location ?? name, Rows, Fingerprint(), DatasetStore.SchemaHash(_first!.Schema), [.. _warnings], Quarantined);
+            return await _store.CommitAsync(batch, ReadPartsAsync, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Deletes the temporary file of the encoded parts; a batch not committed is gone.</summary>
+    /// <returns>A task that completes when the file is deleted.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        _closed = true;
+        _firstPart = null;
+        if (_spool is { } spool)
+        {
+            _spool = null;
+            await spool.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // One part's fingerprint is the batch's, as for a batch stored whole; parts in order hash to one.
+    private string Fingerprint()
+    {
+        if (_fingerprints.Count == 1)
+        {
+            return _fingerprints[0];
+        }
+
+        var text = "parts\n" + string.Join("\n", _fingerprints);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    // The first part stays in memory (most batches have one); from the second, parts go to a temporary file.
+    private async ValueTask KeepAsync(byte[] encoded, CancellationToken cancellationToken)
+    {
+        if (_fingerprints.Count == 1)
+        {
+            _firstPart = encoded;
+            return;
+        }
+
+        if (_spool is null)
+        {
+            _spool = new FileStream(Path.Combine(Path.GetTempPath(), $"mr-batch-{Guid.NewGuid():N}.parts"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            await AppendAsync(_firstPart!, cancellationToken).ConfigureAwait(false);
+            _firstPart = null;
+        }
+
+        await AppendAsync(encoded, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask AppendAsync(byte[] encoded, CancellationToken cancellationToken)
+    {
+        _spooled.Add((_spool!.Position, encoded.Length));
+        await _spool.WriteAsync(encoded, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadPartsAsync()
+    {
+        if (_firstPart is { } only)
+        {
+            yield return only;
+            yield break;
+        }
+
+        await _spool!.FlushAsync().ConfigureAwait(false);
+        foreach (var (offset, length) in _spooled)
+        {
+            var bytes = new byte[length];
+            _spool.Position = offset;
+            await _spool.ReadExactlyAsync(bytes).ConfigureAwait(false);
+            yield return bytes;
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+        {
+            throw new InvalidOperationException($"This writer of a batch for '{Dataset}' was committed, refused or disposed; begin another with {nameof(DatasetStore)}.{nameof(DatasetStore.BeginBatch)}.");
+        }
+    }
+}
