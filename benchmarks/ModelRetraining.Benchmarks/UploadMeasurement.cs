@@ -13,7 +13,7 @@ namespace ModelRetraining.Benchmarks;
 
 /// <summary>
 /// The upload endpoint's throughput: one CSV file posted over loopback to a real Kestrel host (streamed
-/// from disk by the client, in the same process), spooled, read with the flights schema, fingerprinted,
+/// from disk by the client, in the same process), cut into parts of 1,000,000 rows as it arrives, each read with the flights schema, fingerprinted,
 /// encoded and stored as a batch. Prints MB/s over the whole request and the process's peak working set
 /// (server and client together; the client holds 64 KiB at a time).
 /// </summary>
