@@ -96,13 +96,13 @@ public static class IngestionEndpoints
         try
         {
             // Each part is read and checked while the next one arrives; a refused part ends the upload at once.
-            var writer = store.BeginBatch(dataset, sender, key, target.CheckWith);
+            var writer = store.BeginBatch(dataset, sender, key, target.CheckWith, options.SpoolFolder);
             await using (writer.ConfigureAwait(false))
             {
                 await foreach (var part in receiver.Parts.ReadAllAsync(timeout.Token).ConfigureAwait(false))
                 {
                     spool = part.Path;
-                    var source = new UploadSource(format.Read(part.Path, target, part.LinesBefore, part.RowsBefore), part.Path, target, !format.ReadsSchema, sender, writer.RowsRead, writer.Parts + 1, options.MaxRows);
+                    var source = new UploadSource(format.Read(part.Path, target, part.LinesBefore, part.RowsBefore), part.Path, target, !format.ReadsSchema, sender, part.RowsBefore, writer.RowsRead, writer.Parts + 1, options.MaxRows);
                     await writer.AddPartAsync(source, timeout.Token).ConfigureAwait(false);
                     receiver.Delete(part);
                 }

@@ -31,9 +31,11 @@ public sealed class IngestionOptions
     /// <summary>
     /// Gets or sets how many rows of a CSV or JSON Lines body are read, checked and encoded at a time: a body
     /// is cut into parts of this many records as it arrives, each part is checked (schema, quality, drift)
-    /// while the next one is received, and the server holds one part in memory, whatever the body's size.
-    /// The batch is still stored whole or not at all. Quality rules with a share (<c>Mostly</c>) and drift are
-    /// judged per part, so a part smaller than a few thousand rows makes them noisy.
+    /// while the next one is received, and the server holds one part in memory, whatever the body's size
+    /// (Parquet and added formats, a separator outside ASCII, a header over 1 MiB and lone carriage returns
+    /// keep a body, or its rest, in one part). The batch is still stored whole or not at all. Every check
+    /// runs per part (shares, drift, minimum rows, label classes), so a part smaller than a few thousand rows
+    /// makes them noisy; a short last part joins the one before it.
     /// </summary>
     /// <value>The default value is 1,000,000.</value>
     public int PartRows { get; set; } = 1_000_000;

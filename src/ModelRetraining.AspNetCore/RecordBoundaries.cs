@@ -13,6 +13,8 @@ internal sealed class RecordBoundaries(BodySplit split, byte separator)
     private bool _quoteMayEscape; // a quote just closed a quoted field: a quote next is an escaped one
     private byte _previous = (byte)'\n';
     private bool _recordHasContent;
+    private long _position;
+    private long _bomBytes;
 
     /// <summary>Gets whether the first record (a CSV header) has ended.</summary>
     public bool PastHeader { get; private set; }
@@ -23,12 +25,35 @@ internal sealed class RecordBoundaries(BodySplit split, byte separator)
     /// <summary>Gets the non-blank records passed after the header.</summary>
     public long Records { get; private set; }
 
+    /// <summary>Gets whether the bytes scanned since the last record end hold a record (a body may end without a line break).</summary>
+    public bool HasOpenRecord => _recordHasContent && PastHeaderOrLines;
+
+    /// <summary>Gets whether a carriage return not followed by a line feed was seen: the reader takes it for a line break and the cutter does not, so no cut may follow.</summary>
+    public bool SawLoneCarriageReturn { get; private set; }
+
+    private bool PastHeaderOrLines => split == BodySplit.Lines || PastHeader;
+
     /// <summary>Scans <paramref name="bytes"/> and returns the index just past the CSV header's end, or past the first record end after which <see cref="Records"/> reaches <paramref name="recordsWanted"/>; -1 when neither comes in them (all scanned).</summary>
     public int Scan(ReadOnlySpan<byte> bytes, long recordsWanted)
     {
         for (var i = 0; i < bytes.Length; i++)
         {
             var b = bytes[i];
+            if (_position < 3 && _bomBytes == _position && b == "\uFEFF"u8[(int)_position])
+            {
+                _bomBytes++;
+                _position++;
+                continue; // a UTF-8 byte order mark: the first field still starts after it
+            }
+
+            _position++;
+
+            if (_previous == (byte)'\r' && b != (byte)'\n')
+            {
+                SawLoneCarriageReturn = true;
+                return -1;
+            }
+
             if (split == BodySplit.Lines)
             {
                 if (b == (byte)'\n')
@@ -43,6 +68,7 @@ internal sealed class RecordBoundaries(BodySplit split, byte separator)
                     _recordHasContent = true;
                 }
 
+                _previous = b;
                 continue;
             }
 

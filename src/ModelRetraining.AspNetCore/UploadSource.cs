@@ -5,13 +5,13 @@ namespace ModelRetraining.AspNetCore;
 /// means nothing to the sender), checked against the dataset's declared columns when its reader does not
 /// apply them, and refused above the row limit.
 /// </summary>
-internal sealed class UploadSource(IDataSource body, string spool, IngestionDataset dataset, bool checkColumns, string sender, long rowsBefore, int part, long maxRows) : IDataSource
+internal sealed class UploadSource(IDataSource body, string spool, IngestionDataset dataset, bool checkColumns, string sender, long firstRow, long rowsBefore, int part, long maxRows) : IDataSource
 {
     public const string TooManyRowsRule = "upload.max-rows";
 
     public const string ColumnKindRule = "upload.column-kind";
 
-    public string Name => part == 1 ? $"upload to {dataset.Name}" : $"upload to {dataset.Name}, part {part} (from row {rowsBefore + 1})";
+    public string Name => part == 1 ? $"upload to {dataset.Name}" : $"upload to {dataset.Name}, part {part} (from row {firstRow + 1})";
 
     public object? GetService(Type serviceType) => serviceType.IsInstanceOfType(this) ? this : null;
 

@@ -107,4 +107,42 @@ public sealed partial class IngestionEndpointTests
         Assert.Equal(csv.Data.GetColumn<float>("delay"), stored.Data.GetColumn<float>("delay"));
         AssertSpoolEmpty();
     }
+
+    [Fact]
+    public async Task ALastRecordWithoutALineBreak_IsStored_EvenAloneInItsPart()
+    {
+        var body = Flights(3_001).TrimEnd('\n');  // the 3,001st record ends the body with no line break
+        var response = await PostAsync(body, dataset: "flights-parts", prefix: "/parts");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(3_001, (await JsonAsync(response)).GetProperty("rows").GetInt64());
+    }
+
+    [Fact]
+    public async Task AShortLastPart_JoinsThePartBeforeIt()
+    {
+        // 4,200 records in parts of 1,000: the last 200 (under half a part) go with the fourth part, so no
+        // part is small enough for a rule on its size (a minimum row count) to judge it alone.
+        var response = await PostAsync(Flights(4_200), dataset: "flights-parts", prefix: "/parts");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await JsonAsync(response);
+        Assert.Equal((4_200, 4), (created.GetProperty("rows").GetInt64(), created.GetProperty("parts").GetInt32()));
+        Assert.Equal(4_200, (await _store.Window("flights-parts", labelColumn: "Late").LoadAsync(Reading)).RowCount);
+        AssertSpoolEmpty();
+    }
+
+    [Fact]
+    public async Task ABodyWithLoneCarriageReturns_IsNotCutPastThem_AndReadsWhole()
+    {
+        // Old Mac line ends after record 1,500: the reader takes each for a line break, the cutter would not,
+        // so after the first cut (record 1,000) the rest of the body stays one part.
+        var lines = Flights(3_000).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var body = string.Join('\n', lines.Take(1_501)) + "\n" + string.Join('\r', lines.Skip(1_501)) + "\r";
+        var response = await PostAsync(body, dataset: "flights-parts", prefix: "/parts");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await JsonAsync(response);
+        Assert.Equal((3_000, 2), (created.GetProperty("rows").GetInt64(), created.GetProperty("parts").GetInt32()));
+        var stored = await _store.Window("flights-parts", labelColumn: "Late").LoadAsync(Reading);
+        var whole = await CsvDataSource.FromFile(Csv(body), FlightDelays.Schema()).LoadAsync(Reading);
+        Assert.Equal(whole.Data.GetColumn<float>("distance"), stored.Data.GetColumn<float>("distance"));
+    }
 }

@@ -58,4 +58,21 @@ public sealed class RecordBoundariesTests
             Assert.Equal([(1L, 1L), (3L, 2L), (4L, 3L)], Cuts(text, BodySplit.Lines, chunk, every: 1));
         }
     }
+
+    [Fact]
+    public void AByteOrderMark_DoesNotHideAQuoteThatOpensTheFirstHeaderField()
+    {
+        var text = "\uFEFF\"a\nb\",c\n1,2\n3,4\n";
+        Assert.Equal([(1L, 1L), (2L, 2L)], Cuts(text, BodySplit.CsvRecords, text.Length, every: 1));
+    }
+
+    [Fact]
+    public void ALoneCarriageReturn_StopsTheCuts()
+    {
+        var boundaries = new RecordBoundaries(BodySplit.CsvRecords, (byte)',');
+        var bytes = Encoding.UTF8.GetBytes("a,b\n1,2\r3,4\n5,6\n");
+        Assert.Equal(4, boundaries.Scan(bytes, 1));   // the header
+        Assert.Equal(-1, boundaries.Scan(bytes.AsSpan(4), 1));
+        Assert.True(boundaries.SawLoneCarriageReturn);
+    }
 }

@@ -27,15 +27,15 @@ internal sealed class CsvRecordReader(TextReader reader, char separator, string 
 
     public string RawRecord => _record;
 
+    // A part of a larger file: the lines before it in the whole are counted as read.
+    public void SkipLineNumbers(long lines) => _nextLine += lines;
+
     /// <summary>
     /// Reads the next record. A quote opens a quoted field only at the start of a field (RFC 4180); a
     /// quote inside an unquoted field (<c>12" screen</c>) is text and never swallows the lines after it.
     /// Each line is scanned once, so a record spanning lines costs its length, not its length squared;
     /// a record longer than the limit (an unterminated quote, most likely) stops the read with its line.
     /// </summary>
-    // A part of a larger file: the lines before it in the whole are counted as read.
-    public void SkipLineNumbers(long lines) => _nextLine += lines;
-
     public bool Read()
     {
         var line = _lines.ReadLine(out var lineBreak);

@@ -24,8 +24,11 @@ public sealed class DatasetBatchWriter : IAsyncDisposable
     private DatasetSnapshot? _first;
     private bool _closed;
 
-    internal DatasetBatchWriter(DatasetStore store, string dataset, string sentBy, string? idempotencyKey, RetrainingPipeline? checkWith)
+    private readonly string _spoolFolder;
+
+    internal DatasetBatchWriter(DatasetStore store, string dataset, string sentBy, string? idempotencyKey, RetrainingPipeline? checkWith, string spoolFolder)
     {
+        _spoolFolder = spoolFolder;
         _store = store;
         Dataset = dataset;
         SentBy = sentBy;
@@ -163,7 +166,7 @@ public sealed class DatasetBatchWriter : IAsyncDisposable
 
         if (_spool is null)
         {
-            _spool = new FileStream(Path.Combine(Path.GetTempPath(), $"mr-batch-{Guid.NewGuid():N}.parts"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            _spool = new FileStream(Path.Combine(_spoolFolder, $"mr-batch-{Guid.NewGuid():N}.parts"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
             await AppendAsync(_firstPart!, cancellationToken).ConfigureAwait(false);
             _firstPart = null;
         }

@@ -56,7 +56,7 @@ public sealed partial class DatasetStore
             foreach (var content in deleted.SelectMany(b => b.Parts).DistinctBy(c => c.Sha256))
             {
                 // Bytes another batch (of any dataset) shares stay; only the deleted contents are asked about.
-                var shared = (await QueryAsync("SELECT * FROM batches WHERE content_sha256 = $sha OR EXISTS (SELECT 1 FROM batch_parts p WHERE p.sha256 = $sha) LIMIT 1", CancellationToken.None, ("$sha", content.Sha256)).ConfigureAwait(false)).Count > 0;
+                var shared = await IsReferencedAsync(content).ConfigureAwait(false);
                 if (!shared && _artifacts is LocalArtifactStore local && local.Delete(content))
                 {
                     reclaimed += content.Length;
@@ -86,6 +86,19 @@ public sealed partial class DatasetStore
         }
 
         return sequences;
+    }
+
+    private async Task<bool> IsReferencedAsync(ArtifactReference content)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync().ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT EXISTS(SELECT 1 FROM batches WHERE content_sha256 = $sha) OR EXISTS(SELECT 1 FROM batch_parts WHERE sha256 = $sha)";
+            command.Parameters.AddWithValue("$sha", content.Sha256);
+            return Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 0;
+        }
     }
 
     // Not cancellable once begun: the rows of one prune go together.

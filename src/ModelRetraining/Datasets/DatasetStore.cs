@@ -90,8 +90,9 @@ public sealed partial class DatasetStore
     /// <param name="sentBy">Who sends it.</param>
     /// <param name="idempotencyKey">A key the sender chose (see <see cref="AppendAsync"/>).</param>
     /// <param name="checkWith">A pipeline whose validators check each part; none when <see langword="null"/>.</param>
+    /// <param name="spoolFolder">Where the encoded parts wait for the commit (a temporary file, deleted when the writer is disposed); the system's temp folder when <see langword="null"/>.</param>
     /// <returns>The writer; dispose it (a batch not committed leaves nothing behind).</returns>
-    public DatasetBatchWriter BeginBatch(string dataset, string sentBy, string? idempotencyKey = null, RetrainingPipeline? checkWith = null)
+    public DatasetBatchWriter BeginBatch(string dataset, string sentBy, string? idempotencyKey = null, RetrainingPipeline? checkWith = null, string? spoolFolder = null)
     {
         RegistryNames.ThrowIfInvalid(dataset, "dataset name", nameof(dataset));
         SafeText.ThrowIfInvalidIdentity(sentBy, "sender", nameof(sentBy));
@@ -100,7 +101,7 @@ public sealed partial class DatasetStore
             SafeText.ThrowIfInvalidIdentity(idempotencyKey, "idempotency key", nameof(idempotencyKey));
         }
 
-        return new DatasetBatchWriter(this, dataset, sentBy, idempotencyKey, checkWith);
+        return new DatasetBatchWriter(this, dataset, sentBy, idempotencyKey, checkWith, spoolFolder ?? Path.GetTempPath());
     }
 
     internal TimeProvider TimeProvider => _timeProvider;
@@ -245,7 +246,11 @@ public sealed partial class DatasetStore
         await using (connection.ConfigureAwait(false))
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // One read transaction: a prune between reading the batches and their parts cannot leave a batch without parts.
+            using var transaction = connection.BeginTransaction(deferred: true);
             using var command = connection.CreateCommand();
+            command.Transaction = transaction;
             command.CommandText = sql;
             foreach (var (name, value) in parameters)
             {
@@ -281,16 +286,17 @@ public sealed partial class DatasetStore
 
             foreach (var i in inParts)
             {
-                batches[i] = batches[i] with { Parts = await PartsAsync(connection, batches[i], cancellationToken).ConfigureAwait(false) };
+                batches[i] = batches[i] with { Parts = await PartsAsync(connection, transaction, batches[i], cancellationToken).ConfigureAwait(false) };
             }
 
             return batches;
         }
     }
 
-    private static async Task<IReadOnlyList<ArtifactReference>> PartsAsync(SqliteConnection connection, DatasetBatch batch, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ArtifactReference>> PartsAsync(SqliteConnection connection, SqliteTransaction transaction, DatasetBatch batch, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT sha256, length FROM batch_parts WHERE dataset = $d AND sequence = $s ORDER BY part";
         command.Parameters.AddWithValue("$d", batch.Dataset);
         command.Parameters.AddWithValue("$s", batch.Sequence);
