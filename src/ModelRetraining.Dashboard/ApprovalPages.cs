@@ -1,0 +1,179 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ModelRetraining.Dashboard;
+
+/// <summary>
+/// The approval inbox, and the actions that change state: approve, reject and roll back. Each action checks
+/// the antiforgery token, the user's permission and the comment, then calls the same API code calls
+/// (<see cref="ApprovalGateway"/>, <see cref="IModelRegistry.RollbackAsync"/>), so quorum, four-eyes and
+/// expiry hold here exactly as they do there.
+/// </summary>
+internal static class ApprovalPages
+{
+    public static async Task<IResult> InboxAsync(DashboardRequest request, CancellationToken cancellationToken)
+    {
+        var open = await ModelPages.OpenApprovalsAsync(request.Registry, cancellationToken).ConfigureAwait(false);
+        var canApprove = await request.CanApproveAsync().ConfigureAwait(false);
+        var now = request.Time.GetUtcNow();
+        var body = new Html().Tag("h1", "Approvals");
+        if (open.Count == 0)
+        {
+            body.Raw("<p class=\"muted\" id=\"no-approvals\">Nothing is waiting for approval.</p>");
+        }
+
+        foreach (var pending in open.OrderBy(r => r.RequestedAt))
+        {
+            var model = $"{request.Root}/models/{Uri.EscapeDataString(pending.ModelName)}";
+            var approvals = pending.Votes.Count(v => v.Approved);
+            body.Raw("<section class=\"approval\" data-request=\"").Attribute(pending.Id).Raw("\">")
+                .Raw("<h2>").Link(model, pending.ModelName).Text($" v{pending.Version}").Raw("</h2>")
+                .Raw("<p>").Text($"Requested by {pending.RequestedBy} at {Html.When(pending.RequestedAt)}; replaces {(pending.ExpectedChampion is { } c ? $"v{c}" : "no champion")}. ")
+                .Raw("<span class=\"quorum\">").Text($"{approvals} of {pending.Quorum} approvals").Raw("</span>")
+                .Text(pending.Deadline is { } deadline ? $"; {(deadline > now ? $"expires in {Html.Span(deadline - now)}" : "past its deadline")}" : string.Empty)
+                .Text(pending.FourEyes ? "; the requester cannot approve." : ".").Raw("</p>")
+                .Raw("<p>").Link($"{model}/versions/{pending.Version}", "The candidate")
+                .Text(pending.ExpectedChampion is { } champion ? " · " : string.Empty);
+            if (pending.ExpectedChampion is { } against)
+            {
+                body.Link($"{model}/diff?from={against}&to={pending.Version}", $"compared with v{against}");
+            }
+
+            body.Raw("</p>");
+            if (pending.Votes.Count > 0)
+            {
+                body.Raw("<table class=\"votes\">").Head("Who", "Vote", "When", "Comment");
+                foreach (var vote in pending.Votes)
+                {
+                    body.Row(vote.Identity, vote.Approved ? "approve" : "reject", Html.When(vote.At), vote.Comment);
+                }
+
+                body.Raw("</table>");
+            }
+
+            if (canApprove)
+            {
+                foreach (var (verb, label, confirm) in new[] { ("approve", "Approve", "Approve"), ("reject", "Reject", "Reject") })
+                {
+                    body.Raw("<form class=\"action\" method=\"post\" action=\"").Attribute($"{request.Root}/approvals/{Uri.EscapeDataString(pending.Id)}/{verb}")
+                        .Raw("\" data-confirm=\"").Attribute($"{confirm} {pending.ModelName} v{pending.Version}?").Raw("\">").Raw(request.AntiforgeryField())
+                        .Raw($"<textarea name=\"comment\" required maxlength=\"{request.Site.Options.MaxCommentLength}\" placeholder=\"Comment (required)\"></textarea>")
+                        .Raw($"<button class=\"{verb}\" type=\"submit\">{label}</button></form>");
+                }
+            }
+        }
+
+        return request.Site.Page(request, "Approvals", body);
+    }
+
+    public static async Task<IResult> VoteAsync(DashboardRequest request, string id, bool approve, CancellationToken cancellationToken)
+    {
+        var (refusal, comment) = await CheckActionAsync(request, "comment", await request.CanApproveAsync().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var back = $"{request.Root}/approvals";
+        try
+        {
+            var gateway = new ApprovalGateway(request.Registry, request.Time, request.Site.Options.AuthorizeApproval);
+            var after = approve
+                ? await gateway.ApproveAsync(id, request.User!, comment!, cancellationToken).ConfigureAwait(false)
+                : await gateway.RejectAsync(id, request.User!, comment!, cancellationToken).ConfigureAwait(false);
+            var outcome = after.Status switch
+            {
+                ApprovalStatus.Approved => $"{after.ModelName} v{after.Version} is approved and now the champion.",
+                ApprovalStatus.Rejected => $"{after.ModelName} v{after.Version} is rejected; it stays registered and is not promoted.",
+                _ => $"Your vote is recorded: {after.Votes.Count(v => v.Approved)} of {after.Quorum} approvals.",
+            };
+            return request.Site.Message(request, StatusCodes.Status200OK, approve ? "Approved" : "Rejected", outcome, back);
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return request.Site.Message(request, StatusCodes.Status404NotFound, "Unknown request", ex.Message, back);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            return request.Site.Message(request, StatusCodes.Status403Forbidden, "Not allowed", ex.Message, back);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or AliasConflictException)
+        {
+            return request.Site.Message(request, StatusCodes.Status409Conflict, "Not possible now", ex.Message, back);
+        }
+        catch (ArgumentException ex)
+        {
+            return request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", ex.Message, back);
+        }
+    }
+
+    public static async Task<IResult> RollbackAsync(DashboardRequest request, string model, CancellationToken cancellationToken)
+    {
+        var (refusal, reason) = await CheckActionAsync(request, "reason", await request.CanRollBackAsync().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var back = $"{request.Root}/models/{Uri.EscapeDataString(model)}";
+        if (!int.TryParse(request.Http.Request.Form["expected"], NumberStyles.None, CultureInfo.InvariantCulture, out var expected))
+        {
+            return request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", "The form names no expected champion version ('expected').", back);
+        }
+
+        try
+        {
+            var entry = await request.Registry.RollbackAsync(new RollbackRequest(model, expected, request.User!, reason!), cancellationToken).ConfigureAwait(false);
+            return request.Site.Message(request, StatusCodes.Status200OK, "Rolled back", $"{model}'s champion is v{entry.ToVersion} again (was v{entry.FromVersion}).", back);
+        }
+        catch (Exception ex) when (ex is ModelRegistryException or InvalidOperationException)
+        {
+            return request.Site.Message(request, StatusCodes.Status409Conflict, "Not rolled back", ex.Message, back);
+        }
+        catch (ArgumentException ex)
+        {
+            return request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", ex.Message, back);
+        }
+    }
+
+    // The antiforgery token first (a forged post learns nothing more), then the user and permission, then the text.
+    private static async Task<(IResult? Refusal, string? Text)> CheckActionAsync(DashboardRequest request, string field, bool allowed, CancellationToken cancellationToken)
+    {
+        var http = request.Http;
+        if (!http.Request.HasFormContentType)
+        {
+            return (request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", "An action is a form post."), null);
+        }
+
+        try
+        {
+            await http.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(http).ConfigureAwait(false);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return (request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", "The form's antiforgery token is missing or wrong; reload the page and try again."), null);
+        }
+
+        if (request.User is null)
+        {
+            return (request.Site.Message(request, StatusCodes.Status401Unauthorized, "Sign in", "Sign in to act: every action is recorded under your name."), null);
+        }
+
+        if (!allowed)
+        {
+            return (request.Site.Message(request, StatusCodes.Status403Forbidden, "Not allowed", $"'{request.User}' may not do this here."), null);
+        }
+
+        var form = await http.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        var text = form[field].ToString().Trim();
+        var limit = request.Site.Options.MaxCommentLength;
+        if (text.Length == 0 || text.Length > limit)
+        {
+            return (request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", text.Length == 0 ? $"A {field} is required." : $"The {field} has {text.Length} characters; at most {limit} are accepted ({nameof(DashboardOptions.MaxCommentLength)})."), null);
+        }
+
+        return (null, text);
+    }
+}

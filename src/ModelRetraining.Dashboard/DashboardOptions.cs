@@ -1,0 +1,51 @@
+namespace ModelRetraining.Dashboard;
+
+/// <summary>What the dashboard reads and who may do what on it. Every permission is checked on the server; actions a user may not take are not shown.</summary>
+public sealed class DashboardOptions
+{
+    /// <summary>Gets or sets the registry the pages read (its run journal and approval store come with it); the host's <see cref="IModelRegistry"/> service when <see langword="null"/>.</summary>
+    public IModelRegistry? Registry { get; set; }
+
+    /// <summary>
+    /// Gets or sets the authorization policy a user needs to see any page, the JSON of the live stream or an
+    /// asset. While it is <see langword="null"/> the dashboard serves loopback requests only (a request from
+    /// any other address is 403), so a dashboard mapped with no configuration is never open to the network.
+    /// </summary>
+    public string? ViewPolicy { get; set; }
+
+    /// <summary>Gets or sets the policy a user needs to approve or reject a pending promotion; any signed-in user when <see langword="null"/>. The gateway's own rules (quorum, four-eyes, expiry) hold on top of it.</summary>
+    public string? ApprovePolicy { get; set; }
+
+    /// <summary>Gets or sets the policy a user needs to roll a champion back; nobody may when <see langword="null"/> (rolling back from a page is opt-in).</summary>
+    public string? RollbackPolicy { get; set; }
+
+    /// <summary>Gets or sets the clock for deadlines and staleness; <see cref="TimeProvider.System"/> when <see langword="null"/>.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
+    /// <summary>Gets or sets the gateway's authorization hook and identity mapping, as <see cref="ApprovalGateway"/> takes them; <see langword="null"/> for the gateway's defaults.</summary>
+    public Func<ApprovalRequest, string, bool>? AuthorizeApproval { get; set; }
+
+    /// <summary>Gets or sets the longest comment or reason accepted, in characters (longer is refused, 400).</summary>
+    /// <value>The default value is 2,000.</value>
+    public int MaxCommentLength { get; set; } = 2_000;
+
+    /// <summary>Gets or sets how often the live stream looks for changes (one look serves every open page).</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan ChangePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    internal List<string> Validate()
+    {
+        var errors = new List<string>();
+        if (MaxCommentLength is < 1 or > 100_000)
+        {
+            errors.Add($"{nameof(MaxCommentLength)} must be between 1 and 100,000; it is {MaxCommentLength}.");
+        }
+
+        if (ChangePollInterval < TimeSpan.FromMilliseconds(50))
+        {
+            errors.Add($"{nameof(ChangePollInterval)} must be at least 50 ms; it is {ChangePollInterval}.");
+        }
+
+        return errors;
+    }
+}

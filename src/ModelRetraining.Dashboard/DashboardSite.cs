@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ModelRetraining.Dashboard;
+
+/// <summary>One mapped dashboard: its prefix, options, embedded assets and the change feed its open pages share.</summary>
+internal sealed class DashboardSite(string prefix, DashboardOptions options)
+{
+    private ChangeFeed? _changes;
+
+    public string Prefix { get; } = prefix.TrimEnd('/');
+
+    public DashboardOptions Options => options;
+
+    public DashboardAssets Assets { get; } = new();
+
+    public IModelRegistry Registry(IServiceProvider services)
+        => options.Registry ?? services.GetService<IModelRegistry>()
+            ?? throw new InvalidOperationException("The dashboard has no registry: set DashboardOptions.Registry, or register an IModelRegistry service (services.AddModelRetraining()...).");
+
+    public ChangeFeed Changes(IServiceProvider services) => _changes ??= new ChangeFeed(Registry(services), options.ChangePollInterval, options.TimeProvider ?? TimeProvider.System);
+
+    /// <summary>The page around a view: navigation, the stylesheet and script by hashed URL, and where the live stream is.</summary>
+    public IResult Page(DashboardRequest request, string title, Html body, int status = StatusCodes.Status200OK)
+    {
+        var root = request.Root;
+        var page = new Html()
+            .Raw("<!DOCTYPE html><html lang=\"en\" data-stream=\"").Attribute($"{root}/events").Raw("\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Raw("<title>").Text(title).Raw(" · ModelRetraining</title>")
+            .Raw("<link rel=\"stylesheet\" href=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.css")}").Raw("\">")
+            .Raw("<script defer src=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.js")}").Raw("\"></script></head><body>")
+            .Raw("<header><strong>ModelRetraining</strong><nav>")
+            .Link($"{root}/", "Models").Link($"{root}/approvals", "Approvals")
+            .Raw("</nav><span class=\"live\">live</span><span class=\"muted\">").Text(request.User is { } user ? $"signed in as {user}" : "not signed in").Raw("</span></header>")
+            .Raw("<main>").Raw(body.ToString()).Raw("</main></body></html>");
+        return Results.Content(page.ToString(), "text/html; charset=utf-8", statusCode: status);
+    }
+
+    public IResult Message(DashboardRequest request, int status, string title, string message, string? backTo = null)
+    {
+        var body = new Html().Tag("h1", title).Raw($"<div class=\"message{(status >= 400 ? " bad" : string.Empty)}\" role=\"status\">").Text(message).Raw("</div>");
+        if (backTo is not null)
+        {
+            body.Link(backTo, "Back");
+        }
+
+        return Page(request, title, body, status);
+    }
+}

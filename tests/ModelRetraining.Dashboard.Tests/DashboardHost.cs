@@ -1,0 +1,96 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using QuickStart;
+
+namespace ModelRetraining.Dashboard.Tests;
+
+/// <summary>
+/// A real Kestrel host on 127.0.0.1 in the Production environment, under the nested path base
+/// <c>/ops</c> (as behind a proxy that forwards <c>X-Forwarded-For</c>), with the dashboard at
+/// <c>/ops/retraining</c> over an embedded registry. Its models are real: the quick start's flight-delay
+/// pipeline trained on real flights (January, held out on February): v1 promoted, v2 waiting for approval.
+/// </summary>
+public sealed class DashboardHost : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-dashboard", Guid.NewGuid().ToString("N"));
+    private WebApplication _app = null!;
+
+    public IModelRegistry Registry { get; private set; } = null!;
+
+    public Uri Root { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Registry = ModelRegistry.Embedded(_folder);
+        Assert.True((await RunAsync("run-1", approval: false)).Promoted);
+        Assert.Equal(RetrainingRunStatus.AwaitingApproval, (await RunAsync("run-2", approval: true)).Status);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Test", null);
+        builder.Services.AddAuthorization(o => o.AddPolicy("operators", p => p.RequireRole("operator")));
+        builder.Services.AddRetrainingDashboard();
+        _app = builder.Build();
+        _app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor });
+        _app.UsePathBase("/ops");
+        _app.UseAuthentication();
+        _app.UseAuthorization();
+        _app.MapRetrainingDashboard("/retraining", o =>
+        {
+            o.Registry = Registry;
+            o.RollbackPolicy = "operators";
+            o.ChangePollInterval = TimeSpan.FromMilliseconds(200);
+        });
+        await _app.StartAsync();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Root = new Uri($"{address}/ops/retraining/");
+    }
+
+    /// <summary>Trains the flight-delay model once more; with <paramref name="approval"/>, the gate leaves the promotion to a person.</summary>
+    public async Task<RetrainingRunResult> RunAsync(string runId, bool approval)
+    {
+        var flights = CsvDataSource.FromFile(FlightDelays.DataFile, FlightDelays.Schema());
+        var builder = FlightDelays.Pipeline(Registry, flights.Between(new DateTime(2001, 1, 1), new DateTime(2001, 2, 1)), flights.Between(new DateTime(2001, 2, 1), new DateTime(2001, 2, 15)));
+        if (approval)
+        {
+            builder.AddPromotionGate(g => g.RequireApproval());
+        }
+
+        return await builder.Build().RunAsync(new RetrainingRunOptions { Actor = "alice", RunId = runId });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>Signs a request in as <c>X-Test-User</c> with the roles of <c>X-Test-Roles</c>; a request without them is anonymous.</summary>
+    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            if (Request.Headers["X-Test-User"].FirstOrDefault() is not { Length: > 0 } user)
+            {
+                return Task.FromResult(AuthenticateResult.NoResult());
+            }
+
+            var claims = new List<Claim> { new(ClaimTypes.Name, user) };
+            claims.AddRange((Request.Headers["X-Test-Roles"].FirstOrDefault() ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(r => new Claim(ClaimTypes.Role, r)));
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, "Test")), "Test")));
+        }
+    }
+}
