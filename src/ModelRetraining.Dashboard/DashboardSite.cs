@@ -25,7 +25,7 @@ internal sealed class DashboardSite(string prefix, DashboardOptions options)
     {
         var root = request.Root;
         var page = new Html()
-            .Raw("<!DOCTYPE html><html lang=\"en\" data-stream=\"").Attribute($"{root}/events").Raw("\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Raw("<!DOCTYPE html><html lang=\"en\" data-stream=\"").Attribute($"{root}/events").Raw("\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">")
             .Raw("<title>").Text(title).Raw(" · ModelRetraining</title>")
             .Raw("<link rel=\"stylesheet\" href=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.css")}").Raw("\">")
             .Raw("<script defer src=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.js")}").Raw("\"></script></head><body>")

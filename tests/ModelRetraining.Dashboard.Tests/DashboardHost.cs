@@ -35,6 +35,8 @@ public sealed class DashboardHost : IAsyncLifetime
         Assert.True((await RunAsync("run-1", approval: false)).Promoted);
         Assert.Equal(RetrainingRunStatus.AwaitingApproval, (await RunAsync("run-2", approval: true)).Status);
 
+        await SoloAsync();
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -55,6 +57,21 @@ public sealed class DashboardHost : IAsyncLifetime
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Root = new Uri($"{address}/ops/retraining/");
+    }
+
+    /// <summary>
+    /// A second model, registered by hand, for refusals that must not disturb the flights: "solo" has one
+    /// champion (nothing to roll back to) and requests for v2 — open with a quorum of two, and one past its deadline.
+    /// </summary>
+    private async Task SoloAsync()
+    {
+        var artifact = new ModelArtifact(ArtifactFlavors.MLNet, "model.zip", new byte[] { 1, 2, 3 });
+        await Registry.RegisterVersionAsync(new NewModelVersion("solo", artifact, "alice"));
+        await Registry.RegisterVersionAsync(new NewModelVersion("solo", artifact, "alice"));
+        await Registry.SetAliasAsync(new AliasChange("solo", ModelAliases.Champion, 1, null, "alice", "first"));
+        var store = Registry.GetService<IApprovalStore>()!;
+        await store.CreateAsync(new ApprovalRequest("solo-quorum", "solo", 2, 1, "alice", DateTimeOffset.UtcNow) { Quorum = 2 });
+        await store.CreateAsync(new ApprovalRequest("solo-late", "solo", 2, 1, "alice", DateTimeOffset.UtcNow.AddDays(-2)) { Deadline = DateTimeOffset.UtcNow.AddDays(-1) });
     }
 
     /// <summary>Trains the flight-delay model once more; with <paramref name="approval"/>, the gate leaves the promotion to a person.</summary>

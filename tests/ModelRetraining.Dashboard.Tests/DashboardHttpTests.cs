@@ -96,4 +96,114 @@ public sealed class DashboardHttpTests(DashboardHost host) : IClassFixture<Dashb
         Assert.Equal(HttpStatusCode.OK, diff.StatusCode);
         Assert.Contains("AUC", await diff.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    // A signed-in browser's session: the page's antiforgery token and its cookie, as a form post carries them.
+    private async Task<(HttpClient Client, string Token)> SessionAsync(string user, string page, string roles = "")
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = host.Root };
+        client.DefaultRequestHeaders.Add("X-Test-User", user);
+        client.DefaultRequestHeaders.Add("X-Test-Roles", roles);
+        var html = await client.GetStringAsync(new Uri(page, UriKind.Relative));
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEmpty(token);
+        return (client, token);
+    }
+
+    private static FormUrlEncodedContent Form(string token, params (string Name, string Value)[] fields)
+        => new([new("__RequestVerificationToken", token), .. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))]);
+
+    [Fact]
+    public async Task ApprovingTwiceByOnePerson_IsAConflict_AndTheQuorumStillWaits()
+    {
+        var (bob, token) = await SessionAsync("bob", "approvals");
+        var first = await bob.PostAsync(new Uri("approvals/solo-quorum/approve", UriKind.Relative), Form(token, ("comment", "fine")));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Contains("1 of 2 approvals", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var again = await bob.PostAsync(new Uri("approvals/solo-quorum/approve", UriKind.Relative), Form(token, ("comment", "still fine")));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(1, (await host.Registry.GetAliasAsync("solo", ModelAliases.Champion))!.Version);
+    }
+
+    [Fact]
+    public async Task ApprovingAfterTheDeadline_IsAConflict_NamingIt()
+    {
+        var (bob, token) = await SessionAsync("bob", "approvals");
+        var response = await bob.PostAsync(new Uri("approvals/solo-late/approve", UriKind.Relative), Form(token, ("comment", "late")));
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("already expired", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, (await host.Registry.GetAliasAsync("solo", ModelAliases.Champion))!.Version);
+    }
+
+    [Fact]
+    public async Task ACommentOf100KB_IsRefusedWithTheLimit_AndAMissingOneToo()
+    {
+        var (bob, token) = await SessionAsync("bob", "approvals");
+        var huge = await bob.PostAsync(new Uri("approvals/solo-quorum/reject", UriKind.Relative), Form(token, ("comment", new string('x', 100_000))));
+        Assert.Equal(HttpStatusCode.BadRequest, huge.StatusCode);
+        Assert.Contains("at most 2000", await huge.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var empty = await bob.PostAsync(new Uri("approvals/solo-quorum/reject", UriKind.Relative), Form(token, ("comment", "  ")));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal(ApprovalStatus.Pending, (await host.Registry.GetService<IApprovalStore>()!.GetAsync("solo-quorum"))!.Status);
+    }
+
+    [Fact]
+    public async Task AnApprovalWithoutSigningIn_Is401_AndAnUnknownRequest404()
+    {
+        using var anonymous = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = host.Root };
+        var html = await anonymous.GetStringAsync(new Uri("approvals", UriKind.Relative));
+        Assert.DoesNotContain("button class=\"approve\"", html, StringComparison.Ordinal); // no actions shown to who may not act
+        var (bob, token) = await SessionAsync("bob", "approvals");
+        var unknown = await bob.PostAsync(new Uri("approvals/no-such-request/approve", UriKind.Relative), Form(token, ("comment", "?")));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task ARollbackWithNoPreviousChampion_IsRefusedClearly_AndWithoutThePolicy403()
+    {
+        var (frank, token) = await SessionAsync("frank", "models/solo", roles: "operator");
+        var response = await frank.PostAsync(new Uri("models/solo/rollback", UriKind.Relative), Form(token, ("reason", "try"), ("expected", "1")));
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(1, (await host.Registry.GetAliasAsync("solo", ModelAliases.Champion))!.Version);
+
+        var (erin, erinToken) = await SessionAsync("erin", "approvals");
+        var refused = await erin.PostAsync(new Uri("models/solo/rollback", UriKind.Relative), Form(erinToken, ("reason", "try"), ("expected", "1")));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    // The first event of a stream: its id (the state's hash) and its data.
+    private async Task<(string Id, string Data)> FirstEventAsync(string? lastEventId)
+    {
+        using var local = Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("events", UriKind.Relative));
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var response = await local.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        string? id = null, data = null;
+        while (await reader.ReadLineAsync(timeout.Token) is { } line && (id is null || data is null || line.Length > 0))
+        {
+            id = line.StartsWith("id: ", StringComparison.Ordinal) ? line[4..] : id;
+            data = line.StartsWith("data: ", StringComparison.Ordinal) ? line[6..] : data;
+        }
+
+        return (id!, data!);
+    }
+
+    [Fact]
+    public async Task TheLiveStream_ResumesFromLastEventId_TellingAReturningPageWhetherItMissedAChange()
+    {
+        var (id, _) = await FirstEventAsync(null);
+        Assert.Matches("^[0-9a-f]{16}$", id);
+        var (sameId, unchanged) = await FirstEventAsync(id);
+        Assert.Equal(id, sameId);
+        Assert.Equal("changed", unchanged);             // the page already shows this state: nothing to fetch
+        var (_, missed) = await FirstEventAsync("0000000000000000");
+        Assert.Equal("changed-while-away", missed);     // it saw an older state: it fetches at once
+    }
 }

@@ -37,9 +37,9 @@
     source = new EventSource(stream + (last ? "?last=" + encodeURIComponent(last) : ""));
     source.addEventListener("open", function () { failures = 0; root.setAttribute("data-live", "on"); });
     source.addEventListener("change", function (e) {
-      var first = last === null;
+      var previous = last;
       last = e.lastEventId;
-      if (!first) { refresh(); }
+      if (previous !== null && previous !== last) { refresh(); }
     });
     source.addEventListener("error", function () {
       failures += 1;
@@ -51,7 +51,7 @@
     if (document.hidden) {
       if (source) { source.close(); source = null; root.setAttribute("data-live", "paused"); }
     } else if (!source && !poller) {
-      refresh().then(open);
+      open(); // its first event says whether anything changed while the tab was hidden
     }
   });
 
