@@ -15,10 +15,16 @@ internal static class ApprovalPages
 {
     public static async Task<IResult> InboxAsync(DashboardRequest request, CancellationToken cancellationToken)
     {
-        var open = await ModelPages.OpenApprovalsAsync(request.Registry, cancellationToken).ConfigureAwait(false);
+        var open = await ModelPages.OpenApprovalsAsync(request.Approvals, cancellationToken).ConfigureAwait(false);
         var canApprove = await request.CanApproveAsync().ConfigureAwait(false);
         var now = request.Time.GetUtcNow();
         var body = new Html().Tag("h1", "Approvals");
+        if (open is null)
+        {
+            body.Raw("<p class=\"message bad\" id=\"no-approval-store\">This registry keeps no approval requests: give the dashboard the approval store your pipelines use (DashboardOptions.Approvals).</p>");
+            return request.Site.Page(request, "Approvals", body);
+        }
+
         if (open.Count == 0)
         {
             body.Raw("<p class=\"muted\" id=\"no-approvals\">Nothing is waiting for approval.</p>");
@@ -70,16 +76,22 @@ internal static class ApprovalPages
 
     public static async Task<IResult> VoteAsync(DashboardRequest request, string id, bool approve, CancellationToken cancellationToken)
     {
-        var (refusal, comment) = await CheckActionAsync(request, "comment", await request.CanApproveAsync().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var (refusal, comment) = await CheckActionAsync(request, "comment", request.CanApproveAsync, cancellationToken).ConfigureAwait(false);
         if (refusal is not null)
         {
             return refusal;
         }
 
         var back = $"{request.Root}/approvals";
+        if (request.Approvals is not { } approvals)
+        {
+            return request.Site.Message(request, StatusCodes.Status404NotFound, "No approvals here", "This registry keeps no approval requests.", back);
+        }
+
         try
         {
-            var gateway = new ApprovalGateway(request.Registry, request.Time, request.Site.Options.AuthorizeApproval);
+            var options = request.Site.Options;
+            var gateway = new ApprovalGateway(request.Registry, request.Time, options.AuthorizeApproval, approvals, options.ApprovalPrincipalOf);
             var after = approve
                 ? await gateway.ApproveAsync(id, request.User!, comment!, cancellationToken).ConfigureAwait(false)
                 : await gateway.RejectAsync(id, request.User!, comment!, cancellationToken).ConfigureAwait(false);
@@ -99,8 +111,9 @@ internal static class ApprovalPages
         {
             return request.Site.Message(request, StatusCodes.Status403Forbidden, "Not allowed", ex.Message, back);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or AliasConflictException)
+        catch (Exception ex) when (ex is InvalidOperationException or ModelRegistryException)
         {
+            // Decided, expired, voted already, or the champion moved meanwhile (AliasConflictException is a ModelRegistryException).
             return request.Site.Message(request, StatusCodes.Status409Conflict, "Not possible now", ex.Message, back);
         }
         catch (ArgumentException ex)
@@ -111,13 +124,18 @@ internal static class ApprovalPages
 
     public static async Task<IResult> RollbackAsync(DashboardRequest request, string model, CancellationToken cancellationToken)
     {
-        var (refusal, reason) = await CheckActionAsync(request, "reason", await request.CanRollBackAsync().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var (refusal, reason) = await CheckActionAsync(request, "reason", request.CanRollBackAsync, cancellationToken).ConfigureAwait(false);
         if (refusal is not null)
         {
             return refusal;
         }
 
         var back = $"{request.Root}/models/{Uri.EscapeDataString(model)}";
+        if (!await ModelPages.ExistsAsync(request.Registry, model, cancellationToken).ConfigureAwait(false))
+        {
+            return request.Site.Message(request, StatusCodes.Status404NotFound, "Unknown model", $"The registry has no model named '{model}'.", $"{request.Root}/");
+        }
+
         if (!int.TryParse(request.Http.Request.Form["expected"], NumberStyles.None, CultureInfo.InvariantCulture, out var expected))
         {
             return request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", "The form names no expected champion version ('expected').", back);
@@ -128,8 +146,9 @@ internal static class ApprovalPages
             var entry = await request.Registry.RollbackAsync(new RollbackRequest(model, expected, request.User!, reason!), cancellationToken).ConfigureAwait(false);
             return request.Site.Message(request, StatusCodes.Status200OK, "Rolled back", $"{model}'s champion is v{entry.ToVersion} again (was v{entry.FromVersion}).", back);
         }
-        catch (Exception ex) when (ex is ModelRegistryException or InvalidOperationException)
+        catch (Exception ex) when (ex is AliasConflictException or ArtifactIntegrityException or InvalidOperationException)
         {
+            // Moved meanwhile, a target that fails its hash check, or nothing earlier to go back to.
             return request.Site.Message(request, StatusCodes.Status409Conflict, "Not rolled back", ex.Message, back);
         }
         catch (ArgumentException ex)
@@ -139,7 +158,7 @@ internal static class ApprovalPages
     }
 
     // The antiforgery token first (a forged post learns nothing more), then the user and permission, then the text.
-    private static async Task<(IResult? Refusal, string? Text)> CheckActionAsync(DashboardRequest request, string field, bool allowed, CancellationToken cancellationToken)
+    private static async Task<(IResult? Refusal, string? Text)> CheckActionAsync(DashboardRequest request, string field, Func<Task<bool>> allowed, CancellationToken cancellationToken)
     {
         var http = request.Http;
         if (!http.Request.HasFormContentType)
@@ -161,7 +180,7 @@ internal static class ApprovalPages
             return (request.Site.Message(request, StatusCodes.Status401Unauthorized, "Sign in", "Sign in to act: every action is recorded under your name."), null);
         }
 
-        if (!allowed)
+        if (!await allowed().ConfigureAwait(false))
         {
             return (request.Site.Message(request, StatusCodes.Status403Forbidden, "Not allowed", $"'{request.User}' may not do this here."), null);
         }

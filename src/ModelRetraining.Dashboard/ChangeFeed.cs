@@ -10,16 +10,16 @@ namespace ModelRetraining.Dashboard;
 /// comes back with the id it last saw is told at once whether anything changed meanwhile.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The SemaphoreSlim's wait handle is never asked for; a feed lives as long as the app.")]
-internal sealed class ChangeFeed(IModelRegistry registry, TimeSpan interval, TimeProvider time)
+internal sealed class ChangeFeed(IModelRegistry registry, IApprovalStore? approvalStore, TimeSpan interval, TimeProvider time)
 {
     private readonly SemaphoreSlim _look = new(1, 1);
-    private (string State, DateTimeOffset At)? _last;
+    private Seen? _last; // replaced whole, never changed: readers outside the lock see one look or the next
 
     public TimeSpan Interval => interval;
 
     public async ValueTask<string> CurrentAsync(CancellationToken cancellationToken)
     {
-        if (_last is { } fresh && time.GetUtcNow() - fresh.At < interval)
+        if (Volatile.Read(ref _last) is { } fresh && time.GetUtcNow() - fresh.At < interval)
         {
             return fresh.State;
         }
@@ -33,7 +33,7 @@ internal sealed class ChangeFeed(IModelRegistry registry, TimeSpan interval, Tim
             }
 
             var state = await ComputeAsync(cancellationToken).ConfigureAwait(false);
-            _last = (state, time.GetUtcNow());
+            Volatile.Write(ref _last, new Seen(state, time.GetUtcNow()));
             return state;
         }
         finally
@@ -68,7 +68,7 @@ internal sealed class ChangeFeed(IModelRegistry registry, TimeSpan interval, Tim
             }
         }
 
-        if (registry.GetService<IApprovalStore>() is { } approvals)
+        if ((approvalStore ?? registry.GetService<IApprovalStore>()) is { } approvals)
         {
             await foreach (var request in approvals.ListOpenAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -78,4 +78,6 @@ internal sealed class ChangeFeed(IModelRegistry registry, TimeSpan interval, Tim
 
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
+
+    private sealed record Seen(string State, DateTimeOffset At);
 }

@@ -14,6 +14,11 @@ namespace ModelRetraining.Dashboard;
 /// <summary>Maps the operator dashboard into the host's app.</summary>
 public static class DashboardEndpoints
 {
+    // A form here holds a token and a comment: far below this, which bounds what antiforgery reads.
+    private const int MaxFormBytes = 1 << 20;
+
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
     private const string ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /// <summary>
@@ -48,6 +53,12 @@ public static class DashboardEndpoints
 
         var site = new DashboardSite(prefix, options);
         var group = endpoints.MapGroup(site.Prefix);
+        if (options.ViewPolicy is { } viewPolicy)
+        {
+            // The host's own authorization: a signed-out user is challenged (sent to sign in), not just refused.
+            group.RequireAuthorization(viewPolicy);
+        }
+
         group.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
@@ -56,17 +67,15 @@ public static class DashboardEndpoints
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            var request = new DashboardRequest(http, site);
-            if (options.ViewPolicy is null)
+            if (options.ViewPolicy is null && !IsLocal(http))
             {
-                if (!IsLocal(http))
-                {
-                    return site.Message(request, StatusCodes.Status403Forbidden, "Not allowed", "This dashboard serves local requests only. The host opens it to others by naming an authorization policy (DashboardOptions.ViewPolicy).");
-                }
+                return site.Message(new DashboardRequest(http, site), StatusCodes.Status403Forbidden, "Not allowed", "This dashboard serves local requests only (from a loopback address, to localhost). The host opens it to others by naming an authorization policy (DashboardOptions.ViewPolicy).");
             }
-            else if (!(await http.RequestServices.GetRequiredService<IAuthorizationService>().AuthorizeAsync(http.User, options.ViewPolicy).ConfigureAwait(false)).Succeeded)
+
+            if (HttpMethods.IsGet(http.Request.Method))
             {
-                return site.Message(request, http.User.Identity?.IsAuthenticated == true ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized, "Not allowed", "You may not view this dashboard.");
+                // The state the page is rendered at (or an older one): its script starts the live stream from it.
+                http.Items[DashboardSite.StateKey] = await site.Changes(http.RequestServices).CurrentAsync(http.RequestAborted).ConfigureAwait(false);
             }
 
             return await next(context).ConfigureAwait(false);
@@ -75,12 +84,12 @@ public static class DashboardEndpoints
         group.MapGet("/", (HttpContext http, CancellationToken ct) => ModelPages.ModelsAsync(new DashboardRequest(http, site), ct));
         group.MapGet("/models/{model}", (HttpContext http, string model, CancellationToken ct) => ModelPages.ModelAsync(new DashboardRequest(http, site), model, ct));
         group.MapGet("/models/{model}/versions/{version:int}", (HttpContext http, string model, int version, CancellationToken ct) => ModelPages.VersionAsync(new DashboardRequest(http, site), model, version, ct));
-        group.MapGet("/models/{model}/diff", (HttpContext http, string model, int from, int to, CancellationToken ct) => ModelPages.DiffAsync(new DashboardRequest(http, site), model, from, to, ct));
+        group.MapGet("/models/{model}/diff", (HttpContext http, string model, int? from, int? to, CancellationToken ct) => ModelPages.DiffAsync(new DashboardRequest(http, site), model, from, to, ct));
         group.MapGet("/models/{model}/runs/{runId}", (HttpContext http, string model, string runId, CancellationToken ct) => RunPages.RunAsync(new DashboardRequest(http, site), model, runId, ct));
         group.MapGet("/approvals", (HttpContext http, CancellationToken ct) => ApprovalPages.InboxAsync(new DashboardRequest(http, site), ct));
-        group.MapPost("/approvals/{id}/approve", (HttpContext http, string id, CancellationToken ct) => ApprovalPages.VoteAsync(new DashboardRequest(http, site), id, approve: true, ct)).DisableAntiforgery();
-        group.MapPost("/approvals/{id}/reject", (HttpContext http, string id, CancellationToken ct) => ApprovalPages.VoteAsync(new DashboardRequest(http, site), id, approve: false, ct)).DisableAntiforgery();
-        group.MapPost("/models/{model}/rollback", (HttpContext http, string model, CancellationToken ct) => ApprovalPages.RollbackAsync(new DashboardRequest(http, site), model, ct)).DisableAntiforgery();
+        group.MapPost("/approvals/{id}/approve", (HttpContext http, string id, CancellationToken ct) => ApprovalPages.VoteAsync(new DashboardRequest(http, site), id, approve: true, ct)).DisableAntiforgery().WithFormOptions(multipartBodyLengthLimit: MaxFormBytes, valueLengthLimit: MaxFormBytes);
+        group.MapPost("/approvals/{id}/reject", (HttpContext http, string id, CancellationToken ct) => ApprovalPages.VoteAsync(new DashboardRequest(http, site), id, approve: false, ct)).DisableAntiforgery().WithFormOptions(multipartBodyLengthLimit: MaxFormBytes, valueLengthLimit: MaxFormBytes);
+        group.MapPost("/models/{model}/rollback", (HttpContext http, string model, CancellationToken ct) => ApprovalPages.RollbackAsync(new DashboardRequest(http, site), model, ct)).DisableAntiforgery().WithFormOptions(multipartBodyLengthLimit: MaxFormBytes, valueLengthLimit: MaxFormBytes);
         group.MapGet("/assets/{file}", (HttpContext http, string file) =>
         {
             if (!site.Assets.TryGet(file, out var content, out var type))
@@ -110,8 +119,18 @@ public static class DashboardEndpoints
         return services;
     }
 
-    // The connection's own address: behind a proxy, the host's UseForwardedHeaders decides what it is.
-    private static bool IsLocal(HttpContext http) => http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
+    // The connection's own address (behind a proxy, the host's UseForwardedHeaders decides what it is), and
+    // a Host naming this machine: a page elsewhere whose name resolves to 127.0.0.1 (DNS rebinding) is refused.
+    private static bool IsLocal(HttpContext http)
+    {
+        if (http.Connection.RemoteIpAddress is not { } address || !IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address))
+        {
+            return false;
+        }
+
+        var host = http.Request.Host.Host;
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var named) && IPAddress.IsLoopback(named));
+    }
 
     // Each page gets the current state's id at once (its first event), then one event per change. A page
     // that names the id it saw last hears at once whether anything changed while it was away. A client
@@ -119,6 +138,7 @@ public static class DashboardEndpoints
     private static async IAsyncEnumerable<SseItem<string>> ChangesAsync(ChangeFeed feed, string? last, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var first = true;
+        var quiet = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             string state;
@@ -136,6 +156,13 @@ public static class DashboardEndpoints
                 yield return new SseItem<string>(first && last is not null && state != last ? "changed-while-away" : "changed", "change") { EventId = state };
                 last = state;
                 first = false;
+                quiet = 0;
+            }
+            else if (++quiet * feed.Interval >= Heartbeat)
+            {
+                // The same id again: the page ignores it, and proxies see a stream that is alive.
+                yield return new SseItem<string>("unchanged", "change") { EventId = state };
+                quiet = 0;
             }
 
             try

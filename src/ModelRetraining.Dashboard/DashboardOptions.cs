@@ -7,9 +7,9 @@ public sealed class DashboardOptions
     public IModelRegistry? Registry { get; set; }
 
     /// <summary>
-    /// Gets or sets the authorization policy a user needs to see any page, the JSON of the live stream or an
-    /// asset. While it is <see langword="null"/> the dashboard serves loopback requests only (a request from
-    /// any other address is 403), so a dashboard mapped with no configuration is never open to the network.
+    /// Gets or sets the authorization policy a user needs to see any page, the live stream or an asset
+    /// (the host's authorization: a signed-out user is challenged). While it is <see langword="null"/> the dashboard serves local requests only (from a loopback
+    /// address with a <c>Host</c> of localhost or a loopback address; any other is 403), so a dashboard mapped with no configuration is never open to the network.
     /// </summary>
     public string? ViewPolicy { get; set; }
 
@@ -22,8 +22,14 @@ public sealed class DashboardOptions
     /// <summary>Gets or sets the clock for deadlines and staleness; <see cref="TimeProvider.System"/> when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
-    /// <summary>Gets or sets the gateway's authorization hook and identity mapping, as <see cref="ApprovalGateway"/> takes them; <see langword="null"/> for the gateway's defaults.</summary>
+    /// <summary>Gets or sets the approval store; the registry's own when <see langword="null"/>. Give the one your pipelines' gateway uses.</summary>
+    public IApprovalStore? Approvals { get; set; }
+
+    /// <summary>Gets or sets the gateway's authorization hook (who may vote on which request), as <see cref="ApprovalGateway"/> takes it; everyone the policies let through when <see langword="null"/>.</summary>
     public Func<ApprovalRequest, string, bool>? AuthorizeApproval { get; set; }
+
+    /// <summary>Gets or sets the gateway's identity mapping (an identity to the host's stable principal id), as <see cref="ApprovalGateway"/> takes it, so four-eyes and quorum count people here exactly as in your code; <see cref="ApprovalIdentities.Key"/> when <see langword="null"/>.</summary>
+    public Func<ApprovalRequest, string, string?>? ApprovalPrincipalOf { get; set; }
 
     /// <summary>Gets or sets the longest comment or reason accepted, in characters (longer is refused, 400).</summary>
     /// <value>The default value is 2,000.</value>

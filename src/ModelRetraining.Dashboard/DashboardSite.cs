@@ -6,6 +6,8 @@ namespace ModelRetraining.Dashboard;
 /// <summary>One mapped dashboard: its prefix, options, embedded assets and the change feed its open pages share.</summary>
 internal sealed class DashboardSite(string prefix, DashboardOptions options)
 {
+    public const string StateKey = "ModelRetraining.Dashboard.State";
+
     private ChangeFeed? _changes;
 
     public string Prefix { get; } = prefix.TrimEnd('/');
@@ -18,14 +20,14 @@ internal sealed class DashboardSite(string prefix, DashboardOptions options)
         => options.Registry ?? services.GetService<IModelRegistry>()
             ?? throw new InvalidOperationException("The dashboard has no registry: set DashboardOptions.Registry, or register an IModelRegistry service (services.AddModelRetraining()...).");
 
-    public ChangeFeed Changes(IServiceProvider services) => _changes ??= new ChangeFeed(Registry(services), options.ChangePollInterval, options.TimeProvider ?? TimeProvider.System);
+    public ChangeFeed Changes(IServiceProvider services) => _changes ??= new ChangeFeed(Registry(services), options.Approvals, options.ChangePollInterval, options.TimeProvider ?? TimeProvider.System);
 
     /// <summary>The page around a view: navigation, the stylesheet and script by hashed URL, and where the live stream is.</summary>
     public IResult Page(DashboardRequest request, string title, Html body, int status = StatusCodes.Status200OK)
     {
         var root = request.Root;
         var page = new Html()
-            .Raw("<!DOCTYPE html><html lang=\"en\" data-stream=\"").Attribute($"{root}/events").Raw("\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">")
+            .Raw("<!DOCTYPE html><html lang=\"en\" data-stream=\"").Attribute($"{root}/events").Raw("\" data-state=\"").Attribute(request.Http.Items[StateKey] as string).Raw("\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">")
             .Raw("<title>").Text(title).Raw(" · ModelRetraining</title>")
             .Raw("<link rel=\"stylesheet\" href=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.css")}").Raw("\">")
             .Raw("<script defer src=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.js")}").Raw("\"></script></head><body>")

@@ -9,13 +9,19 @@ internal static class ModelPages
     {
         var registry = request.Registry;
         var journal = registry.GetService<IRunJournal>();
-        var open = await OpenApprovalsAsync(registry, cancellationToken).ConfigureAwait(false);
+        var open = await OpenApprovalsAsync(request.Approvals, cancellationToken).ConfigureAwait(false);
         var now = request.Time.GetUtcNow();
-        var body = new Html().Tag("h1", "Models").Raw("<table id=\"models\">").Head("Model", "Champion", "Challenger", "Versions", "Last run", "Champion age", "Pending approvals");
+        var body = new Html().Tag("h1", "Models").Raw("<table id=\"models\">").Head("Model", "Champion", "Challenger", "Versions", "Last run", "Champion for", "Pending approvals");
         await foreach (var model in registry.ListModelsAsync(cancellationToken).ConfigureAwait(false))
         {
             var aliases = await AliasesAsync(registry, model, cancellationToken).ConfigureAwait(false);
-            var champion = await registry.GetAliasAsync(model, ModelAliases.Champion, cancellationToken).ConfigureAwait(false);
+            var champion = aliases.TryGetValue(ModelAliases.Champion, out var current) ? current : (int?)null;
+            DateTimeOffset? championSince = null;
+            await foreach (var move in registry.GetAliasHistoryAsync(model, ModelAliases.Champion, cancellationToken).ConfigureAwait(false))
+            {
+                championSince = championSince is null || move.At > championSince ? move.At : championSince;
+            }
+
             var versions = 0;
             await foreach (var _ in registry.ListVersionsAsync(model, cancellationToken).ConfigureAwait(false))
             {
@@ -32,12 +38,12 @@ internal static class ModelPages
             }
 
             body.Raw("<tr data-model=\"").Attribute(model).Raw("\"><td>").Link($"{request.Root}/models/{Uri.EscapeDataString(model)}", model).Raw("</td>")
-                .Tag("td", champion is null ? "none" : $"v{champion.Version}", "champion")
+                .Tag("td", champion is null ? "none" : $"v{champion}", "champion")
                 .Tag("td", aliases.TryGetValue("challenger", out var challenger) ? $"v{challenger}" : "—")
                 .Tag("td", versions.ToString(System.Globalization.CultureInfo.InvariantCulture), "num")
                 .Tag("td", last is null ? "—" : $"{last.Status} at {last.Stage}, {Html.When(last.UpdatedAt)}")
-                .Tag("td", champion is null ? "—" : Html.Span(now - champion.CreatedAt))
-                .Tag("td", open.Count(r => r.ModelName == model).ToString(System.Globalization.CultureInfo.InvariantCulture), "num pending")
+                .Tag("td", championSince is { } since && champion is not null ? Html.Span(now - since) : "—")
+                .Tag("td", open is null ? "no approval store" : open.Count(r => r.ModelName == model).ToString(System.Globalization.CultureInfo.InvariantCulture), "num pending")
                 .Raw("</tr>");
         }
 
@@ -145,8 +151,13 @@ internal static class ModelPages
         return request.Site.Page(request, $"{model} v{number}", body);
     }
 
-    public static async Task<IResult> DiffAsync(DashboardRequest request, string model, int from, int to, CancellationToken cancellationToken)
+    public static async Task<IResult> DiffAsync(DashboardRequest request, string model, int? fromVersion, int? toVersion, CancellationToken cancellationToken)
     {
+        if (fromVersion is not { } from || toVersion is not { } to)
+        {
+            return request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", "A diff names two versions: ?from=1&to=2.", $"{request.Root}/");
+        }
+
         var registry = request.Registry;
         var a = RegistryNames.IsValid(model) ? await registry.GetVersionAsync(model, from, cancellationToken).ConfigureAwait(false) : null;
         var b = RegistryNames.IsValid(model) ? await registry.GetVersionAsync(model, to, cancellationToken).ConfigureAwait(false) : null;
@@ -196,15 +207,18 @@ internal static class ModelPages
         return false;
     }
 
-    internal static async Task<List<ApprovalRequest>> OpenApprovalsAsync(IModelRegistry registry, CancellationToken cancellationToken)
+    // Null when there is no approval store at all: "none pending" and "none kept" are different answers.
+    internal static async Task<List<ApprovalRequest>?> OpenApprovalsAsync(IApprovalStore? store, CancellationToken cancellationToken)
     {
-        var open = new List<ApprovalRequest>();
-        if (registry.GetService<IApprovalStore>() is { } store)
+        if (store is null)
         {
-            await foreach (var request in store.ListOpenAsync(cancellationToken).ConfigureAwait(false))
-            {
-                open.Add(request);
-            }
+            return null;
+        }
+
+        var open = new List<ApprovalRequest>();
+        await foreach (var request in store.ListOpenAsync(cancellationToken).ConfigureAwait(false))
+        {
+            open.Add(request);
         }
 
         return open;

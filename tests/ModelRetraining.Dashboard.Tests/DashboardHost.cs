@@ -54,6 +54,11 @@ public sealed class DashboardHost : IAsyncLifetime
             o.RollbackPolicy = "operators";
             o.ChangePollInterval = TimeSpan.FromMilliseconds(200);
         });
+        _app.MapRetrainingDashboard("/secured", o =>
+        {
+            o.Registry = Registry;
+            o.ViewPolicy = "operators";
+        });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Root = new Uri($"{address}/ops/retraining/");

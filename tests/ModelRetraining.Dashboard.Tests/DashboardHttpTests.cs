@@ -26,12 +26,48 @@ public sealed class DashboardHttpTests(DashboardHost host) : IClassFixture<Dashb
     [InlineData("approvals")]
     [InlineData("events")]
     [InlineData("models/flight-delays")]
+    [InlineData("models/no-such-model")]
+    [InlineData("assets/dashboard.000000000000.css")]
     public async Task ARemoteRequest_IsRefusedByDefault_ForPagesTheStreamAndAssets(string path)
     {
         using var remote = Client(forwardedFor: "203.0.113.9");
         var response = await remote.GetAsync(new Uri(path, UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Contains("local requests only", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARemotePost_IsRefusedByDefault_BeforeAnythingIsRead()
+    {
+        using var remote = Client("bob", forwardedFor: "203.0.113.9");
+        var response = await remote.PostAsync(new Uri("approvals/run-2/approve", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["comment"] = "from afar" }));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ALoopbackRequestNamingAnotherHost_IsRefused_AsADnsRebindingPageWouldBe()
+    {
+        using var local = Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("", UriKind.Relative));
+        request.Headers.Host = "attacker.example";
+        Assert.Equal(HttpStatusCode.Forbidden, (await local.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
+    public async Task WithAViewPolicy_TheHostsAuthorizationDecides_ChallengingTheSignedOut()
+    {
+        var secured = new Uri(host.Root, "/ops/secured/");
+        using var anonymous = new HttpClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(secured)).StatusCode);
+        using var viewer = new HttpClient();
+        viewer.DefaultRequestHeaders.Add("X-Test-User", "erin");
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync(secured)).StatusCode);
+        using var remoteOperator = new HttpClient();
+        remoteOperator.DefaultRequestHeaders.Add("X-Test-User", "frank");
+        remoteOperator.DefaultRequestHeaders.Add("X-Test-Roles", "operator");
+        remoteOperator.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.9");   // a named policy opens it to the network
+        Assert.Equal(HttpStatusCode.OK, (await remoteOperator.GetAsync(secured)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await remoteOperator.GetAsync(new Uri(secured, "events"), HttpCompletionOption.ResponseHeadersRead)).StatusCode);
     }
 
     [Fact]
