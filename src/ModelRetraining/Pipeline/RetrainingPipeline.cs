@@ -163,7 +163,7 @@ public sealed class RetrainingPipeline
 
     private async ValueTask<RetrainingRunResult> ExecuteAsync(RunState run, RetrainingRunOptions options, CancellationToken cancellationToken)
     {
-        using var activity = RetrainingTelemetry.Source.StartActivity("ModelRetraining.Run");
+        using var activity = RetrainingTelemetry.Source.StartActivity(RunRecorder.RunActivityName);
         activity?.SetTag("modelretraining.model", ModelName);
         activity?.SetTag("modelretraining.run_id", run.RunId);
         RetrainingRunResult result;
@@ -172,7 +172,6 @@ public sealed class RetrainingPipeline
             await StartAsync(run, options, cancellationToken).ConfigureAwait(false);
             result = await RunStagesAsync(run, cancellationToken).ConfigureAwait(false);
             await _recorder.FinishAsync(run, result).ConfigureAwait(false);
-            activity?.SetTag("modelretraining.status", result.Status.ToString());
         }
         catch (RunTakenOverException ex)
         {
@@ -191,8 +190,27 @@ public sealed class RetrainingPipeline
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
         }
 
+        MarkFailed(activity, result);
         RetrainingTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("status", result.Status.ToString()));
         return result;
+    }
+
+    // OpenTelemetry's rules for a failed operation: status Error, the exception as an event, error.type
+    // (the exception's type, or the run's status when a stage refused without one).
+    private static void MarkFailed(System.Diagnostics.Activity? activity, RetrainingRunResult result)
+    {
+        activity?.SetTag("modelretraining.status", result.Status.ToString());
+        if (activity is null || result.Status != RetrainingRunStatus.Failed)
+        {
+            return;
+        }
+
+        activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Exception?.Message ?? string.Join(" ", result.Reasons));
+        activity.SetTag("error.type", result.Exception?.GetType().FullName ?? result.Status.ToString());
+        if (result.Exception is { } exception)
+        {
+            activity.AddException(exception);
+        }
     }
 
     // A new run journals the champion it starts against; a resumed one takes that champion from its first

@@ -39,10 +39,25 @@ internal sealed class RunRecorder(PipelineDefinition definition)
         await AppendAsync(run, RetrainingStage.Queued, RunJournalStatus.Resumed, null, outputs, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
     }
 
+    internal const string RunActivityName = "ModelRetraining.Run";
+
     public StageScope Begin(RunState run, RetrainingStage stage, string message)
     {
         run.Stage = stage;
         run.Context.ReportProgress(stage, 0, message);
+        // A stage ends in another async flow than the one it began in, so Activity.Current may still be the
+        // stage before: each stage is the run's child, not its predecessor's.
+        var current = Activity.Current;
+        while (current is not null && current.OperationName != RunActivityName)
+        {
+            current = current.Parent;
+        }
+
+        if (current is not null)
+        {
+            Activity.Current = current;
+        }
+
         var activity = RetrainingTelemetry.Source.StartActivity($"ModelRetraining.{stage}");
         activity?.SetTag("modelretraining.model", _modelName);
         activity?.SetTag("modelretraining.run_id", run.RunId);
