@@ -50,6 +50,28 @@ public sealed class ModelServerRegistrationTests : IDisposable
     }
 
     [Fact]
+    public async Task TheReadinessCheck_IsUnhealthyBeforeTheServerLoadsAChampion_AndHealthyAfter()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddModelRetraining().UseEmbeddedRegistry(_folder).AddModelServer<Row, Output>("delays", o => { o.Loaders.Add(new MLNetModelLoader()); o.PollInterval = TimeSpan.FromHours(1); });
+        builder.Services.AddHealthChecks().AddModelServerReadiness<Row, Output>();
+        using var host = builder.Build();
+        var health = host.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>();
+        var before = await health.CheckHealthAsync(c => c.Tags.Contains("ready"));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy, before.Status);
+        Assert.Contains("No version is loaded", before.Entries.Single().Value.Description, StringComparison.Ordinal);
+
+        var registry = host.Services.GetRequiredService<IModelRegistry>();
+        await registry.RegisterVersionAsync(new NewModelVersion("delays", new ModelArtifact("mlnet", "model.zip", ConstantModel(1)), "tests"));
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+        await host.StartAsync();
+        var after = await health.CheckHealthAsync(c => c.Tags.Contains("ready"));
+        Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, after.Status);
+        Assert.Contains("delays v1", after.Entries.Single().Value.Description, StringComparison.Ordinal);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public void BadServerOptions_AreRefusedAtRegistration()
     {
         var services = new ServiceCollection();
