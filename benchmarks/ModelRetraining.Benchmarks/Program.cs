@@ -9,6 +9,7 @@
 // Serving overhead, interleaved: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- serving-overhead
 // CSV ingest against pandas:  bash benchmarks/ingest/run.sh   (calls this program with "ingest <file.csv>"; "ingest-breakdown <file.csv>" times each stage)
 // Upload endpoint MB/s:        dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- upload <file.csv>
+// Dashboards watching a run:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- dashboard-watchers [watchers] [rounds]
 // Parquet read overhead:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- parquet-overhead <file.csv>
 using BenchmarkDotNet.Running;
 using ModelRetraining.Benchmarks;
@@ -24,6 +25,7 @@ return args switch
     ["upload", var csv] => UploadMeasurement.Run(csv),
     ["parquet-overhead", var csv] => ParquetOverheadMeasurement.Run(csv),
     ["ingest-breakdown", var csv] => IngestBreakdown.Run(csv),
+    ["dashboard-watchers", ..] => DashboardWatchersMeasurement.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),
 };
