@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Regenerates the transcript in docs/cli.md: runs the quick start into a fresh registry, then mrt's read
+# commands against it (the built tool, Debug), and prints the session as markdown.
+#   bash eng/cli-transcript.sh > /tmp/transcript.md
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build examples/QuickStart -nologo -v q >/dev/null
+dotnet build src/ModelRetraining.Cli -nologo -v q >/dev/null
+registry=$(mktemp -d)/models
+dotnet examples/QuickStart/bin/Debug/net10.0/QuickStart.dll "$registry" >/dev/null
+mrt() { dotnet src/ModelRetraining.Cli/bin/Debug/net10.0/ModelRetraining.Cli.dll "$@" --registry "$registry"; }
+show() {
+  echo '```'; echo "\$ mrt $* --registry models"
+  local text code=0
+  text=$(mrt "$@" 2>&1) || code=$?
+  sed -E 's/[0-9a-f]{32}/run-id-xxxxxxxxxxxxxxxxxxxxxxxxx/g; s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}Z/yyyy-mm-dd hh:mm:ssZ/g' <<<"$text"
+  echo "(exit $code)"; echo '```'; echo
+}
+show models list
+show versions list flight-delays
+show aliases history flight-delays
+show versions diff flight-delays 1 2
+show promote flight-delays 2 --expected 2 --reason "stale expected version"
+rm -rf "$(dirname "$registry")"

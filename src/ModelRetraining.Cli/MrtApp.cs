@@ -1,0 +1,128 @@
+namespace ModelRetraining.Cli;
+
+/// <summary>Dispatches <c>mrt &lt;command&gt;</c>; every refusal is a message on standard error and an exit code, with nothing changed.</summary>
+internal static class MrtApp
+{
+    public const string Usage = """
+        mrt — operate a ModelRetraining registry
+
+          mrt models list
+          mrt versions list <model>
+          mrt versions show <model> <version>
+          mrt versions diff <model> <from> <to>
+          mrt aliases list <model>
+          mrt aliases history <model> [--alias champion]
+          mrt promote <model> <version> --expected <version|none> --reason <why> [--alias champion] [--actor <who>]
+          mrt rollback <model> --expected <version> --reason <why> [--actor <who>]
+          mrt approvals list
+          mrt approvals approve <request> --comment <why> [--actor <who>]
+          mrt approvals reject <request> --comment <why> [--actor <who>]
+          mrt runs list <model>
+          mrt runs show <run>
+
+        Every command: --registry <folder> (else MRT_REGISTRY, else mrt.json in this folder), --json.
+        Exit codes: 0 ok, 1 failed, 2 usage, 3 conflict (refused by the registry's or the approval rules), 4 not found.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var json = args.Contains("--json");
+        var output = new Output(stdout, stderr, json);
+        try
+        {
+            var parsed = new CliArguments(args);
+            if (parsed.Words.Count == 0 || parsed.Flag("help"))
+            {
+                stdout.WriteLine(Usage);
+                return parsed.Words.Count == 0 && !parsed.Flag("help") ? ExitCodes.Usage : ExitCodes.Ok;
+            }
+
+            return await DispatchAsync(parsed, output, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException ex)
+        {
+            output.Error(ex.Message, ex.ExitCode);
+            return ex.ExitCode;
+        }
+        catch (ArgumentException ex)
+        {
+            output.Error(ex.Message, ExitCodes.Usage);
+            return ExitCodes.Usage;
+        }
+        catch (Exception ex) when (ex is ModelRegistryException or IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
+        {
+            output.Error(ex.Message, ExitCodes.Failed);
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static async Task<int> DispatchAsync(CliArguments a, Output output, CancellationToken ct)
+    {
+        var command = string.Join(' ', a.Words.Take(2));
+        switch (a.Words[0])
+        {
+            case "models" when a.Words.Count >= 2 && a.Words[1] == "list":
+                return await Run(a, 2, r => ReadCommands.ModelsAsync(r, output, ct)).ConfigureAwait(false);
+            case "versions" when a.Words.Count >= 2 && a.Words[1] == "list":
+                return await Run(a, 3, r => ReadCommands.VersionsAsync(r, a.Word(2, "model"), output, ct)).ConfigureAwait(false);
+            case "versions" when a.Words.Count >= 2 && a.Words[1] == "show":
+                return await Run(a, 4, r => ReadCommands.ShowAsync(r, a.Word(2, "model"), a.Number(3, "version"), output, ct)).ConfigureAwait(false);
+            case "versions" when a.Words.Count >= 2 && a.Words[1] == "diff":
+                return await Run(a, 5, r => ReadCommands.DiffAsync(r, a.Word(2, "model"), a.Number(3, "from version"), a.Number(4, "to version"), output, ct)).ConfigureAwait(false);
+            case "aliases" when a.Words.Count >= 2 && a.Words[1] == "list":
+                return await Run(a, 3, r => ReadCommands.AliasesAsync(r, a.Word(2, "model"), output, ct)).ConfigureAwait(false);
+            case "aliases" when a.Words.Count >= 2 && a.Words[1] == "history":
+                var alias = a.Option("alias") ?? ModelAliases.Champion;
+                return await Run(a, 3, r => ReadCommands.HistoryAsync(r, a.Word(2, "model"), alias, output, ct)).ConfigureAwait(false);
+            case "promote":
+                {
+                    var (expected, reason, actor, target) = (a.Required("expected", "the version the alias points at now, or 'none' (a lost race is refused, exit 3)"), a.Required("reason", "it is recorded in the alias history"), Actor(a), a.Option("alias") ?? ModelAliases.Champion);
+                    return await Run(a, 3, r => ChangeCommands.PromoteAsync(r, a.Word(1, "model"), a.Number(2, "version"), target, expected, actor, reason, output, ct)).ConfigureAwait(false);
+                }
+
+            case "rollback":
+                {
+                    var expectedText = a.Required("expected", "the version the champion points at now (a lost race is refused, exit 3)");
+                    var expected = int.TryParse(expectedText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var e) && e > 0 ? e : throw new CliException(ExitCodes.Usage, $"--expected must be a version number; '{expectedText}' is not.");
+                    var (reason, actor) = (a.Required("reason", "it is recorded in the alias history and the audit log"), Actor(a));
+                    return await Run(a, 2, r => ChangeCommands.RollbackAsync(r, a.Word(1, "model"), expected, actor, reason, output, ct)).ConfigureAwait(false);
+                }
+
+            case "approvals" when a.Words.Count >= 2 && a.Words[1] == "list":
+                return await Run(a, 2, r => ReadCommands.ApprovalsAsync(r, output, ct)).ConfigureAwait(false);
+            case "approvals" when a.Words.Count >= 2 && a.Words[1] is "approve" or "reject":
+                {
+                    var approve = a.Words[1] == "approve";
+                    var (comment, actor) = (a.Required("comment", "every vote is recorded with its reason"), Actor(a));
+                    return await Run(a, 3, r => ChangeCommands.VoteAsync(r, a.Word(2, "request id"), approve, actor, comment, output, ct)).ConfigureAwait(false);
+                }
+
+            case "runs" when a.Words.Count >= 2 && a.Words[1] == "list":
+                return await Run(a, 3, r => ReadCommands.RunsAsync(r, a.Word(2, "model"), output, ct)).ConfigureAwait(false);
+            case "runs" when a.Words.Count >= 2 && a.Words[1] == "show":
+                return await Run(a, 3, r => ReadCommands.RunAsync(r, a.Word(2, "run id"), output, ct)).ConfigureAwait(false);
+            default:
+                throw new CliException(ExitCodes.Usage, $"Unknown command '{command}'. Run 'mrt --help' for the list.");
+        }
+    }
+
+    // Options are all read before the registry opens, so a typo is a usage error before anything is touched.
+    private static async Task<int> Run(CliArguments a, int words, Func<IModelRegistry, Task<int>> command)
+    {
+        var registryOption = a.Option("registry");
+        _ = registryOption;
+        a.ThrowIfUnread(words);
+        var registry = RegistryLocation.Open(a);
+        try
+        {
+            return await command(registry).ConfigureAwait(false);
+        }
+        finally
+        {
+            (registry as IDisposable)?.Dispose();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+
+    private static string Actor(CliArguments a) => a.Option("actor") is { Length: > 0 } actor ? actor : Environment.UserName is { Length: > 0 } user ? user : "operator";
+}
