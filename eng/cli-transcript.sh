@@ -10,7 +10,7 @@ registry=$(mktemp -d)/models
 dotnet examples/QuickStart/bin/Debug/net10.0/QuickStart.dll "$registry" >/dev/null
 mrt() { dotnet src/ModelRetraining.Cli/bin/Debug/net10.0/ModelRetraining.Cli.dll "$@" --registry "$registry"; }
 show() {
-  echo '```'; echo "\$ mrt $* --registry models"
+  echo '```'; echo "\$ mrt $(printf '%q ' "$@")--registry models"
   local text code=0
   text=$(mrt "$@" 2>&1) || code=$?
   sed -E 's/[0-9a-f]{32}/run-id-xxxxxxxxxxxxxxxxxxxxxxxxx/g; s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}Z/yyyy-mm-dd hh:mm:ssZ/g' <<<"$text"

@@ -34,9 +34,15 @@ internal static class ChangeCommands
             var entry = await registry.RollbackAsync(new RollbackRequest(model, expected, actor, reason), cancellationToken).ConfigureAwait(false);
             return Moved(entry, output);
         }
-        catch (Exception ex) when (ex is AliasConflictException or InvalidOperationException or ArtifactIntegrityException)
+        catch (Exception ex) when (ex is AliasConflictException || (ex is InvalidOperationException && ex.InnerException is null))
         {
+            // Moved meanwhile, or nothing earlier to go back to: refused by the rules.
             throw new CliException(ExitCodes.Conflict, $"{ex.Message} Nothing was changed.");
+        }
+        catch (Exception ex) when (ex is ArtifactIntegrityException or InvalidOperationException)
+        {
+            // The previous champion's artifact failed its hash check or could not be read: the data is damaged.
+            throw new CliException(ExitCodes.Failed, $"{ex.Message} Nothing was changed.");
         }
     }
 
@@ -53,7 +59,7 @@ internal static class ChangeCommands
             var after = approve
                 ? await gateway.ApproveAsync(requestId, actor, comment, cancellationToken).ConfigureAwait(false)
                 : await gateway.RejectAsync(requestId, actor, comment, cancellationToken).ConfigureAwait(false);
-            output.Result(ReadCommands.Approval(after), console => console.WriteLine(after.Status switch
+            output.Result(ReadCommands.Approval(after), console => Output.Line(console, after.Status switch
             {
                 ApprovalStatus.Approved => $"{after.ModelName} v{after.Version} is approved and now the champion.",
                 ApprovalStatus.Rejected => $"{after.ModelName} v{after.Version} is rejected; it stays registered and is not promoted.",
@@ -65,7 +71,7 @@ internal static class ChangeCommands
         {
             throw new CliException(ExitCodes.NotFound, ex.Message);
         }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or InvalidOperationException or ModelRegistryException)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or InvalidOperationException or AliasConflictException)
         {
             // Four-eyes, a second vote, a decided or expired request, a champion that moved meanwhile.
             throw new CliException(ExitCodes.Conflict, ex.Message);
@@ -76,7 +82,7 @@ internal static class ChangeCommands
     {
         output.Result(
             new { model = entry.ModelName, alias = entry.Alias, from = entry.FromVersion, to = entry.ToVersion, actor = entry.Actor, reason = entry.Reason, at = entry.At },
-            console => console.WriteLine($"{entry.ModelName} {entry.Alias}: {(entry.FromVersion is { } f ? $"v{f}" : "none")} -> {(entry.ToVersion is { } t ? $"v{t}" : "none")} by {entry.Actor} ({entry.Reason})"));
+            console => Output.Line(console, $"{entry.ModelName} {entry.Alias}: {(entry.FromVersion is { } f ? $"v{f}" : "none")} -> {(entry.ToVersion is { } t ? $"v{t}" : "none")} by {entry.Actor} ({entry.Reason})"));
         return ExitCodes.Ok;
     }
 }

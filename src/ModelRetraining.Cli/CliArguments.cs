@@ -7,7 +7,7 @@ namespace ModelRetraining.Cli;
 /// </summary>
 internal sealed class CliArguments
 {
-    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "json", "help", "force" };
+    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "json", "help" };
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
@@ -21,7 +21,11 @@ internal sealed class CliArguments
             {
                 var name = arg[2..];
                 var equals = name.IndexOf('=', StringComparison.Ordinal);
-                if (equals > 0)
+                if (equals > 0 && Switches.Contains(name[..equals]))
+                {
+                    throw new CliException(ExitCodes.Usage, $"--{name[..equals]} takes no value.");
+                }
+                else if (equals > 0)
                 {
                     _options[name[..equals]] = name[(equals + 1)..];
                 }
@@ -29,7 +33,7 @@ internal sealed class CliArguments
                 {
                     _options[name] = null;
                 }
-                else if (i + 1 < args.Count)
+                else if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 {
                     _options[name] = args[++i];
                 }

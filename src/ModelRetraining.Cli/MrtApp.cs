@@ -26,15 +26,22 @@ internal static class MrtApp
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        var json = args.Contains("--json");
-        var output = new Output(stdout, stderr, json);
+        // Until the arguments parse, an error is JSON when --json is anywhere in them.
+        var output = new Output(stdout, stderr, args.Contains("--json"));
         try
         {
             var parsed = new CliArguments(args);
-            if (parsed.Words.Count == 0 || parsed.Flag("help"))
+            output = new Output(stdout, stderr, parsed.Json);
+            if (parsed.Flag("help"))
             {
                 stdout.WriteLine(Usage);
-                return parsed.Words.Count == 0 && !parsed.Flag("help") ? ExitCodes.Usage : ExitCodes.Ok;
+                return ExitCodes.Ok;
+            }
+
+            if (parsed.Words.Count == 0)
+            {
+                stderr.WriteLine(Usage);
+                return ExitCodes.Usage;
             }
 
             return await DispatchAsync(parsed, output, cancellationToken).ConfigureAwait(false);
@@ -49,9 +56,15 @@ internal static class MrtApp
             output.Error(ex.Message, ExitCodes.Usage);
             return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is ModelRegistryException or IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
+        catch (OperationCanceledException)
         {
-            output.Error(ex.Message, ExitCodes.Failed);
+            output.Error("Cancelled.", ExitCodes.Failed);
+            return ExitCodes.Failed;
+        }
+        catch (Exception ex)
+        {
+            // The registry could not be read or written (or a record in it could not be read): a failure, never a stack trace.
+            output.Error(SafeText.Escape(ex.Message), ExitCodes.Failed);
             return ExitCodes.Failed;
         }
     }
@@ -77,7 +90,7 @@ internal static class MrtApp
             case "promote":
                 {
                     var (expected, reason, actor, target) = (a.Required("expected", "the version the alias points at now, or 'none' (a lost race is refused, exit 3)"), a.Required("reason", "it is recorded in the alias history"), Actor(a), a.Option("alias") ?? ModelAliases.Champion);
-                    return await Run(a, 3, r => ChangeCommands.PromoteAsync(r, a.Word(1, "model"), a.Number(2, "version"), target, expected, actor, reason, output, ct)).ConfigureAwait(false);
+                    return await Run(a, 3, r => ChangeCommands.PromoteAsync(r, a.Word(1, "model"), a.Number(2, "version"), target, expected, actor, reason, output, ct), changes: true).ConfigureAwait(false);
                 }
 
             case "rollback":
@@ -85,7 +98,7 @@ internal static class MrtApp
                     var expectedText = a.Required("expected", "the version the champion points at now (a lost race is refused, exit 3)");
                     var expected = int.TryParse(expectedText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var e) && e > 0 ? e : throw new CliException(ExitCodes.Usage, $"--expected must be a version number; '{expectedText}' is not.");
                     var (reason, actor) = (a.Required("reason", "it is recorded in the alias history and the audit log"), Actor(a));
-                    return await Run(a, 2, r => ChangeCommands.RollbackAsync(r, a.Word(1, "model"), expected, actor, reason, output, ct)).ConfigureAwait(false);
+                    return await Run(a, 2, r => ChangeCommands.RollbackAsync(r, a.Word(1, "model"), expected, actor, reason, output, ct), changes: true).ConfigureAwait(false);
                 }
 
             case "approvals" when a.Words.Count >= 2 && a.Words[1] == "list":
@@ -94,7 +107,7 @@ internal static class MrtApp
                 {
                     var approve = a.Words[1] == "approve";
                     var (comment, actor) = (a.Required("comment", "every vote is recorded with its reason"), Actor(a));
-                    return await Run(a, 3, r => ChangeCommands.VoteAsync(r, a.Word(2, "request id"), approve, actor, comment, output, ct)).ConfigureAwait(false);
+                    return await Run(a, 3, r => ChangeCommands.VoteAsync(r, a.Word(2, "request id"), approve, actor, comment, output, ct), changes: true).ConfigureAwait(false);
                 }
 
             case "runs" when a.Words.Count >= 2 && a.Words[1] == "list":
@@ -107,12 +120,12 @@ internal static class MrtApp
     }
 
     // Options are all read before the registry opens, so a typo is a usage error before anything is touched.
-    private static async Task<int> Run(CliArguments a, int words, Func<IModelRegistry, Task<int>> command)
+    private static async Task<int> Run(CliArguments a, int words, Func<IModelRegistry, Task<int>> command, bool changes = false)
     {
         var registryOption = a.Option("registry");
         _ = registryOption;
         a.ThrowIfUnread(words);
-        var registry = RegistryLocation.Open(a);
+        var registry = RegistryLocation.Open(a, changes);
         try
         {
             return await command(registry).ConfigureAwait(false);

@@ -17,6 +17,7 @@ internal sealed class Output(TextWriter stdout, TextWriter stderr, bool json)
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter() },
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals, // a NaN metric is kept as the registry keeps it
     };
 
     private readonly IAnsiConsole _console = Create(stdout);
@@ -78,8 +79,11 @@ internal sealed class Output(TextWriter stdout, TextWriter stderr, bool json)
         return table;
     }
 
-    /// <summary>A row of plain text: every cell is escaped, so a name or comment holding <c>[red]</c> is shown as it is.</summary>
-    public static void Row(Table table, params string?[] cells) => table.AddRow([.. cells.Select(c => new Text(c ?? string.Empty))]);
+    /// <summary>A row of plain text: markup is not read (a comment holding <c>[red]</c> is shown as it is) and control characters are escaped.</summary>
+    public static void Row(Table table, params string?[] cells) => table.AddRow([.. cells.Select(c => new Text(SafeText.Escape(c ?? string.Empty)))]);
+
+    /// <summary>A line of plain text with control characters escaped: a comment cannot drive the operator's terminal.</summary>
+    public static void Line(IAnsiConsole console, string text) => console.Write(new Text(SafeText.Escape(text) + Environment.NewLine));
 
     public static string When(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? "—";
 }

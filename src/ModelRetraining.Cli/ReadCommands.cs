@@ -66,7 +66,7 @@ internal static class ReadCommands
                 createdBy = v.CreatedBy,
                 runId = v.RunId,
                 aliases = aliases.Where(a => a.Value == v.Version).Select(a => a.Key).Order(StringComparer.Ordinal).ToArray(),
-                metrics = v.Metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToDictionary(m => m.Name, m => m.Value),
+                metrics = v.Metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => new { name = m.Name, value = m.Value, direction = m.Direction.ToString() }).ToArray(),
             }).ToArray(),
             console => console.Write(table));
         return ExitCodes.Ok;
@@ -93,7 +93,7 @@ internal static class ReadCommands
         };
         output.Result(document, console =>
         {
-            console.WriteLine($"{v} — registered {Output.When(v.CreatedAt)} by {v.CreatedBy}{(v.RunId is null ? string.Empty : $" in run {v.RunId}")}");
+            Output.Line(console, $"{v} — registered {Output.When(v.CreatedAt)} by {v.CreatedBy}{(v.RunId is null ? string.Empty : $" in run {v.RunId}")}");
             var metrics = Output.Table("Metric", "Value", "Better when");
             foreach (var m in v.Metrics.Values.OrderBy(m => m.Name, StringComparer.Ordinal))
             {
@@ -115,9 +115,9 @@ internal static class ReadCommands
             }
 
             console.Write(pairs);
-            console.WriteLine($"attachments: {string.Join(", ", v.Attachments.Select(a => a.Name))}");
-            console.WriteLine("gate decision:");
-            console.WriteLine(v.Decision ?? "none recorded");
+            Output.Line(console, $"attachments: {string.Join(", ", v.Attachments.Select(a => a.Name))}");
+            Output.Line(console, "gate decision:");
+            Output.Line(console, v.Decision ?? "none recorded");
         });
         return ExitCodes.Ok;
     }
@@ -230,7 +230,7 @@ internal static class ReadCommands
             new { id = runId, model = summary.ModelName, status = summary.Status.ToString(), stage = summary.Stage.ToString(), startedAt = summary.StartedAt, updatedAt = summary.UpdatedAt, entries = entries.OrderBy(e => e.Sequence).Select(e => new { sequence = e.Sequence, stage = e.Stage.ToString(), status = e.Status.ToString(), at = e.At, durationSeconds = e.Duration.TotalSeconds, outputs = e.Outputs }).ToArray() },
             console =>
             {
-                console.WriteLine($"run {runId} of {summary.ModelName}: {summary.Status} at {summary.Stage}");
+                Output.Line(console, $"run {runId} of {summary.ModelName}: {summary.Status} at {summary.Stage}");
                 console.Write(table);
             });
         return ExitCodes.Ok;

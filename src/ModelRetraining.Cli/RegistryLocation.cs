@@ -13,23 +13,50 @@ internal static class RegistryLocation
 
     public const string ConfigFile = "mrt.json";
 
-    public static IModelRegistry Open(CliArguments args)
+    public static IModelRegistry Open(CliArguments args, bool changes)
     {
         var (folder, from) = Find(args);
         var full = Path.GetFullPath(folder);
-        if (!File.Exists(Path.Combine(full, "registry.db")))
+        var database = Path.Combine(full, "registry.db");
+        if (!File.Exists(database))
         {
             throw new CliException(ExitCodes.NotFound, $"No registry at '{full}' (from {from}): the folder {(Directory.Exists(full) ? "has no registry.db" : "does not exist")}. Nothing was created.");
+        }
+
+        // Opening a registry of an older schema migrates it; a command that only reads must not, so it is refused.
+        var version = SchemaVersion(database);
+        if (!changes && version != ModelRegistry.EmbeddedSchemaVersion)
+        {
+            throw new CliException(ExitCodes.Failed, $"The registry at '{full}' has schema version {version}; this mrt reads version {ModelRegistry.EmbeddedSchemaVersion}. {(version < ModelRegistry.EmbeddedSchemaVersion ? "Reading it would migrate it: let its host (same package version as mrt) open it first" : "Upgrade mrt")}. Nothing was changed.");
         }
 
         return ModelRegistry.Embedded(full);
     }
 
+    private static int SchemaVersion(string database)
+    {
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = database, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        using (connection)
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COALESCE((SELECT MAX(version) FROM schema_migrations), 0)";
+            try
+            {
+                return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                return 0; // no migrations table: the first schema
+            }
+        }
+    }
+
     private static (string Folder, string From) Find(CliArguments args)
     {
-        if (args.Option("registry") is { Length: > 0 } option)
+        if (args.Option("registry") is { } option)
         {
-            return (option, "--registry");
+            return option.Trim().Length > 0 ? (option, "--registry") : throw new CliException(ExitCodes.Usage, "--registry is empty: name the registry's folder (an unset variable, most likely).");
         }
 
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } variable)
@@ -43,7 +70,7 @@ internal static class RegistryLocation
             try
             {
                 using var json = JsonDocument.Parse(File.ReadAllText(config));
-                if (json.RootElement.TryGetProperty("registry", out var registry) && registry.GetString() is { Length: > 0 } path)
+                if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("registry", out var registry) && registry.ValueKind == JsonValueKind.String && registry.GetString() is { Length: > 0 } path)
                 {
                     // Relative to the config file, as the file is where the operator keeps it.
                     return (Path.Combine(Path.GetDirectoryName(config)!, path), config);

@@ -29,7 +29,7 @@ public static class ModelRetrainingHealthChecks
     /// <param name="builder">The health checks.</param>
     /// <param name="modelName">The model.</param>
     /// <param name="maxAge">The longest a champion may serve unrefreshed.</param>
-    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; the host's <see cref="TimeProvider"/> service, else <see cref="TimeProvider.System"/>, when <see langword="null"/>.</param>
     /// <param name="tags">Tags.</param>
     /// <returns>The builder.</returns>
     public static IHealthChecksBuilder AddModelStaleness(this IHealthChecksBuilder builder, string modelName, TimeSpan maxAge, TimeProvider? timeProvider = null, IEnumerable<string>? tags = null)
@@ -37,6 +37,6 @@ public static class ModelRetrainingHealthChecks
         ArgumentNullException.ThrowIfNull(builder);
         RegistryNames.ThrowIfInvalid(modelName, "model name", nameof(modelName));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(maxAge, TimeSpan.Zero);
-        return builder.Add(new HealthCheckRegistration($"modelretraining-staleness-{modelName}", services => new ModelStalenessHealthCheck(services.GetRequiredService<IModelRegistry>(), modelName, maxAge, timeProvider ?? TimeProvider.System), HealthStatus.Degraded, tags));
+        return builder.Add(new HealthCheckRegistration($"modelretraining-staleness-{modelName}", services => new ModelStalenessHealthCheck(services.GetRequiredService<IModelRegistry>(), modelName, maxAge, timeProvider ?? services.GetService<TimeProvider>() ?? TimeProvider.System), HealthStatus.Degraded, tags));
     }
 }

@@ -16,12 +16,13 @@ public static class ModelServerHealthChecks
     /// <param name="builder">The health checks.</param>
     /// <param name="name">The check's name.</param>
     /// <param name="tags">Tags; <c>ready</c> when <see langword="null"/>.</param>
+    /// <param name="modelName">The model whose server is checked (servers are keyed by model); the only, or first, registered server when <see langword="null"/>.</param>
     /// <returns>The builder.</returns>
-    public static IHealthChecksBuilder AddModelServerReadiness<TInput, TOutput>(this IHealthChecksBuilder builder, string name = "modelretraining-model-server", IEnumerable<string>? tags = null)
+    public static IHealthChecksBuilder AddModelServerReadiness<TInput, TOutput>(this IHealthChecksBuilder builder, string name = "modelretraining-model-server", IEnumerable<string>? tags = null, string? modelName = null)
         where TInput : class
         where TOutput : class, new()
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Add(new HealthCheckRegistration(name, services => new ChampionLoadedHealthCheck<TInput, TOutput>(services.GetRequiredService<ModelServer<TInput, TOutput>>()), HealthStatus.Unhealthy, tags ?? ["ready"]));
+        return builder.Add(new HealthCheckRegistration(name, services => new ChampionLoadedHealthCheck<TInput, TOutput>(modelName is null ? services.GetRequiredService<ModelServer<TInput, TOutput>>() : services.GetRequiredKeyedService<ModelServer<TInput, TOutput>>(modelName)), HealthStatus.Unhealthy, tags ?? ["ready"]));
     }
 }

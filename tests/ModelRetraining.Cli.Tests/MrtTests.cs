@@ -123,6 +123,33 @@ public sealed class MrtTests(QuickStartRegistry quickStart) : IClassFixture<Quic
     }
 
     [Fact]
+    public async Task AnEmptyRegistryOption_IsAUsageError_NotAFallBackToAnotherRegistry()
+    {
+        var (exit, _, error) = await Mrt("models", "list", "--registry", "");
+        Assert.Equal(2, exit);
+        Assert.Contains("--registry is empty", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AReadOfAnOlderSchemaRegistry_IsRefused_AndLeavesItsBytesAsTheyWere()
+    {
+        var folder = quickStart.Copy();
+        using (var connection = new SqliteConnection($"Data Source={Path.Combine(folder, "registry.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE); DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations); PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }
+
+        var before = await File.ReadAllBytesAsync(Path.Combine(folder, "registry.db"));
+        var (exit, _, error) = await Mrt("models", "list", "--registry", folder);
+        Assert.Equal(1, exit);
+        Assert.Contains("Reading it would migrate it", error, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(Path.Combine(folder, "registry.db")));
+    }
+
+    [Fact]
     public async Task ARegistryThatDoesNotExist_IsRefused_AndNeverCreated()
     {
         var missing = Path.Combine(Path.GetTempPath(), "mr-cli-missing", Guid.NewGuid().ToString("N"));
@@ -140,6 +167,8 @@ public sealed class MrtTests(QuickStartRegistry quickStart) : IClassFixture<Quic
     [InlineData(2, "versions", "list", "../etc")]
     [InlineData(2, "models", "list", "--colour", "red")]
     [InlineData(2, "promote", "flight-delays", "2", "--reason", "no expected")]
+    [InlineData(2, "promote", "flight-delays", "2", "--expected", "1", "--reason", "--actor", "x")]
+    [InlineData(2, "models", "list", "--json=yes")]
     public async Task BadInput_GetsAClearMessageAndItsExitCode(int expected, params string[] args)
     {
         var (exit, _, error) = await Mrt([.. args, "--registry", quickStart.Folder]);

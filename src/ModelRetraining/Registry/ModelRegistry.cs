@@ -3,6 +3,9 @@ namespace ModelRetraining;
 /// <summary>Creates the built-in registries.</summary>
 public static class ModelRegistry
 {
+    /// <summary>Gets the schema version of the embedded registry's database that this package writes (older ones are migrated when opened); a tool that only reads can refuse other versions instead of migrating them.</summary>
+    public static int EmbeddedSchemaVersion => SqliteSchema.Latest;
+
     /// <summary>
     /// The embedded registry: SQLite metadata (<c>registry.db</c>, WAL) and content-addressed artifacts
     /// (<c>artifacts/</c>) in one folder, created on first use. Safe for many threads and processes on one machine.
