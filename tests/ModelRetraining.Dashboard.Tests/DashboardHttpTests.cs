@@ -242,4 +242,36 @@ public sealed class DashboardHttpTests(DashboardHost host) : IClassFixture<Dashb
         var (_, missed) = await FirstEventAsync("0000000000000000");
         Assert.Equal("changed-while-away", missed);     // it saw an older state: it fetches at once
     }
+
+    [Fact]
+    public async Task StreamClientsThatNeverRead_HoldOnlyTheirOwnConnections_AndOthersAreStillServed()
+    {
+        // Thirty raw connections ask for the stream and never read a byte: each holds its own socket, and
+        // a page and a fresh stream are still served at once.
+        var sockets = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var socket = new System.Net.Sockets.TcpClient();
+                await socket.ConnectAsync(host.Root.Host, host.Root.Port);
+                var request = System.Text.Encoding.ASCII.GetBytes($"GET {host.Root.AbsolutePath}events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n");
+                await socket.GetStream().WriteAsync(request);
+                socket.ReceiveBufferSize = 1024;
+                sockets.Add(socket);
+            }
+
+            using var local = Client();
+            Assert.Equal(HttpStatusCode.OK, (await local.GetAsync(new Uri("", UriKind.Relative))).StatusCode);
+            var (id, _) = await FirstEventAsync(null);
+            Assert.Matches("^[0-9a-f]{16}$", id);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+    }
 }
