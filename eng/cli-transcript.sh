@@ -13,7 +13,7 @@ show() {
   echo '```'; echo "\$ mrt $(printf '%q ' "$@")--registry models"
   local text code=0
   text=$(mrt "$@" 2>&1) || code=$?
-  sed -E 's/[0-9a-f]{32}/run-id-xxxxxxxxxxxxxxxxxxxxxxxxx/g; s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}Z/yyyy-mm-dd hh:mm:ssZ/g' <<<"$text"
+  sed -E "s|$PWD/||g" <<<"$text" | sed -E 's/[0-9a-f]{64}/fingerprint-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/g; s/[0-9a-f]{32}/run-id-xxxxxxxxxxxxxxxxxxxxxxxxx/g; s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}Z/yyyy-mm-dd hh:mm:ssZ/g'
   echo "(exit $code)"; echo '```'; echo
 }
 show models list

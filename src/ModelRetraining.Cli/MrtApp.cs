@@ -122,8 +122,7 @@ internal static class MrtApp
     // Options are all read before the registry opens, so a typo is a usage error before anything is touched.
     private static async Task<int> Run(CliArguments a, int words, Func<IModelRegistry, Task<int>> command, bool changes = false)
     {
-        var registryOption = a.Option("registry");
-        _ = registryOption;
+        a.Option("registry"); // declared here, read by RegistryLocation after the check for unknown options
         a.ThrowIfUnread(words);
         var registry = RegistryLocation.Open(a, changes);
         try

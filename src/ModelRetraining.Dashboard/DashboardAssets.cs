@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Security.Cryptography;
 
 namespace ModelRetraining.Dashboard;
@@ -34,6 +33,4 @@ internal sealed class DashboardAssets
         (content, contentType) = found ? asset : ([], string.Empty);
         return found;
     }
-
-    internal static Assembly Assembly => typeof(DashboardAssets).Assembly;
 }
