@@ -21,4 +21,17 @@ show versions list flight-delays
 show aliases history flight-delays
 show versions diff flight-delays 1 2
 show promote flight-delays 2 --expected 2 --reason "stale expected version"
-rm -rf "$(dirname "$registry")"
+
+# drift and profile read data files, no registry: two months of the example's flights.
+data=$(dirname "$registry")
+zcat examples/data/flights-2001/flights-2001-250k.csv.gz | awk -F, -v d="$data" 'NR==1{print > d"/january.csv"; print > d"/june.csv"} $1 ~ /^2001-01/ {print >> d"/january.csv"} $1 ~ /^2001-06/ {print >> d"/june.csv"}'
+showdata() {
+  echo '```'; echo "\$ mrt $(printf '%q ' "$@" | sed -E "s|$data/||g")"
+  local text code=0
+  text=$(cd "$data" && dotnet "$OLDPWD/src/ModelRetraining.Cli/bin/Debug/net10.0/ModelRetraining.Cli.dll" "$@" 2>&1) || code=$?
+  sed -E "s|$data/||g" <<<"$text"
+  echo "(exit $code)"; echo '```'; echo
+}
+showdata drift "$data/january.csv" "$data/june.csv" --time date --out reports
+showdata profile "$data/january.csv" --time date --out january.profile.json
+rm -rf "$data"

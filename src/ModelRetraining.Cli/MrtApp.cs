@@ -19,8 +19,12 @@ internal static class MrtApp
           mrt approvals reject <request> --comment <why> [--actor <who>]
           mrt runs list <model>
           mrt runs show <run>
+          mrt drift <reference> <current> [--out <folder>] [--columns a,b] [--fail-on-drift]
+          mrt profile <file> [--out <file.json>]
 
-        Every command: --registry <folder> (else MRT_REGISTRY, else mrt.json in this folder), --json.
+        drift and profile read CSV (a schema guessed from the first file's first 10,000 rows; --text, --ignore,
+        --label, --time, --separator correct it) or Parquet, and need no registry.
+        Every other command: --registry <folder> (else MRT_REGISTRY, else mrt.json in this folder), --json.
         Exit codes: 0 ok, 1 failed, 2 usage, 3 conflict (refused by the registry's or the approval rules), 4 not found.
         """;
 
@@ -114,6 +118,20 @@ internal static class MrtApp
                 return await Run(a, 3, r => ReadCommands.RunsAsync(r, a.Word(2, "model"), output, ct)).ConfigureAwait(false);
             case "runs" when a.Words.Count >= 2 && a.Words[1] == "show":
                 return await Run(a, 3, r => ReadCommands.RunAsync(r, a.Word(2, "run id"), output, ct)).ConfigureAwait(false);
+            case "drift":
+                {
+                    var (files, outFolder, columns, failOnDrift) = (DataFiles.FromOptions(a), a.Option("out") ?? ".", DataFiles.List(a.Option("columns")), a.Flag("fail-on-drift"));
+                    a.ThrowIfUnread(3);
+                    return await DataCommands.DriftAsync(files, a.Word(1, "reference file"), a.Word(2, "current file"), outFolder, columns, failOnDrift, output, ct).ConfigureAwait(false);
+                }
+
+            case "profile":
+                {
+                    var (files, outPath) = (DataFiles.FromOptions(a), a.Option("out"));
+                    a.ThrowIfUnread(2);
+                    return await DataCommands.ProfileAsync(files, a.Word(1, "data file"), outPath, output, ct).ConfigureAwait(false);
+                }
+
             default:
                 throw new CliException(ExitCodes.Usage, $"Unknown command '{command}'. Run 'mrt --help' for the list.");
         }

@@ -9,7 +9,7 @@ namespace ModelRetraining;
 // Reading one field as its declared kind, and the tallies of fields that could not be read.
 public sealed partial class CsvDataSource
 {
-    private static bool TryParse(DataColumnKind kind, ReadOnlySpan<char> field, CsvSchema schema, out object? value, out bool outOfRange)
+    internal static bool TryParse(DataColumnKind kind, ReadOnlySpan<char> field, CsvSchema schema, out object? value, out bool outOfRange)
     {
         field = field.Trim();
         outOfRange = false;

@@ -12,7 +12,7 @@ namespace ModelRetraining;
 ///     .Label("Late");
 /// </code>
 /// </summary>
-public sealed class CsvSchema
+public sealed partial class CsvSchema
 {
     private readonly List<CsvColumn> _columns = [];
     private readonly HashSet<string> _ignored = new(StringComparer.Ordinal);
@@ -98,12 +98,19 @@ public sealed class CsvSchema
     /// <returns>This schema.</returns>
     public CsvSchema DateTime(string name) => Add(new CsvColumn(name, DataColumnKind.DateTime, null));
 
-    /// <summary>Reads a date-time column and makes it the time column that <see cref="CsvDataSource.Between"/> filters on.</summary>
+    /// <summary>
+    /// Reads a date-time column and makes it the time column that <see cref="CsvDataSource.Between"/> filters on.
+    /// A date-time column of that name declared already (by <see cref="Infer"/>, say) becomes the time column as it is.
+    /// </summary>
     /// <param name="name">The header name.</param>
     /// <returns>This schema.</returns>
     public CsvSchema Time(string name)
     {
-        DateTime(name);
+        if (!_columns.Any(c => c.Name == name && c.Kind == DataColumnKind.DateTime && !c.IsDerived))
+        {
+            DateTime(name);
+        }
+
         TimeColumn = name;
         return this;
     }
