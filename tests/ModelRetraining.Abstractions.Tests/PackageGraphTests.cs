@@ -15,6 +15,9 @@ public class PackageGraphTests
     {
         ["ModelRetraining.Onnx.Gpu"] = ["ModelRetraining.Onnx"],
         ["ModelRetraining.Testing.Conformance"] = ["ModelRetraining.Testing"],
+
+        // mrt is an application, a composition root like a host: it reads Parquet files for drift and profile.
+        ["ModelRetraining.Cli"] = ["ModelRetraining.Parquet"],
     };
 
     private static readonly string[] Hub = ["ModelRetraining.Abstractions", "ModelRetraining"];
