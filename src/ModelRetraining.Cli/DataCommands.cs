@@ -16,15 +16,10 @@ internal static class DataCommands
         var (reference, current) = await CliProgress.RunAsync(output, [Path.GetFileName(referencePath), Path.GetFileName(currentPath)], async sinks =>
         {
             var r = await files.ReadAsync(referencePath, sinks[0], cancellationToken).ConfigureAwait(false);
+            ThrowIfUnknown(columns, r, referencePath); // before the second file is read for nothing
             var c = await files.ReadAsync(currentPath, sinks[1], cancellationToken).ConfigureAwait(false);
             return (r, c);
         }).ConfigureAwait(false);
-
-        var unknown = columns.Where(c => reference.Schema.Columns.All(k => k.Name != c)).ToArray();
-        if (unknown.Length > 0)
-        {
-            throw new CliException(ExitCodes.Usage, $"--columns names {string.Join(", ", unknown.Select(u => $"'{u}'"))}, not a column of '{Path.GetFileName(referencePath)}' (its columns: {string.Join(", ", reference.Schema.Columns.Select(k => k.Name))}).");
-        }
 
         // The time column orders rows; two windows differ in it by construction, so it is compared only when named.
         var compared = columns.Count > 0 ? columns : reference.Schema.Columns.Select(c => c.Name).Where(n => n != reference.Schema.TimeColumn).ToArray();
@@ -128,6 +123,15 @@ internal static class DataCommands
             Output.Line(console, $"{snapshot.RowCount:N0} rows; profile written to {target}");
         });
         return ExitCodes.Ok;
+    }
+
+    private static void ThrowIfUnknown(IReadOnlyList<string> columns, DatasetSnapshot reference, string path)
+    {
+        var unknown = columns.Where(c => reference.Schema.Columns.All(k => k.Name != c)).ToArray();
+        if (unknown.Length > 0)
+        {
+            throw new CliException(ExitCodes.Usage, $"--columns names {string.Join(", ", unknown.Select(u => $"'{u}'"))}, not a column of '{Path.GetFileName(path)}' (its columns: {string.Join(", ", reference.Schema.Columns.Select(k => k.Name))}).");
+        }
     }
 
     private static object Describe(DatasetSnapshot snapshot, string path) => new { path = Path.GetFullPath(path), rows = snapshot.RowCount, fingerprint = snapshot.Fingerprint };

@@ -95,11 +95,17 @@ public sealed partial class CsvDataSource : IDataSource
         return await Task.Run(() => Read(context, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
+    // The file as text (.gz decompressed); the reader owns the file, which is handed out for its position.
+    internal static StreamReader OpenText(string path, out FileStream file)
+    {
+        file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        return new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+    }
+
     private DatasetSnapshot Read(RetrainingContext context, CancellationToken cancellationToken)
     {
-        using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using Stream stream = _path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+        using var reader = OpenText(_path, out var file);
         var records = new CsvRecordReader(reader, _schema.Separator, _path, _schema.MaxRecordLength, cancellationToken);
         var issues = new List<DataValidationIssue>();
 

@@ -1,6 +1,3 @@
-using System.IO.Compression;
-using System.Text;
-
 namespace ModelRetraining;
 
 // A schema guessed from a file's header and its first rows, for tools that meet a file they know nothing
@@ -32,9 +29,7 @@ public sealed partial class CsvSchema
 
         var name = System.IO.Path.GetFileName(path);
         var schema = new CsvSchema { Separator = separator };
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+        using var reader = CsvDataSource.OpenText(path, out _);
         var records = new CsvRecordReader(reader, separator, path, schema.MaxRecordLength, CancellationToken.None);
         if (!records.Read())
         {
@@ -42,6 +37,7 @@ public sealed partial class CsvSchema
         }
 
         var header = new string[records.FieldCount];
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < header.Length; i++)
         {
             header[i] = records.Field(i).ToString().Trim();
@@ -50,8 +46,9 @@ public sealed partial class CsvSchema
                 throw new InvalidDataException($"The header of '{name}' has no name for field {i + 1}.");
             }
 
-            if (Array.IndexOf(header, header[i], 0, i) is var first and >= 0)
+            if (!seen.TryAdd(header[i], i))
             {
+                var first = seen[header[i]];
                 throw new InvalidDataException($"The header of '{name}' names '{header[i]}' twice (fields {first + 1} and {i + 1}).");
             }
         }
