@@ -1,10 +1,14 @@
-// Usage: ModelRetraining.RegistryWorker <registry-folder> <model> <versions> <worker-name>
+// Usage: ModelRetraining.RegistryWorker <registry-folder | pg:<schema>> <model> <versions> <worker-name>
+// (with pg:, the connection string comes from MR_WORKER_POSTGRES, kept off the command line for its password)
 // Registers <versions> versions and, after each, tries to move "champion" from the version it last read to
 // the new one. Prints "registered=<n> promoted=<n> conflicts=<n>" and exits 0.
 using System.Text;
 using ModelRetraining;
+using ModelRetraining.PostgreSql;
 
-var registry = ModelRegistry.Embedded(args[0]);
+var registry = args[0].StartsWith("pg:", StringComparison.Ordinal)
+    ? PostgreSqlRegistry.Create(Environment.GetEnvironmentVariable("MR_WORKER_POSTGRES")!, new PostgreSqlRegistryOptions { Schema = args[0][3..] })
+    : ModelRegistry.Embedded(args[0]);
 var model = args[1];
 var count = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
 var worker = args[3];

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using Npgsql;
+
+namespace ModelRetraining.PostgreSql;
+
+/// <summary>
+/// Artifacts in the registry's own <c>artifacts</c> table: content-addressed by SHA-256, written once
+/// (<c>ON CONFLICT DO NOTHING</c>: the same bytes from two nodes are stored once), and verified against the
+/// address on every read, so bytes changed in the table are refused, never served. It needs nothing shared
+/// between nodes beyond the database; a bytea holds up to 1 GB.
+/// </summary>
+internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource, string describe, TimeProvider timeProvider, Func<CancellationToken, ValueTask> ensureInitialized) : IArtifactStore
+{
+    public async ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        await ensureInitialized(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            return await PutAsync(connection, null, content, PostgreSqlModelRegistry.Microseconds(timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new ModelRegistryException($"The PostgreSQL registry {describe} could not store an artifact: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Stores content inside the caller's transaction (a version's registration).</summary>
+    public static async Task<ArtifactReference> PutAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, ReadOnlyMemory<byte> content, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reference = new ArtifactReference(Convert.ToHexStringLower(SHA256.HashData(content.Span)), content.Length);
+        var command = new NpgsqlCommand("INSERT INTO artifacts(sha256, length, content, stored_at) VALUES(@sha, @len, @c, @at) ON CONFLICT (sha256) DO NOTHING", connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.AddWithValue("sha", reference.Sha256);
+        command.Parameters.AddWithValue("len", reference.Length);
+        command.Parameters.AddWithValue("c", content);
+        command.Parameters.AddWithValue("at", now.ToUniversalTime());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return reference;
+    }
+
+    public async ValueTask<ReadOnlyMemory<byte>> GetAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        await ensureInitialized(cancellationToken).ConfigureAwait(false);
+        byte[]? bytes;
+        try
+        {
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var command = new NpgsqlCommand("SELECT content FROM artifacts WHERE sha256 = @sha", connection);
+            await using var commandScope = command.ConfigureAwait(false);
+            command.Parameters.AddWithValue("sha", reference.Sha256);
+            bytes = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new ModelRegistryException($"The PostgreSQL registry {describe} could not read artifact sha256:{reference.Sha256}: {ex.Message}", ex);
+        }
+
+        if (bytes is null)
+        {
+            throw new ArtifactIntegrityException($"Artifact sha256:{reference.Sha256} is missing from the artifacts table of the PostgreSQL registry {describe}: it was deleted behind the registry's back. It is not served.");
+        }
+
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(actual, reference.Sha256, StringComparison.Ordinal))
+        {
+            throw new ArtifactIntegrityException($"Artifact sha256:{reference.Sha256} in the PostgreSQL registry {describe} does not match its address: found SHA-256 {actual} ({bytes.Length} bytes, expected {reference.Length}). The row was changed behind the registry's back; it is not served.");
+        }
+
+        return bytes;
+    }
+
+    public async ValueTask<bool> ExistsAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        await ensureInitialized(cancellationToken).ConfigureAwait(false);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var command = new NpgsqlCommand("SELECT 1 FROM artifacts WHERE sha256 = @sha", connection);
+        await using var commandScope = command.ConfigureAwait(false);
+        command.Parameters.AddWithValue("sha", reference.Sha256);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+}
