@@ -46,39 +46,9 @@ if command -v redis-server >/dev/null 2>&1; then
   fi
 fi
 
-# One PostgreSQL 15 for the whole run (Debian's, `pg_config --bindir`), on a free loopback port, in a
-# throw-away cluster; it refuses to run as root, so it runs as the postgres user. Each test makes its
-# own database. Stopped by the PID in postmaster.pid.
-if pgbin=$(pg_config --bindir 2>/dev/null) && [ -x "$pgbin/initdb" ]; then
-  as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-  pg_port=$(free_port)
-  pg_root=$(mktemp -d "${TMPDIR:-/tmp}/mr-postgres.XXXXXX")
-  [ "$(id -u)" = 0 ] && chown postgres "$pg_root"
-  # TCP logins need the password (a random one per run), so a wrong password is refused as on a real server.
-  pg_password=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-  printf '%s\n' "$pg_password" >"$pg_root/pwfile"
-  [ "$(id -u)" = 0 ] && chown postgres "$pg_root/pwfile"
-  if as_postgres "$pgbin/initdb" -D "$pg_root/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 --pwfile="$pg_root/pwfile" --no-sync -E UTF8 >"$log/initdb.log" 2>&1; then
-    as_postgres "$pgbin/postgres" -D "$pg_root/data" -p "$pg_port" -k "$pg_root" -c listen_addresses=127.0.0.1 \
-      -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 >"$log/postgres.log" 2>&1 &
-    pids+=($!)
-    pg_ready=
-    for _ in $(seq 1 150); do
-      "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$pg_port" -t 1 && { pg_ready=1; break; }
-      sleep 0.2
-    done
-    if [ -n "$pg_ready" ] && [ -f "$pg_root/data/postmaster.pid" ]; then
-      pg_pid=$(head -1 "$pg_root/data/postmaster.pid")
-      pids+=("$pg_pid")
-      export MR_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Password=$pg_password"
-      echo "postgres pid $pg_pid on 127.0.0.1:$pg_port"
-    else
-      echo "postgres did not answer on 127.0.0.1:$pg_port within 30 s:"; tail -5 "$log/postgres.log"
-    fi
-  else
-    echo "initdb failed:"; tail -5 "$log/initdb.log"
-  fi
-fi
+# One PostgreSQL 15 for the whole run (eng/postgres.sh); each test makes its own database.
+source "$(dirname "$0")/postgres.sh"
+start_postgres "$log"
 
 dotnet test ModelRetraining.sln "$@"
 status=$?

@@ -10,6 +10,7 @@
 // CSV ingest against pandas:  bash benchmarks/ingest/run.sh   (calls this program with "ingest <file.csv>"; "ingest-breakdown <file.csv>" times each stage)
 // Upload endpoint MB/s:        dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- upload <file.csv>
 // Dashboards watching a run:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- dashboard-watchers [watchers] [rounds]
+// Registry ops/s, SQLite vs PostgreSQL: bash benchmarks/registry/run.sh   (calls this program with "registry-throughput [seconds]")
 // Parquet read overhead:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- parquet-overhead <file.csv>
 using BenchmarkDotNet.Running;
 using ModelRetraining.Benchmarks;
@@ -23,6 +24,7 @@ return args switch
     ["serving-overhead"] => ServingOverheadMeasurement.Run(),
     ["ingest", var csv] => IngestMeasurement.Run(csv),
     ["upload", var csv] => UploadMeasurement.Run(csv),
+    ["registry-throughput", ..] => RegistryThroughputMeasurement.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5),
     ["parquet-overhead", var csv] => ParquetOverheadMeasurement.Run(csv),
     ["ingest-breakdown", var csv] => IngestBreakdown.Run(csv),
     ["dashboard-watchers", ..] => DashboardWatchersMeasurement.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5),
