@@ -47,7 +47,7 @@ if command -v redis-server >/dev/null 2>&1; then
 fi
 
 # One PostgreSQL 15 for the whole run (eng/postgres.sh); each test makes its own database.
-source "$(dirname "$0")/postgres.sh"
+source eng/postgres.sh || exit 1
 start_postgres "$log"
 
 dotnet test ModelRetraining.sln "$@"

@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-source eng/postgres.sh
+source eng/postgres.sh || exit 1
 start_postgres "$log"
 [ -n "${MR_POSTGRES:-}" ] || { echo "no PostgreSQL"; exit 1; }
 dotnet build benchmarks/ModelRetraining.Benchmarks -c Release -nologo -v:q >/dev/null || exit 1

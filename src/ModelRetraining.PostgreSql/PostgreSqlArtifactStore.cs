@@ -29,7 +29,7 @@ internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource, strin
     /// <summary>Stores content inside the caller's transaction (a version's registration).</summary>
     public static async Task<ArtifactReference> PutAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, ReadOnlyMemory<byte> content, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var reference = new ArtifactReference(Convert.ToHexStringLower(SHA256.HashData(content.Span)), content.Length);
+        var reference = Address(content);
         var command = new NpgsqlCommand("INSERT INTO artifacts(sha256, length, content, stored_at) VALUES(@sha, @len, @c, @at) ON CONFLICT (sha256) DO NOTHING", connection, transaction);
         await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.AddWithValue("sha", reference.Sha256);
@@ -39,6 +39,8 @@ internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource, strin
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return reference;
     }
+
+    public static ArtifactReference Address(ReadOnlyMemory<byte> content) => new(Convert.ToHexStringLower(SHA256.HashData(content.Span)), content.Length);
 
     public async ValueTask<ReadOnlyMemory<byte>> GetAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
     {

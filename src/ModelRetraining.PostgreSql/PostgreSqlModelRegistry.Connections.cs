@@ -27,7 +27,13 @@ internal sealed partial class PostgreSqlModelRegistry
             var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
 
             await using var connectionScope = connection.ConfigureAwait(false);
-            await PostgreSqlSchema.MigrateAsync(connection, _schema, _describe, Now(), cancellationToken).ConfigureAwait(false);
+
+            // A node whose role may not run DDL still opens a schema that is already current.
+            if (await PostgreSqlSchema.CurrentAsync(connection, null, _schema, cancellationToken).ConfigureAwait(false) != PostgreSqlSchema.Latest)
+            {
+                await PostgreSqlSchema.MigrateAsync(connection, _schema, _describe, Now(), cancellationToken).ConfigureAwait(false);
+            }
+
             _initialized = true;
         }
         catch (NpgsqlException ex)
@@ -101,6 +107,11 @@ internal sealed partial class PostgreSqlModelRegistry
 
     public async ValueTask DisposeAsync()
     {
+        if (!MarkDisposed())
+        {
+            return;
+        }
+
         await StopListeningAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
         _initialization.Dispose();
@@ -134,7 +145,15 @@ internal sealed partial class PostgreSqlModelRegistry
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var transactionScope = transaction.ConfigureAwait(false);
             var result = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex)
+            {
+                throw Refused("did not answer the commit of a write, so whether it was stored is unknown (read it back before trying again)", ex);
+            }
+
             return result;
         }
         catch (NpgsqlException ex)

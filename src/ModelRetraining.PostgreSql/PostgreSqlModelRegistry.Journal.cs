@@ -11,6 +11,7 @@ internal sealed partial class PostgreSqlModelRegistry
     public async ValueTask<RunJournalEntry> AppendAsync(RunJournalEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        entry = entry with { At = Microseconds(entry.At) };
         return await WriteAsync(
             async (connection, transaction, ct) =>
             {
@@ -130,6 +131,7 @@ internal sealed partial class PostgreSqlModelRegistry
     public async ValueTask<RunClaim> ClaimRunAsync(RunClaim claim, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claim);
+        claim = claim with { At = Microseconds(claim.At) };
         return await WriteAsync(
             async (connection, transaction, ct) =>
             {

@@ -12,6 +12,8 @@ internal sealed partial class PostgreSqlModelRegistry
 {
     private readonly Lock _listening = new();
     private readonly Lock _seen = new();
+    private DateTimeOffset _subscribedAt;
+    private int _disposed;
     private readonly Dictionary<(string Model, string Alias), long> _latestSeen = [];
     private readonly TaskCompletionSource _listeningStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private EventHandler<AliasMovedEventArgs>? _aliasMoved;
@@ -26,8 +28,9 @@ internal sealed partial class PostgreSqlModelRegistry
             lock (_listening)
             {
                 _aliasMoved += value;
-                if (_options.ListenForAliasMoves && _listener is null && value is not null)
+                if (_options.ListenForAliasMoves && _listener is null && value is not null && Volatile.Read(ref _disposed) == 0)
                 {
+                    _subscribedAt = _timeProvider.GetUtcNow();
                     _stopListening = new CancellationTokenSource();
                     _listener = Task.Run(() => ListenAsync(_stopListening.Token));
                 }
@@ -53,6 +56,9 @@ internal sealed partial class PostgreSqlModelRegistry
         return entry;
     }
 
+    // The check and the raise are one step under one lock, so listeners see each alias's moves in order,
+    // whether a move was made here or heard from another node (the lock is re-entrant for a listener that
+    // moves an alias itself).
     private void RaiseIfNew(AliasHistoryEntry entry)
     {
         lock (_seen)
@@ -63,9 +69,8 @@ internal sealed partial class PostgreSqlModelRegistry
             }
 
             _latestSeen[(entry.ModelName, entry.Alias)] = entry.Sequence;
+            AliasMoveListeners.Raise(this, _aliasMoved, entry, ex => Log.AliasListenerFailed(_logger, ex, entry.ModelName, entry.Alias, entry.ToVersion is { } v ? "v" + v.ToString(CultureInfo.InvariantCulture) : "none"));
         }
-
-        AliasMoveListeners.Raise(this, _aliasMoved, entry, ex => Log.AliasListenerFailed(_logger, ex, entry.ModelName, entry.Alias, entry.ToVersion is { } v ? "v" + v.ToString(CultureInfo.InvariantCulture) : "none"));
     }
 
     private async Task ListenAsync(CancellationToken cancellationToken)
@@ -81,13 +86,16 @@ internal sealed partial class PostgreSqlModelRegistry
                 await using var connectionScope = connection.ConfigureAwait(false);
                 var arrived = new List<string>();
                 connection.Notification += (_, e) => arrived.Add(e.Payload);
-                var listen = new NpgsqlCommand($"LISTEN {PostgreSqlSchema.AliasChannel(_schema)}", connection);
+                var listen = new NpgsqlCommand($"LISTEN {PostgreSqlSchema.Quote(PostgreSqlSchema.AliasChannel(_schema))}", connection);
                 await using (listen.ConfigureAwait(false))
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                // The first read only learns where every alias stands; later ones raise what was missed.
+                // The first read learns where every alias stands and raises only moves made since shortly before
+                // the first subscription (that window would otherwise be lost between subscribing and LISTEN;
+                // the margin covers clock skew between nodes, and a move raised twice is harmless to a
+                // listener that re-reads the alias); later reads raise whatever was missed.
                 await CatchUpAsync(raise: !first, cancellationToken).ConfigureAwait(false);
                 first = false;
                 _listeningStarted.TrySetResult();
@@ -159,7 +167,7 @@ internal sealed partial class PostgreSqlModelRegistry
         var latest = await ReadHistoryAsync(connection, "seq IN (SELECT MAX(seq) FROM alias_history GROUP BY model, alias)", cancellationToken).ConfigureAwait(false);
         foreach (var entry in latest)
         {
-            if (raise)
+            if (raise || entry.At >= _subscribedAt - StartMargin)
             {
                 RaiseIfNew(entry);
             }
@@ -175,6 +183,11 @@ internal sealed partial class PostgreSqlModelRegistry
             }
         }
     }
+
+    private static readonly TimeSpan StartMargin = TimeSpan.FromSeconds(5);
+
+    // Once only: the container disposes the one registry under each of the services it was registered as.
+    private bool MarkDisposed() => Interlocked.Exchange(ref _disposed, 1) == 0;
 
     private async ValueTask StopListeningAsync()
     {

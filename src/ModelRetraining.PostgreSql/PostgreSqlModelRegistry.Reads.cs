@@ -3,14 +3,13 @@ using Npgsql;
 namespace ModelRetraining.PostgreSql;
 
 // One version read in one round trip: the version and its metrics, parameters, tags, data sets and
-// attachments as one batch of six queries, chosen by number or by an alias (then the alias is resolved
-// inside the same statements, so a read by alias sees one consistent version).
+// attachments as one batch of six queries.
 internal sealed partial class PostgreSqlModelRegistry
 {
-    private static async Task<ModelVersion?> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string model, int? number, string? alias, CancellationToken cancellationToken)
+    private static async Task<ModelVersion?> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string model, int number, CancellationToken cancellationToken)
     {
-        var which = alias is null ? "@v" : "(SELECT version FROM aliases WHERE model = @m AND alias = @a)";
-        (string, object?)[] parameters = alias is null ? [("m", model), ("v", number)] : [("m", model), ("a", alias)];
+        const string which = "@v";
+        (string, object?)[] parameters = [("m", model), ("v", number)];
         var batch = new NpgsqlBatch(connection, transaction);
         await using var batchScope = batch.ConfigureAwait(false);
         Add(batch, $"SELECT version, artifact_sha256, artifact_length, flavor, file_name, created_at, created_by, parent_version, run_id, description, decision FROM versions WHERE model = @m AND version = {which}", parameters);

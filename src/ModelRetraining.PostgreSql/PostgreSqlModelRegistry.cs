@@ -31,7 +31,7 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
         _schema = options.Schema;
         _timeProvider = options.TimeProvider;
         _logger = options.Logger ?? NullLogger.Instance;
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = options.Schema };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = PostgreSqlSchema.Quote(options.Schema) };
 
         // The registry sends the same few statements all day: prepared once per connection, they skip
         // PostgreSQL's parse and plan (about 3x the reads per second here). A connection string that says otherwise wins.
@@ -138,7 +138,7 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
                     Reason = version.Description ?? (version.RunId is null ? null : $"run {version.RunId}"),
                 });
                 await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                return (await ReadVersionAsync(connection, transaction, version.ModelName, number, null, ct).ConfigureAwait(false))!;
+                return (await ReadVersionAsync(connection, transaction, version.ModelName, number, ct).ConfigureAwait(false))!;
             },
             cancellationToken).ConfigureAwait(false);
     }
@@ -146,7 +146,7 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
     public async ValueTask<ModelVersion?> GetVersionAsync(string modelName, int version, CancellationToken cancellationToken = default)
     {
         RegistryRules.ThrowIfInvalidModelName(modelName);
-        return await ReadAsync((connection, ct) => ReadVersionAsync(connection, null, modelName, version, null, ct), cancellationToken).ConfigureAwait(false);
+        return await ReadAsync((connection, ct) => ReadVersionAsync(connection, null, modelName, version, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async IAsyncEnumerable<ModelVersion> ListVersionsAsync(string modelName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -172,7 +172,7 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
                 var list = new List<ModelVersion>(numbers.Count);
                 foreach (var number in numbers)
                 {
-                    list.Add((await ReadVersionAsync(connection, null, modelName, number, null, ct).ConfigureAwait(false))!);
+                    list.Add((await ReadVersionAsync(connection, null, modelName, number, ct).ConfigureAwait(false))!);
                 }
 
                 return list;
@@ -228,12 +228,16 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
             : serviceKey is null && serviceType == typeof(IArtifactStore) ? _artifacts
             : null;
 
+    // Blobs are inserted in hash order: two registrations sharing blobs wait on each other's inserts in the
+    // same order, so they queue instead of deadlocking.
     private static async Task<List<ArtifactReference>> PutOwnArtifactsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewModelVersion version, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var references = new List<ArtifactReference> { await PostgreSqlArtifactStore.PutAsync(connection, transaction, version.Artifact.Content, now, cancellationToken).ConfigureAwait(false) };
-        foreach (var (_, attachment) in version.Attachments)
+        var contents = new List<ReadOnlyMemory<byte>> { version.Artifact.Content };
+        contents.AddRange(version.Attachments.Select(a => a.Value.Content));
+        var references = contents.Select(PostgreSqlArtifactStore.Address).ToList();
+        foreach (var i in Enumerable.Range(0, contents.Count).OrderBy(i => references[i].Sha256, StringComparer.Ordinal))
         {
-            references.Add(await PostgreSqlArtifactStore.PutAsync(connection, transaction, attachment.Content, now, cancellationToken).ConfigureAwait(false));
+            await PostgreSqlArtifactStore.PutAsync(connection, transaction, contents[i], now, cancellationToken).ConfigureAwait(false);
         }
 
         return references;

@@ -6,7 +6,7 @@ namespace ModelRetraining.PostgreSql;
 public sealed class PostgreSqlRegistryOptions
 {
     /// <summary>Gets or sets the schema that holds the registry's tables; it is created when missing. Several registries can share a database under different schemas.</summary>
-    /// <value>The default value is <c>model_retraining</c>. 1–40 characters: lower-case letters, digits and '_', starting with a letter or '_'.</value>
+    /// <value>The default value is <c>model_retraining</c>. 1–40 characters: lower-case letters, digits and '_', starting with a letter or '_', not with <c>pg_</c>.</value>
     public string Schema { get; set; } = "model_retraining";
 
     /// <summary>Gets or sets where artifacts are stored; <see langword="null"/> keeps them in the registry's own <c>artifacts</c> table (content-addressed, hash-verified, written in the same transaction as the version), so every node sees them with nothing else to share.</summary>
@@ -44,7 +44,7 @@ public sealed class PostgreSqlRegistryOptions
         var problems = new List<string>();
         if (!PostgreSqlSchema.IsValidSchemaName(Schema))
         {
-            problems.Add($"{nameof(PostgreSqlRegistryOptions)}.{nameof(Schema)} '{SafeText.Escape(Schema ?? "(null)")}' is not allowed: use 1 to {PostgreSqlSchema.MaxSchemaLength} lower-case letters, digits or '_', starting with a letter or '_'.");
+            problems.Add($"{nameof(PostgreSqlRegistryOptions)}.{nameof(Schema)} '{SafeText.Escape(Schema ?? "(null)")}' is not allowed: use 1 to {PostgreSqlSchema.MaxSchemaLength} lower-case letters, digits or '_', starting with a letter or '_' but not 'pg_'.");
         }
 
         if (TimeProvider is null)

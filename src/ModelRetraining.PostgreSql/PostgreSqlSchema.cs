@@ -75,7 +75,11 @@ internal static partial class PostgreSqlSchema
     /// <summary>Gets the schema version this package writes.</summary>
     public static int Latest => Migrations[^1].Version;
 
-    public static bool IsValidSchemaName(string? name) => name is not null && SchemaPattern().IsMatch(name);
+    // pg_ names are PostgreSQL's own (it refuses to create them).
+    public static bool IsValidSchemaName(string? name) => name is not null && SchemaPattern().IsMatch(name) && !name.StartsWith("pg_", StringComparison.Ordinal);
+
+    /// <summary>The schema as a quoted identifier: a valid name can still be a reserved word (user, order).</summary>
+    public static string Quote(string schema) => "\"" + schema + "\"";
 
     /// <summary>The notification channel of a schema's alias moves (an identifier, at most 63 bytes).</summary>
     public static string AliasChannel(string schema) => schema + "_alias_moves";
@@ -90,8 +94,8 @@ internal static partial class PostgreSqlSchema
 
         // hashtext gives a stable 32-bit key per schema name; the lock is released by COMMIT or ROLLBACK.
         await RunAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext('ModelRetraining.PostgreSql:' || @s))", cancellationToken, ("s", schema)).ConfigureAwait(false);
-        await RunAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {schema}", cancellationToken).ConfigureAwait(false);
-        await RunAsync(connection, transaction, $"CREATE TABLE IF NOT EXISTS {schema}.schema_migrations(version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)", cancellationToken).ConfigureAwait(false);
+        await RunAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}", cancellationToken).ConfigureAwait(false);
+        await RunAsync(connection, transaction, $"CREATE TABLE IF NOT EXISTS {Quote(schema)}.schema_migrations(version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL)", cancellationToken).ConfigureAwait(false);
         var current = await CurrentAsync(connection, transaction, schema, cancellationToken).ConfigureAwait(false);
         if (current > Latest)
         {
@@ -101,11 +105,11 @@ internal static partial class PostgreSqlSchema
         var applied = 0;
         foreach (var (version, description, sql) in Migrations.Where(m => m.Version > current))
         {
-            await RunAsync(connection, transaction, $"SET LOCAL search_path TO {schema}; {sql}", cancellationToken).ConfigureAwait(false);
+            await RunAsync(connection, transaction, $"SET LOCAL search_path TO {Quote(schema)}; {sql}", cancellationToken).ConfigureAwait(false);
             await RunAsync(
                 connection,
                 transaction,
-                $"INSERT INTO {schema}.schema_migrations(version, description, applied_at) VALUES(@v, @d, @at)",
+                $"INSERT INTO {Quote(schema)}.schema_migrations(version, description, applied_at) VALUES(@v, @d, @at)",
                 cancellationToken,
                 ("v", version),
                 ("d", description),
@@ -122,13 +126,13 @@ internal static partial class PostgreSqlSchema
     {
         var exists = new NpgsqlCommand("SELECT to_regclass(@t) IS NOT NULL", connection, transaction);
         await using var existsScope = exists.ConfigureAwait(false);
-        exists.Parameters.AddWithValue("t", schema + ".schema_migrations");
+        exists.Parameters.AddWithValue("t", Quote(schema) + ".schema_migrations");
         if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
         {
             return 0;
         }
 
-        var command = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {schema}.schema_migrations", connection, transaction);
+        var command = new NpgsqlCommand($"SELECT COALESCE(MAX(version), 0) FROM {Quote(schema)}.schema_migrations", connection, transaction);
 
         await using var commandScope = command.ConfigureAwait(false);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);

@@ -80,6 +80,35 @@ public sealed class AliasNotificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AliasMoved_BetweenSubscribingAndListening_IsStillRaised()
+    {
+        var writer = Create();
+        var reader = Create();
+        var v1 = await ConformanceData.RegisterAsync(writer);
+        var heard = new ConcurrentQueue<AliasHistoryEntry>();
+
+        reader.AliasMoved += (_, e) => heard.Enqueue(e.Entry);
+        var moved = await writer.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, v1.Version, null, "alice", "before LISTEN"));
+
+        await reader.ListeningStarted.WaitAsync(Bound);
+        await Until(() => !heard.IsEmpty);
+        Assert.Equal(moved, Assert.Single(heard));
+    }
+
+    [Fact]
+    public async Task Dispose_TwiceAfterListening_StopsTheListenerOnce()
+    {
+        var node = Create();
+        node.AliasMoved += (_, _) => { };
+        await node.ListeningStarted.WaitAsync(Bound);
+
+        await node.DisposeAsync();
+        await node.DisposeAsync();
+
+        await Until(async () => (long)(await PostgresServer.ScalarAsync(_database, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND state = 'idle'"))! == 0);
+    }
+
+    [Fact]
     public async Task AliasMoved_ListeningTurnedOff_OnlyThisNodesMovesAreRaised()
     {
         var writer = Create();
@@ -102,6 +131,15 @@ public sealed class AliasNotificationTests : IAsyncLifetime
         var registry = (PostgreSqlModelRegistry)PostgreSqlRegistry.Create(_database, options);
         _registries.Add(registry);
         return registry;
+    }
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        using var timeout = new CancellationTokenSource(Bound);
+        while (!await condition())
+        {
+            await Task.Delay(50, timeout.Token);
+        }
     }
 
     private static async Task Until(Func<bool> condition)

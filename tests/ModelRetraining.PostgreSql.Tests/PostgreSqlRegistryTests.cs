@@ -104,6 +104,26 @@ public sealed class PostgreSqlRegistryTests : IAsyncLifetime
         Assert.Contains(error.Failures, f => f.Contains("AliasPollInterval must be positive", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("user")]
+    [InlineData("order")]
+    [InlineData("_1")]
+    public async Task Schema_ReservedWordOrUnderscore_IsQuotedAndWorks(string schema)
+    {
+        var registry = Create(_database, schema);
+        var v1 = await ConformanceData.RegisterAsync(registry);
+        await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, v1.Version, null, "alice", "quoted"));
+
+        Assert.Equal(1, (await registry.GetAliasAsync("churn", ModelAliases.Champion))?.Version);
+    }
+
+    [Fact]
+    public void Create_SchemaOfPostgreSqlItself_IsRefused()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => PostgreSqlRegistry.Create(_database, new PostgreSqlRegistryOptions { Schema = "pg_catalog" }));
+        Assert.Contains("not 'pg_'", Assert.Single(error.Failures), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Create_UnreadableConnectionString_IsRefusedWithoutQuotingIt()
     {
