@@ -175,6 +175,37 @@ public static class RegistryRules
         return new($"{version} has no attachment named '{name}' (it has: {AttachmentList(version)}).");
     }
 
+    /// <summary>Reads a version's artifact from the store a backend keeps it in (hash-verified by the store), named and typed as the version says.</summary>
+    /// <param name="store">The backend's artifact store.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The artifact.</returns>
+    /// <exception cref="ArtifactIntegrityException">The bytes are missing or changed.</exception>
+    public static async ValueTask<ModelArtifact> ReadArtifactAsync(IArtifactStore store, ModelVersion version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(version);
+        var bytes = await store.GetAsync(version.Artifact, cancellationToken).ConfigureAwait(false);
+        return new ModelArtifact(version.Flavor, version.ArtifactFileName, bytes);
+    }
+
+    /// <summary>Reads one of a version's attachments from the store a backend keeps it in (hash-verified by the store).</summary>
+    /// <param name="store">The backend's artifact store.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="name">The attachment's name.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The attachment's content.</returns>
+    /// <exception cref="KeyNotFoundException">The version has no attachment of that name (<see cref="NoSuchAttachment"/>).</exception>
+    /// <exception cref="ArtifactIntegrityException">The bytes are missing or changed.</exception>
+    public static async ValueTask<ModelArtifact> ReadAttachmentAsync(IArtifactStore store, ModelVersion version, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(version);
+        var attachment = version.Attachments.FirstOrDefault(a => a.Name == name) ?? throw NoSuchAttachment(version, name);
+        var bytes = await store.GetAsync(attachment.Artifact, cancellationToken).ConfigureAwait(false);
+        return new ModelArtifact(attachment.Flavor, attachment.FileName, bytes);
+    }
+
     /// <summary>Names a version's attachments for a message: <c>profile.json, model.onnx</c>, or <c>none</c>.</summary>
     /// <param name="version">The version.</param>
     /// <returns>The names, comma-separated.</returns>

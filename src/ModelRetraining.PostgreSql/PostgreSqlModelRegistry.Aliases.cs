@@ -11,22 +11,7 @@ internal sealed partial class PostgreSqlModelRegistry
 {
     public async IAsyncEnumerable<string> ListModelsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var models = await ReadAsync(
-            async (connection, ct) =>
-            {
-                var list = new List<string>();
-                var command = Command(connection, null, "SELECT name FROM models WHERE last_version > 0");
-                await using var commandScope = command.ConfigureAwait(false);
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    list.Add(reader.GetString(0));
-                }
-
-                return list;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var models = await QueryAsync("SELECT name FROM models WHERE last_version > 0", r => r.GetString(0), cancellationToken).ConfigureAwait(false);
         foreach (var model in models.Order(StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -37,22 +22,7 @@ internal sealed partial class PostgreSqlModelRegistry
     public async IAsyncEnumerable<AliasAssignment> ListAliasesAsync(string modelName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         RegistryRules.ThrowIfInvalidModelName(modelName);
-        var aliases = await ReadAsync(
-            async (connection, ct) =>
-            {
-                var list = new List<AliasAssignment>();
-                var command = Command(connection, null, "SELECT alias, version FROM aliases WHERE model = @m", ("m", modelName));
-                await using var commandScope = command.ConfigureAwait(false);
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    list.Add(new AliasAssignment(modelName, reader.GetString(0), reader.GetInt32(1)));
-                }
-
-                return list;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var aliases = await QueryAsync("SELECT alias, version FROM aliases WHERE model = @m", r => new AliasAssignment(modelName, r.GetString(0), r.GetInt32(1)), cancellationToken, ("m", modelName)).ConfigureAwait(false);
         foreach (var alias in aliases.OrderBy(a => a.Alias, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -129,28 +99,17 @@ internal sealed partial class PostgreSqlModelRegistry
     public async IAsyncEnumerable<AuditEvent> GetAuditEventsAsync(string modelName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         RegistryRules.ThrowIfInvalidModelName(modelName);
-        var events = await ReadAsync(
-            async (connection, ct) =>
+        var events = await QueryAsync(
+            "SELECT seq, action, subject, actor, at, from_value, to_value, reason FROM audit_events WHERE model = @m ORDER BY seq",
+            r => new AuditEvent(modelName, r.GetString(1), r.GetString(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4))
             {
-                var list = new List<AuditEvent>();
-                var command = Command(connection, null, "SELECT seq, action, subject, actor, at, from_value, to_value, reason FROM audit_events WHERE model = @m ORDER BY seq", ("m", modelName));
-                await using var commandScope = command.ConfigureAwait(false);
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    list.Add(new AuditEvent(modelName, reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4))
-                    {
-                        Sequence = reader.GetInt64(0),
-                        From = reader.IsDBNull(5) ? null : reader.GetString(5),
-                        To = reader.IsDBNull(6) ? null : reader.GetString(6),
-                        Reason = reader.IsDBNull(7) ? null : reader.GetString(7),
-                    });
-                }
-
-                return list;
+                Sequence = r.GetInt64(0),
+                From = r.IsDBNull(5) ? null : r.GetString(5),
+                To = r.IsDBNull(6) ? null : r.GetString(6),
+                Reason = r.IsDBNull(7) ? null : r.GetString(7),
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            ("m", modelName)).ConfigureAwait(false);
         foreach (var audit in events)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -158,28 +117,14 @@ internal sealed partial class PostgreSqlModelRegistry
         }
     }
 
-    private static async Task<List<AliasHistoryEntry>> ReadHistoryAsync(NpgsqlConnection connection, string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        var entries = new List<AliasHistoryEntry>();
-        var command = Command(connection, null, $"SELECT seq, model, alias, from_version, to_version, actor, reason, at FROM alias_history WHERE {where} ORDER BY seq", parameters);
-        await using var commandScope = command.ConfigureAwait(false);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var readerScope = reader.ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            entries.Add(new AliasHistoryEntry(
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetInt32(4),
-                reader.GetString(5),
-                reader.GetString(6),
-                reader.GetFieldValue<DateTimeOffset>(7))
-            { Sequence = reader.GetInt64(0) });
-        }
-
-        return entries;
-    }
+    private static Task<List<AliasHistoryEntry>> ReadHistoryAsync(NpgsqlConnection connection, string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        => QueryAsync(
+            connection,
+            null,
+            $"SELECT seq, model, alias, from_version, to_version, actor, reason, at FROM alias_history WHERE {where} ORDER BY seq",
+            r => new AliasHistoryEntry(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetFieldValue<DateTimeOffset>(7)) { Sequence = r.GetInt64(0) },
+            cancellationToken,
+            parameters);
 
     private static async Task<int?> PreviousOfLatestMoveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string model, string alias, CancellationToken cancellationToken)
         => await ScalarAsync(connection, transaction, "SELECT from_version FROM alias_history WHERE model = @m AND alias = @a ORDER BY seq DESC LIMIT 1", cancellationToken, ("m", model), ("a", alias)).ConfigureAwait(false) is int value

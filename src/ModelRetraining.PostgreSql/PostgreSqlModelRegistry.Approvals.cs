@@ -74,22 +74,7 @@ internal sealed partial class PostgreSqlModelRegistry
 
     public async IAsyncEnumerable<ApprovalRequest> ListOpenAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var documents = await ReadAsync(
-            async (connection, ct) =>
-            {
-                var list = new List<string>();
-                var command = Command(connection, null, "SELECT document FROM approval_requests WHERE status IN ('Pending', 'Escalated') ORDER BY id COLLATE \"C\"");
-                await using var commandScope = command.ConfigureAwait(false);
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    list.Add(reader.GetString(0));
-                }
-
-                return list;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var documents = await QueryAsync("SELECT document FROM approval_requests WHERE status IN ('Pending', 'Escalated') ORDER BY id COLLATE \"C\"", r => r.GetString(0), cancellationToken).ConfigureAwait(false);
         foreach (var document in documents)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -162,6 +162,25 @@ internal sealed partial class PostgreSqlModelRegistry
         }
     }
 
+    // A listing is read whole on one pooled connection and then handed out, so a slow consumer holds no connection.
+    private async ValueTask<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        => await ReadAsync((connection, ct) => QueryAsync(connection, null, sql, map, ct, parameters), cancellationToken).ConfigureAwait(false);
+
+    private static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        var rows = new List<T>();
+        var command = Command(connection, transaction, sql, parameters);
+        await using var commandScope = command.ConfigureAwait(false);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
     private ModelRegistryException Refused(string what, NpgsqlException ex)
         => new($"The PostgreSQL registry {_describe} {what}: {ex.Message}", ex);
 

@@ -36,28 +36,17 @@ internal sealed partial class PostgreSqlModelRegistry
     public async IAsyncEnumerable<RunJournalEntry> ReadRunAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        var entries = await ReadAsync(
-            async (connection, ct) =>
+        var entries = await QueryAsync(
+            "SELECT seq, model, stage, status, at, inputs, outputs, duration_ms FROM run_journal WHERE run_id = @r ORDER BY seq",
+            r => new RunJournalEntry(runId, r.GetString(1), Enum.Parse<RetrainingStage>(r.GetString(2)), RunJournalStatusText.Parse(r.GetString(3)), r.GetFieldValue<DateTimeOffset>(4))
             {
-                var list = new List<RunJournalEntry>();
-                var command = Command(connection, null, "SELECT seq, model, stage, status, at, inputs, outputs, duration_ms FROM run_journal WHERE run_id = @r ORDER BY seq", ("r", runId));
-                await using var commandScope = command.ConfigureAwait(false);
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    list.Add(new RunJournalEntry(runId, reader.GetString(1), Enum.Parse<RetrainingStage>(reader.GetString(2)), RunJournalStatusText.Parse(reader.GetString(3)), reader.GetFieldValue<DateTimeOffset>(4))
-                    {
-                        Sequence = reader.GetInt64(0),
-                        InputsFingerprint = reader.IsDBNull(5) ? null : reader.GetString(5),
-                        Outputs = reader.IsDBNull(6) ? null : reader.GetString(6),
-                        Duration = TimeSpan.FromMilliseconds(reader.GetDouble(7)),
-                    });
-                }
-
-                return list;
+                Sequence = r.GetInt64(0),
+                InputsFingerprint = r.IsDBNull(5) ? null : r.GetString(5),
+                Outputs = r.IsDBNull(6) ? null : r.GetString(6),
+                Duration = TimeSpan.FromMilliseconds(r.GetDouble(7)),
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            ("r", runId)).ConfigureAwait(false);
         foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -76,25 +65,14 @@ internal sealed partial class PostgreSqlModelRegistry
             JOIN run_journal AS last ON last.seq = runs.last_seq
             ORDER BY runs.first_seq
             """;
-        var runs = await ReadAsync(
-            async (connection, ct) =>
+        var runs = await QueryAsync(
+            Sql,
+            r => new RunSummary(r.GetString(0), modelName, r.GetFieldValue<DateTimeOffset>(1), r.GetFieldValue<DateTimeOffset>(2), Enum.Parse<RetrainingStage>(r.GetString(3)), RunJournalStatusText.Parse(r.GetString(4)))
             {
-                var list = new List<RunSummary>();
-                var command = Command(connection, null, Sql, ("m", modelName));
-                await using var commandScope = command.ConfigureAwait(false);
-                var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                await using var readerScope = reader.ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    list.Add(new RunSummary(reader.GetString(0), modelName, reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2), Enum.Parse<RetrainingStage>(reader.GetString(3)), RunJournalStatusText.Parse(reader.GetString(4)))
-                    {
-                        Attempts = (int)Math.Max(1, reader.GetInt64(5)),
-                    });
-                }
-
-                return list;
+                Attempts = (int)Math.Max(1, r.GetInt64(5)),
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            ("m", modelName)).ConfigureAwait(false);
         foreach (var run in runs)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -34,7 +34,7 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = PostgreSqlSchema.Quote(options.Schema) };
 
         // The registry sends the same few statements all day: prepared once per connection, they skip
-        // PostgreSQL's parse and plan (about 3x the reads per second here). A connection string that says otherwise wins.
+        // PostgreSQL's parse and plan (2.2x the reads per second on the test machine). A connection string that sets it wins.
         if (builder.MaxAutoPrepare == 0)
         {
             builder.MaxAutoPrepare = 64;
@@ -48,11 +48,8 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
         NodeId = Guid.NewGuid().ToString("N");
     }
 
-    /// <summary>Gets what the registry is, for messages: host, port, database, user and schema, never the password.</summary>
-    public string Description => _describe;
-
     /// <summary>Gets this registry instance's id in alias-move notifications, so it does not raise its own moves twice.</summary>
-    public string NodeId { get; }
+    private string NodeId { get; }
 
     public async ValueTask<ModelVersion> RegisterVersionAsync(NewModelVersion version, CancellationToken cancellationToken = default)
     {
@@ -155,20 +152,7 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
         var versions = await ReadAsync(
             async (connection, ct) =>
             {
-                var numbers = new List<int>();
-                var command = Command(connection, null, "SELECT version FROM versions WHERE model = @m ORDER BY version", ("m", modelName));
-                await using (command.ConfigureAwait(false))
-                {
-                    var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                    await using (reader.ConfigureAwait(false))
-                    {
-                        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                        {
-                            numbers.Add(reader.GetInt32(0));
-                        }
-                    }
-                }
-
+                var numbers = await QueryAsync(connection, null, "SELECT version FROM versions WHERE model = @m ORDER BY version", r => r.GetInt32(0), ct, ("m", modelName)).ConfigureAwait(false);
                 var list = new List<ModelVersion>(numbers.Count);
                 foreach (var number in numbers)
                 {
@@ -209,18 +193,14 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
     {
         ArgumentNullException.ThrowIfNull(version);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var bytes = await _artifacts.GetAsync(version.Artifact, cancellationToken).ConfigureAwait(false);
-        return new ModelArtifact(version.Flavor, version.ArtifactFileName, bytes);
+        return await RegistryRules.ReadArtifactAsync(_artifacts, version, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<ModelArtifact> ReadAttachmentAsync(ModelVersion version, string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
-        var attachment = version.Attachments.FirstOrDefault(a => a.Name == name)
-            ?? throw RegistryRules.NoSuchAttachment(version, name);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var bytes = await _artifacts.GetAsync(attachment.Artifact, cancellationToken).ConfigureAwait(false);
-        return new ModelArtifact(attachment.Flavor, attachment.FileName, bytes);
+        return await RegistryRules.ReadAttachmentAsync(_artifacts, version, name, cancellationToken).ConfigureAwait(false);
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)

@@ -8,21 +8,9 @@ namespace ModelRetraining.PostgreSql.Tests;
 /// connection): a move on one is raised on the other through LISTEN/NOTIFY, and one lost while the listener
 /// was disconnected is raised after it reconnects.
 /// </summary>
-public sealed class AliasNotificationTests : IAsyncLifetime
+public sealed class AliasNotificationTests : PostgresDatabaseTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-    private readonly List<IAsyncDisposable> _registries = [];
-    private string _database = string.Empty;
-
-    public async Task InitializeAsync() => _database = await PostgresServer.CreateDatabaseAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var registry in _registries)
-        {
-            await registry.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task AliasMoved_OnAnotherNode_IsRaisedHereWithTheCommittedEntry()
@@ -71,7 +59,7 @@ public sealed class AliasNotificationTests : IAsyncLifetime
         await reader.ListeningStarted.WaitAsync(Bound);
 
         // The server ends the listening session (as a failover or a restart would), then the move happens.
-        var killed = await PostgresServer.ScalarAsync(_database, "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'");
+        var killed = await PostgresServer.ScalarAsync(Database, "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'");
         Assert.Equal(1L, killed);
         var moved = await writer.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, v1.Version, null, "alice", "while cut off"));
 
@@ -105,7 +93,7 @@ public sealed class AliasNotificationTests : IAsyncLifetime
         await node.DisposeAsync();
         await node.DisposeAsync();
 
-        await Until(async () => (long)(await PostgresServer.ScalarAsync(_database, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND state = 'idle'"))! == 0);
+        await Until(async () => (long)(await PostgresServer.ScalarAsync(Database, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND state = 'idle'"))! == 0);
     }
 
     [Fact]
@@ -121,17 +109,10 @@ public sealed class AliasNotificationTests : IAsyncLifetime
         await reader.SetAliasAsync(new AliasChange("churn", "staging", v1.Version, null, "bob", "here"));
 
         Assert.Equal(["staging"], heard.Select(e => e.Alias));
-        Assert.Equal(0L, await PostgresServer.ScalarAsync(_database, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'"));
+        Assert.Equal(0L, await PostgresServer.ScalarAsync(Database, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'"));
     }
 
-    private PostgreSqlModelRegistry Create(Action<PostgreSqlRegistryOptions>? configure = null)
-    {
-        var options = new PostgreSqlRegistryOptions { Schema = "nodes" };
-        configure?.Invoke(options);
-        var registry = (PostgreSqlModelRegistry)PostgreSqlRegistry.Create(_database, options);
-        _registries.Add(registry);
-        return registry;
-    }
+    private PostgreSqlModelRegistry Create(Action<PostgreSqlRegistryOptions>? configure = null) => Open("nodes", configure);
 
     private static async Task Until(Func<Task<bool>> condition)
     {

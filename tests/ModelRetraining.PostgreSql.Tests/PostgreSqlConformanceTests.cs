@@ -2,12 +2,30 @@ using ModelRetraining.Testing.Conformance;
 
 namespace ModelRetraining.PostgreSql.Tests;
 
-// The same suites the embedded (SQLite) and in-memory registries pass, unchanged, on a real PostgreSQL 15.
+// The same suites the embedded (SQLite) and in-memory registries pass, unchanged, on a real PostgreSQL 15;
+// their tests and assertions are in ModelRetraining.Testing.Conformance. Each class disposes the registries
+// its fixture opened (a listening registry holds a connection).
 public sealed class PostgreSqlVersionsConformanceTests() : VersionsConformanceTests(new PostgreSqlRegistryFixture()), IAsyncLifetime
 {
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await ((PostgreSqlRegistryFixture)Fixture).DisposeAsync();
+
+    /// <summary>The suites rely on a fresh registry per call: here, a schema of its own that starts empty.</summary>
+    [Fact]
+    public async Task CreateRegistry_EachCall_GetsItsOwnEmptySchema()
+    {
+        var fixture = (PostgreSqlRegistryFixture)Fixture;
+        var a = fixture.CreateRegistry();
+        var b = fixture.CreateRegistry();
+
+        await ConformanceData.RegisterAsync(a);
+
+        Assert.NotEqual(fixture.SchemaOf(a), fixture.SchemaOf(b));
+        Assert.Single(await ConformanceData.ToListAsync(a.ListVersionsAsync("churn")));
+        Assert.Empty(await ConformanceData.ToListAsync(b.ListModelsAsync()));
+        Assert.Equal(1L, await PostgresServer.ScalarAsync(fixture.ConnectionString, $"SELECT COUNT(*) FROM {fixture.SchemaOf(a)}.versions"));
+    }
 }
 
 public sealed class PostgreSqlAliasesConformanceTests() : AliasesConformanceTests(new PostgreSqlRegistryFixture()), IAsyncLifetime

@@ -7,29 +7,16 @@ using Npgsql;
 namespace ModelRetraining.PostgreSql.Tests;
 
 /// <summary>What only the PostgreSQL backend has to get right: its schema across nodes, its connection's failures, and its values.</summary>
-public sealed class PostgreSqlRegistryTests : IAsyncLifetime
+public sealed class PostgreSqlRegistryTests : PostgresDatabaseTests
 {
-    private readonly List<IAsyncDisposable> _registries = [];
-    private string _database = string.Empty;
-
-    public async Task InitializeAsync() => _database = await PostgresServer.CreateDatabaseAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var registry in _registries)
-        {
-            await registry.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Open_ManyNodesAtOnce_ApplyEachMigrationExactlyOnce()
     {
-        var nodes = Enumerable.Range(0, 8).Select(_ => Create(_database, "shared")).ToArray();
+        var nodes = Enumerable.Range(0, 8).Select(_ => Create(Database, "shared")).ToArray();
 
         await Task.WhenAll(nodes.Select(n => Task.Run(async () => await ((PostgreSqlModelRegistry)n).InitializeWithRetriesAsync(CancellationToken.None))));
 
-        Assert.Equal((long)PostgreSqlRegistry.SchemaVersion, await PostgresServer.ScalarAsync(_database, "SELECT COUNT(*) FROM shared.schema_migrations"));
+        Assert.Equal((long)PostgreSqlRegistry.SchemaVersion, await PostgresServer.ScalarAsync(Database, "SELECT COUNT(*) FROM shared.schema_migrations"));
         var v1 = await ConformanceData.RegisterAsync(nodes[3]);
         Assert.Equal(v1.Artifact, (await nodes[5].GetVersionAsync("churn", 1))?.Artifact);
     }
@@ -37,16 +24,16 @@ public sealed class PostgreSqlRegistryTests : IAsyncLifetime
     [Fact]
     public async Task Open_SchemaNewerThanThePackage_IsRefusedAndNothingChanges()
     {
-        var first = Create(_database, "newer");
+        var first = Create(Database, "newer");
         await ConformanceData.RegisterAsync(first);
-        await PostgresServer.ExecuteAsync(_database, "INSERT INTO newer.schema_migrations VALUES(99, 'from the future', now())");
+        await PostgresServer.ExecuteAsync(Database, "INSERT INTO newer.schema_migrations VALUES(99, 'from the future', now())");
 
-        var error = await Assert.ThrowsAsync<ModelRegistryException>(async () => await Create(_database, "newer").GetVersionAsync("churn", 1));
+        var error = await Assert.ThrowsAsync<ModelRegistryException>(async () => await Create(Database, "newer").GetVersionAsync("churn", 1));
 
         Assert.Contains("schema version 99, newer than the 1", error.Message, StringComparison.Ordinal);
         Assert.Contains("schema 'newer'", error.Message, StringComparison.Ordinal);
-        Assert.Equal(2L, await PostgresServer.ScalarAsync(_database, "SELECT COUNT(*) FROM newer.schema_migrations"));
-        Assert.Equal(1L, await PostgresServer.ScalarAsync(_database, "SELECT COUNT(*) FROM newer.versions"));
+        Assert.Equal(2L, await PostgresServer.ScalarAsync(Database, "SELECT COUNT(*) FROM newer.schema_migrations"));
+        Assert.Equal(1L, await PostgresServer.ScalarAsync(Database, "SELECT COUNT(*) FROM newer.versions"));
     }
 
     [Fact]
@@ -66,32 +53,32 @@ public sealed class PostgreSqlRegistryTests : IAsyncLifetime
     [Fact]
     public async Task Open_WrongPassword_FailsAtOnceWithTheCauseAndNoRetry()
     {
-        var connection = new NpgsqlConnectionStringBuilder(_database) { Password = "not-the-password" }.ToString();
+        var connection = new NpgsqlConnectionStringBuilder(Database) { Password = "not-the-password" }.ToString();
         var registry = (PostgreSqlModelRegistry)Create(connection, "s", o => { o.StartupAttempts = 50; o.StartupRetryDelay = TimeSpan.FromSeconds(10); });
 
         var error = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.InitializeWithRetriesAsync(CancellationToken.None));
 
         Assert.Contains("password authentication failed for user \"postgres\"", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("not-the-password", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0L, await PostgresServer.ScalarAsync(_database, "SELECT COUNT(*) FROM pg_namespace WHERE nspname = 's'"));
+        Assert.Equal(0L, await PostgresServer.ScalarAsync(Database, "SELECT COUNT(*) FROM pg_namespace WHERE nspname = 's'"));
     }
 
     [Fact]
     public async Task Open_DatabaseThatDoesNotExist_FailsAtOnceNamingIt()
     {
-        var connection = new NpgsqlConnectionStringBuilder(_database) { Database = "no_such_database" }.ToString();
+        var connection = new NpgsqlConnectionStringBuilder(Database) { Database = "no_suchDatabase" }.ToString();
         var registry = (PostgreSqlModelRegistry)Create(connection, "s", o => o.StartupRetryDelay = TimeSpan.FromSeconds(10));
 
         var error = await Assert.ThrowsAsync<ModelRegistryException>(() => registry.InitializeWithRetriesAsync(CancellationToken.None));
 
-        Assert.Contains("no_such_database", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no_suchDatabase", error.Message, StringComparison.Ordinal);
         Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Create_InvalidOptions_ListsEveryProblem()
     {
-        var error = Assert.Throws<OptionsValidationException>(() => PostgreSqlRegistry.Create(_database, new PostgreSqlRegistryOptions
+        var error = Assert.Throws<OptionsValidationException>(() => PostgreSqlRegistry.Create(Database, new PostgreSqlRegistryOptions
         {
             Schema = "Robert'); DROP TABLE students;--",
             StartupAttempts = 0,
@@ -110,7 +97,7 @@ public sealed class PostgreSqlRegistryTests : IAsyncLifetime
     [InlineData("_1")]
     public async Task Schema_ReservedWordOrUnderscore_IsQuotedAndWorks(string schema)
     {
-        var registry = Create(_database, schema);
+        var registry = Create(Database, schema);
         var v1 = await ConformanceData.RegisterAsync(registry);
         await registry.SetAliasAsync(new AliasChange("churn", ModelAliases.Champion, v1.Version, null, "alice", "quoted"));
 
@@ -120,7 +107,7 @@ public sealed class PostgreSqlRegistryTests : IAsyncLifetime
     [Fact]
     public void Create_SchemaOfPostgreSqlItself_IsRefused()
     {
-        var error = Assert.Throws<OptionsValidationException>(() => PostgreSqlRegistry.Create(_database, new PostgreSqlRegistryOptions { Schema = "pg_catalog" }));
+        var error = Assert.Throws<OptionsValidationException>(() => PostgreSqlRegistry.Create(Database, new PostgreSqlRegistryOptions { Schema = "pg_catalog" }));
         Assert.Contains("not 'pg_'", Assert.Single(error.Failures), StringComparison.Ordinal);
     }
 
@@ -136,8 +123,8 @@ public sealed class PostgreSqlRegistryTests : IAsyncLifetime
     [Fact]
     public async Task Schemas_InOneDatabase_AreSeparateRegistries()
     {
-        var a = Create(_database, "team_a");
-        var b = Create(_database, "team_b");
+        var a = Create(Database, "team_a");
+        var b = Create(Database, "team_b");
 
         await ConformanceData.RegisterAsync(a);
         await ConformanceData.RegisterAsync(a);
@@ -150,7 +137,7 @@ public sealed class PostgreSqlRegistryTests : IAsyncLifetime
     public async Task Values_NonFiniteMetricsTextAndTimes_RoundTrip()
     {
         var at = new DateTimeOffset(2026, 12, 7, 10, 11, 12, TimeSpan.FromHours(2)).AddTicks(1_234_567);
-        var registry = Create(_database, "values", o => o.TimeProvider = new FixedClock(at));
+        var registry = Create(Database, "values", o => o.TimeProvider = new FixedClock(at));
         var version = await registry.RegisterVersionAsync(new NewModelVersion("churn", new ModelArtifact("test", "modèle.bin", "ünïcode"u8.ToArray()), "zoë")
         {
             Metrics = new Dictionary<string, MetricValue>
@@ -177,9 +164,9 @@ public sealed class PostgreSqlRegistryTests : IAsyncLifetime
     [Fact]
     public async Task ReadArtifact_RowDeletedBehindTheRegistry_IsReportedAndNeverServed()
     {
-        var registry = Create(_database, "deleted");
+        var registry = Create(Database, "deleted");
         var version = await ConformanceData.RegisterAsync(registry);
-        await PostgresServer.ExecuteAsync(_database, "DELETE FROM deleted.artifacts");
+        await PostgresServer.ExecuteAsync(Database, "DELETE FROM deleted.artifacts");
 
         var error = await Assert.ThrowsAsync<ArtifactIntegrityException>(async () => await registry.ReadArtifactAsync(version));
 
@@ -190,37 +177,31 @@ public sealed class PostgreSqlRegistryTests : IAsyncLifetime
     [Fact]
     public async Task Register_ArtifactsAndVersionCommitTogether_AFailedRegistrationLeavesNoBytes()
     {
-        var registry = Create(_database, "together");
+        var registry = Create(Database, "together");
         await ConformanceData.RegisterAsync(registry);
 
         // A constraint refuses the second version, so its whole registration rolls back, bytes included.
-        await PostgresServer.ExecuteAsync(_database, "ALTER TABLE together.versions ADD CONSTRAINT no_more CHECK (version < 2)");
+        await PostgresServer.ExecuteAsync(Database, "ALTER TABLE together.versions ADD CONSTRAINT no_more CHECK (version < 2)");
         var error = await Assert.ThrowsAsync<ModelRegistryException>(async () => await ConformanceData.RegisterAsync(registry, content: "refused bytes"));
 
         Assert.Contains("refused a write; nothing of it was stored", error.Message, StringComparison.Ordinal);
-        Assert.Equal(1L, await PostgresServer.ScalarAsync(_database, "SELECT COUNT(*) FROM together.artifacts"));
-        Assert.Equal(1, await PostgresServer.ScalarAsync(_database, "SELECT last_version FROM together.models"));
+        Assert.Equal(1L, await PostgresServer.ScalarAsync(Database, "SELECT COUNT(*) FROM together.artifacts"));
+        Assert.Equal(1, await PostgresServer.ScalarAsync(Database, "SELECT last_version FROM together.models"));
     }
 
     [Fact]
     public async Task Health_ReportsAnUnreachableDatabaseAsAProblem()
     {
-        var healthy = (IRegistryHealth)Create(_database, "health");
-        var unreachable = (IRegistryHealth)Create(new NpgsqlConnectionStringBuilder(_database) { Port = FreePort(), Timeout = 2 }.ToString(), "health");
+        var healthy = (IRegistryHealth)Create(Database, "health");
+        var unreachable = (IRegistryHealth)Create(new NpgsqlConnectionStringBuilder(Database) { Port = FreePort(), Timeout = 2 }.ToString(), "health");
 
         Assert.Empty((await healthy.CheckHealthAsync()).Problems);
         var report = await unreachable.CheckHealthAsync();
         Assert.Contains(report.Problems, p => p.Contains("cannot be opened", StringComparison.Ordinal));
     }
 
-    private IModelRegistry Create(string connectionString, string schema, Action<PostgreSqlRegistryOptions>? configure = null)
-    {
-        var options = new PostgreSqlRegistryOptions { Schema = schema };
-        configure?.Invoke(options);
-        var registry = PostgreSqlRegistry.Create(connectionString, options);
-        _registries.Add((IAsyncDisposable)registry);
-        return registry;
-    }
+    private PostgreSqlModelRegistry Create(string connectionString, string schema, Action<PostgreSqlRegistryOptions>? configure = null)
+        => Open(schema, configure, connectionString);
 
     private static string Password() => new NpgsqlConnectionStringBuilder(PostgresServer.ServerConnectionString).Password ?? "(none)";
 

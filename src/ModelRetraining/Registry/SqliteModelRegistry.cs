@@ -179,18 +179,14 @@ internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal,
     {
         ArgumentNullException.ThrowIfNull(version);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var bytes = await _artifacts.GetAsync(version.Artifact, cancellationToken).ConfigureAwait(false);
-        return new ModelArtifact(version.Flavor, version.ArtifactFileName, bytes);
+        return await RegistryRules.ReadArtifactAsync(_artifacts, version, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<ModelArtifact> ReadAttachmentAsync(ModelVersion version, string name, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(version);
-        var attachment = version.Attachments.FirstOrDefault(a => a.Name == name)
-            ?? throw RegistryRules.NoSuchAttachment(version, name);
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        var bytes = await _artifacts.GetAsync(attachment.Artifact, cancellationToken).ConfigureAwait(false);
-        return new ModelArtifact(attachment.Flavor, attachment.FileName, bytes);
+        return await RegistryRules.ReadAttachmentAsync(_artifacts, version, name, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<ArtifactReference> PutArtifactAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
