@@ -34,16 +34,7 @@ internal sealed partial class PostgreSqlModelRegistry
     {
         RegistryRules.ThrowIfInvalidModelName(modelName);
         RegistryNames.ThrowIfInvalid(alias, "alias", nameof(alias));
-        return await ReadAsync(
-            async (connection, ct) =>
-            {
-                // Resolved first, then read by number: a version never changes once registered, so a move
-                // committed between the two reads cannot mix two versions (six statements in one batch each
-                // take their own snapshot under READ COMMITTED).
-                var number = await ScalarAsync(connection, null, "SELECT version FROM aliases WHERE model = @m AND alias = @a", ct, ("m", modelName), ("a", alias)).ConfigureAwait(false);
-                return number is int version ? await ReadVersionAsync(connection, null, modelName, version, ct).ConfigureAwait(false) : null;
-            },
-            cancellationToken).ConfigureAwait(false);
+        return await ReadAsync((connection, ct) => ReadVersionByAliasAsync(connection, modelName, alias, ct), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<AliasHistoryEntry> SetAliasAsync(AliasChange change, CancellationToken cancellationToken = default)

@@ -149,19 +149,7 @@ internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJour
     public async IAsyncEnumerable<ModelVersion> ListVersionsAsync(string modelName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         RegistryRules.ThrowIfInvalidModelName(modelName);
-        var versions = await ReadAsync(
-            async (connection, ct) =>
-            {
-                var numbers = await QueryAsync(connection, null, "SELECT version FROM versions WHERE model = @m ORDER BY version", r => r.GetInt32(0), ct, ("m", modelName)).ConfigureAwait(false);
-                var list = new List<ModelVersion>(numbers.Count);
-                foreach (var number in numbers)
-                {
-                    list.Add((await ReadVersionAsync(connection, null, modelName, number, ct).ConfigureAwait(false))!);
-                }
-
-                return list;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var versions = await QueryAsync($"{VersionColumns} WHERE v.model = @m ORDER BY v.version", r => ReadVersion(r, modelName), cancellationToken, ("m", modelName)).ConfigureAwait(false);
         foreach (var version in versions)
         {
             cancellationToken.ThrowIfCancellationRequested();
