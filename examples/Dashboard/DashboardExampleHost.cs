@@ -64,5 +64,9 @@ public sealed class DashboardExampleHost : IAsyncDisposable
         return new DashboardExampleHost(app, address);
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync(); // a retraining run under way is cancelled and awaited before the registry goes
+        await _app.DisposeAsync();
+    }
 }

@@ -22,12 +22,18 @@ internal sealed class DashboardSite(string prefix, DashboardOptions options)
 
     public ChangeFeed Changes(IServiceProvider services) => _changes ??= new ChangeFeed(Registry(services), options.Approvals, options.ChangePollInterval, options.TimeProvider ?? TimeProvider.System);
 
-    /// <summary>The page around a view: navigation, the stylesheet and script by hashed URL, and where the live stream is.</summary>
-    public IResult Page(DashboardRequest request, string title, Html body, int status = StatusCodes.Status200OK)
+    /// <summary>
+    /// The page around a view: navigation, the stylesheet and script by hashed URL, and where the live stream is.
+    /// A page that is not <paramref name="live"/> (the answer to a form post: its URL cannot be fetched again) has no stream.
+    /// </summary>
+    public IResult Page(DashboardRequest request, string title, Html body, int status = StatusCodes.Status200OK, bool live = true)
     {
         var root = request.Root;
-        var page = new Html()
-            .Raw("<!DOCTYPE html><html lang=\"en\" data-stream=\"").Attribute($"{root}/events").Raw("\" data-state=\"").Attribute(request.Http.Items[StateKey] as string).Raw("\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">")
+        var page = new Html().Raw("<!DOCTYPE html><html lang=\"en\"");
+        page = live
+            ? page.Raw(" data-stream=\"").Attribute($"{root}/events").Raw("\" data-state=\"").Attribute(request.Http.Items[StateKey] as string).Raw("\">")
+            : page.Raw(" data-live=\"off\">");
+        page = page.Raw("<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><link rel=\"icon\" href=\"data:,\">")
             .Raw("<title>").Text(title).Raw(" · ModelRetraining</title>")
             .Raw("<link rel=\"stylesheet\" href=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.css")}").Raw("\">")
             .Raw("<script defer src=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.js")}").Raw("\"></script></head><body>")
@@ -46,6 +52,7 @@ internal sealed class DashboardSite(string prefix, DashboardOptions options)
             body.Link(backTo, "Back");
         }
 
-        return Page(request, title, body, status);
+        // A message answers a post, or refuses a request: there is nothing live to follow on it.
+        return Page(request, title, body, status, live: false);
     }
 }

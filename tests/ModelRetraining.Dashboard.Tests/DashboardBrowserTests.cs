@@ -38,7 +38,7 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
         {
             if (message.Type == "error")
             {
-                errors.Add(message.Text);
+                errors.Add($"{message.Text} ({message.Location})"); // the location names the resource that failed
             }
         };
         page.PageError += (_, error) => errors.Add(error);
@@ -78,6 +78,8 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
         await bob.FillAsync("section[data-request='run-2'] form[action$='/approve'] textarea", comment);
         await bob.ClickAsync("section[data-request='run-2'] button.approve");
         Assert.Contains("now the champion", await bob.Locator("div.message").InnerTextAsync(), StringComparison.Ordinal);
+        // The answer to the post follows nothing live: its URL takes posts only, so refreshing it would fail.
+        Assert.Equal(1, await bob.Locator("html[data-live='off']:not([data-stream])").CountAsync());
         Assert.Equal(2, (await host.Registry.GetAliasAsync("flight-delays", ModelAliases.Champion))!.Version);
 
         await bob.GotoAsync(new Uri(host.Root, "models/flight-delays/versions/2").ToString());

@@ -23,18 +23,47 @@ public class SchedulingTests
         40,
         $"sha256:{name}");
 
-    private static HostApplicationBuilder Builder(InMemoryModelRegistry registry, Action<ModelRetrainingBuilder> schedules)
+    private static HostApplicationBuilder Builder(InMemoryModelRegistry registry, Action<ModelRetrainingBuilder> schedules, FakeTrainer? trainer = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton<IModelRegistry>(registry);
         var retraining = builder.Services.AddModelRetraining().AddPipeline("churn", (p, _) => p
             .UseTrainingData(new FakeDataSource("train", (_, _) => Snapshot("train")))
             .UseHoldoutData(new FakeDataSource("holdout", (_, _) => Snapshot("holdout")))
-            .UseTrainer(new FakeTrainer())
+            .UseTrainer(trainer ?? new FakeTrainer())
             .UseEvaluator(new FakeEvaluator { CandidateMetrics = FakeEvaluator.Metrics(("AUC", 0.8, MetricDirection.HigherIsBetter)) })
             .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5)));
         schedules(retraining);
         return builder;
+    }
+
+    [Fact]
+    public async Task HostStop_CancelsTheRunUnderWay_AndWaitsForItToEnd_BeforeReturning()
+    {
+        var registry = new InMemoryModelRegistry();
+        using var training = new ManualResetEventSlim();
+        var trainer = new FakeTrainer();
+        var train = trainer.OnTrain;
+        trainer.OnTrain = (data, context, ct) =>
+        {
+            training.Set();
+            ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(60)); // a long training that honours cancellation
+            ct.ThrowIfCancellationRequested();
+            return train(data, context, ct);
+        };
+        using var host = Builder(registry, r => r.AddIntervalTrigger("churn", TimeSpan.FromHours(1)), trainer).Build();
+        await host.StartAsync();
+        var coordinator = host.Services.GetRequiredKeyedService<RetrainingCoordinator>("churn");
+        Assert.True(training.Wait(TimeSpan.FromSeconds(60)), "the interval trigger never started a run");
+
+        await host.StopAsync();
+
+        var run = Assert.Single(coordinator.Runs);
+        Assert.True(run.IsCompleted, "host stop returned while the run was still writing");
+        Assert.Equal(RetrainingRunStatus.Cancelled, (await run).Status);
+        Assert.Equal(RunJournalStatus.Cancelled, (await registry.GetService<IRunJournal>()!.ReadRunAsync((await run).RunId).ToListAsync()).Last().Status);
+        Assert.Null(await registry.GetVersionAsync("churn", 1));
+        Assert.Throws<ObjectDisposedException>(() => coordinator.TriggerManually("ops", "after stop"));
     }
 
     [Fact]

@@ -54,6 +54,7 @@
   }
 
   function open() {
+    if (root.getAttribute("data-live") === "off") { return; } // a message page: its URL answered a post
     if (!stream || !window.EventSource) { poll(); return; }
     source = new EventSource(stream + (last ? "?last=" + encodeURIComponent(last) : ""));
     source.addEventListener("open", function () { failures = 0; root.setAttribute("data-live", "on"); });
@@ -73,7 +74,7 @@
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) {
       if (source) { source.close(); source = null; root.setAttribute("data-live", "paused"); }
-    } else if (!source && !poller) {
+    } else if (!source && !poller && root.getAttribute("data-live") !== "off") {
       open();
     }
   });

@@ -7,16 +7,21 @@ namespace ModelRetraining;
 /// follow-up), at most one start per cooldown (triggers inside it wait and then start one run together),
 /// and an optional debounce window. Every run carries all the triggers that caused it. Time comes from the
 /// <see cref="TimeProvider"/>, so tests drive it with a fake clock; a clock that jumps backwards never
-/// shortens the cooldown.
+/// shortens the cooldown. Stopping it (<see cref="StopAsync"/>, or disposing it) cancels the run under way
+/// and waits for it to end, so nothing writes to the registry after its host has stopped.
 /// </summary>
-public sealed class RetrainingCoordinator : IDisposable
+public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
 {
+    // How long DisposeAsync waits for a cancelled run to end when nobody called StopAsync with a deadline of its own.
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(30);
+
     private readonly RetrainingPipeline _pipeline;
     private readonly RetrainingCoordinatorOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly Lock _gate = new();
     private readonly List<RetrainingTrigger> _pending = [];
     private readonly List<Task<RetrainingRunResult>> _runs = [];
+    private readonly CancellationTokenSource _stopping = new();
     private Task? _running;
     private ITimer? _timer;
     private DateTimeOffset? _lastStart;
@@ -115,7 +120,53 @@ public sealed class RetrainingCoordinator : IDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Stops the coordinator: no run starts after this (a trigger is refused), and the run under way is
+    /// cancelled (it ends <see cref="RetrainingRunStatus.Cancelled"/> in the journal at the stage it reached)
+    /// and awaited. A host calls this when it stops.
+    /// </summary>
+    /// <param name="cancellationToken">Gives up waiting for the run to end (the host's shutdown deadline); the run stays cancelled.</param>
+    /// <returns>A task that completes when the run under way has ended, or when waiting was given up.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        Task? running;
+        lock (_gate)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            _timer = null;
+            running = _running;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (running is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ends Cancelled on its own; the caller's deadline came first.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The run's own failure was reported to whoever awaited it (Runs, ResumeUnfinishedAsync); stopping goes on.
+        }
+    }
+
+    /// <summary>Stops the coordinator as <see cref="StopAsync"/> does, waiting at most 30 seconds for the run under way to end.</summary>
+    /// <returns>A task that completes when the coordinator has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        using var deadline = new CancellationTokenSource(DisposeWait);
+        await StopAsync(deadline.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the coordinator and cancels the run under way without waiting for it to end (prefer <see cref="DisposeAsync"/>).</summary>
     public void Dispose()
     {
         lock (_gate)
@@ -124,6 +175,8 @@ public sealed class RetrainingCoordinator : IDisposable
             _timer?.Dispose();
             _timer = null;
         }
+
+        _stopping.Cancel();
     }
 
     // Called under the lock: start now, or arm the timer for the cooldown's or the debounce's end.
@@ -176,7 +229,7 @@ public sealed class RetrainingCoordinator : IDisposable
                 Actor = _options.Actor,
                 Reason = string.Join("; ", causes.Select(c => $"{c.Kind}: {c.Reason}")),
                 Causes = causes,
-            }).ConfigureAwait(false);
+            }, _stopping.Token).ConfigureAwait(false);
             RunCompleted?.Invoke(this, result);
             return result;
         }
@@ -197,11 +250,12 @@ public sealed class RetrainingCoordinator : IDisposable
     {
         await Task.Yield();
         var results = new List<RetrainingRunResult>();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         try
         {
-            foreach (var runId in await _pipeline.FindUnfinishedRunsAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var runId in await _pipeline.FindUnfinishedRunsAsync(stopping.Token).ConfigureAwait(false))
             {
-                var result = await _pipeline.ResumeAsync(runId, cancellationToken).ConfigureAwait(false);
+                var result = await _pipeline.ResumeAsync(runId, stopping.Token).ConfigureAwait(false);
                 results.Add(result);
                 RunCompleted?.Invoke(this, result);
                 lock (_gate)
