@@ -174,12 +174,21 @@ public static class ModelRetrainingSchedulingExtensions
         builder.Services.AddSingleton(check);
         builder.Services.Configure<RetrainingScheduleOptions>(o => o.Checks.Add(check));
         builder.Services.TryAddKeyedSingleton(pipeline, (sp, _) => CoordinatorRegistration.Create(sp, pipeline));
+        var capabilities = ModelRetrainingClusterExtensions.Capabilities(builder);
         builder.Services.AddQuartz(q =>
         {
             var job = new JobKey($"check-{check.Id}", "model-retraining");
             q.AddJob<DataCheckJob>(j => j.WithIdentity(job).StoreDurably().UsingJobData(DataCheckJob.CheckKey, check.Id));
             var interval = every > TimeSpan.Zero ? every : TimeSpan.FromDays(1);
-            q.AddTrigger(t => t.ForJob(job).WithIdentity(check.Id, "model-retraining").StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
+            q.AddTrigger(t =>
+            {
+                // A check runs where its pipeline may run: the trigger it finds is handed to that node's coordinator.
+                t.ForJob(job).WithIdentity(check.Id, "model-retraining").StartNow().WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount));
+                if (capabilities.Of(pipeline) is { } capability)
+                {
+                    t.WithExecutionGroup(capability);
+                }
+            });
         });
         return builder;
     }
@@ -190,6 +199,7 @@ public static class ModelRetrainingSchedulingExtensions
         EnsureScheduler(builder);
         builder.Services.Configure<RetrainingScheduleOptions>(o => o.Schedules.Add(schedule));
         builder.Services.TryAddKeyedSingleton(schedule.Pipeline, (sp, _) => CoordinatorRegistration.Create(sp, schedule.Pipeline));
+        var capabilities = ModelRetrainingClusterExtensions.Capabilities(builder);
         builder.Services.AddQuartz(q =>
         {
             var job = new JobKey($"retrain-{schedule.Pipeline}", "model-retraining");
@@ -197,13 +207,20 @@ public static class ModelRetrainingSchedulingExtensions
             q.AddTrigger(t =>
             {
                 t.ForJob(job).WithIdentity(schedule.Cron is not null ? $"{schedule.Pipeline}|cron|{schedule.Cron}|{schedule.TimeZone ?? "UTC"}" : $"{schedule.Pipeline}|interval|{schedule.Interval}", "model-retraining");
+                if (capabilities.Of(schedule.Pipeline) is { } capability)
+                {
+                    t.WithExecutionGroup(capability);
+                }
+
                 if (schedule.Cron is { } cron)
                 {
                     t.UsingJobData(RetrainingJob.KindKey, "cron").UsingJobData(RetrainingJob.ReasonKey, $"cron {cron}{(schedule.TimeZone is null ? string.Empty : $" ({schedule.TimeZone})")}");
                     if (RetrainingScheduleOptionsValidator.IsValidCron(cron))
                     {
+                        // Missed firings (every node was down) are caught up once, not once each.
                         t.WithCronSchedule(cron, c =>
                         {
+                            c.WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed);
                             if (schedule.TimeZone is { } zone && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var info))
                             {
                                 c.InTimeZone(info);
@@ -215,14 +232,14 @@ public static class ModelRetrainingSchedulingExtensions
                 {
                     var every = schedule.Interval!.Value > TimeSpan.Zero ? schedule.Interval.Value : TimeSpan.FromDays(1);
                     t.UsingJobData(RetrainingJob.KindKey, "interval").UsingJobData(RetrainingJob.ReasonKey, $"every {every}")
-                        .StartNow().WithSimpleSchedule(s => s.WithInterval(every).RepeatForever());
+                        .StartNow().WithSimpleSchedule(s => s.WithInterval(every).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NowWithExistingCount));
                 }
             });
         });
         return builder;
     }
 
-    private static void EnsureScheduler(ModelRetrainingBuilder builder)
+    internal static void EnsureScheduler(ModelRetrainingBuilder builder)
     {
         if (builder.Services.Any(d => d.ServiceType == typeof(SchedulingMarker)))
         {
@@ -239,6 +256,7 @@ public static class ModelRetrainingSchedulingExtensions
         builder.Services.AddHostedService<UnfinishedRunsResumer>();
         builder.Services.AddHostedService<ApprovalExpiryScheduler>();
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddHostedService<CoordinatorShutdown>(); // after Quartz's, so it stops first
     }
 
     private sealed class SchedulingMarker;

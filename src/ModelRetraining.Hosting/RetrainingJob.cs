@@ -3,7 +3,11 @@ using Quartz;
 
 namespace ModelRetraining.Hosting;
 
-/// <summary>The Quartz job of one model: it hands a trigger to that model's coordinator. Quartz never runs it twice at once for a model.</summary>
+/// <summary>
+/// The Quartz job of one model: it hands a trigger to that model's coordinator and lasts as long as the run it
+/// caused. Quartz never runs it twice at once for a model, on one node or, with a clustered job store, across
+/// the cluster; and a run another node started (the journal says when) counts toward this node's cooldown.
+/// </summary>
 [DisallowConcurrentExecution]
 internal sealed class RetrainingJob(IServiceProvider services, TimeProvider timeProvider) : IJob
 {
@@ -11,16 +15,46 @@ internal sealed class RetrainingJob(IServiceProvider services, TimeProvider time
     public const string KindKey = "kind";
     public const string ReasonKey = "reason";
 
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var data = context.MergedJobDataMap;
-        var pipeline = data.GetString(PipelineKey)!;
-        var coordinator = services.GetRequiredKeyedService<RetrainingCoordinator>(pipeline);
-        coordinator.Trigger(new RetrainingTrigger(data.GetString(KindKey) ?? "schedule", data.GetString(ReasonKey) ?? context.Trigger.Key.Name, "quartz", timeProvider.GetUtcNow())
+        var pipeline = services.GetRequiredKeyedService<RetrainingPipeline>(data.GetString(PipelineKey)!);
+        var coordinator = services.GetRequiredKeyedService<RetrainingCoordinator>(data.GetString(PipelineKey)!);
+        if (await LatestStartAsync(pipeline, cancellationToken).ConfigureAwait(false) is { } latest)
         {
-            Evidence = new Dictionary<string, string>(StringComparer.Ordinal) { ["trigger"] = context.Trigger.Key.ToString(), ["scheduledFor"] = context.ScheduledFireTimeUtc?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty },
-        });
-        return ValueTask.CompletedTask;
+            coordinator.ObserveStart(latest);
+        }
+
+        try
+        {
+            coordinator.Trigger(new RetrainingTrigger(data.GetString(KindKey) ?? "schedule", data.GetString(ReasonKey) ?? context.Trigger.Key.Name, "quartz", timeProvider.GetUtcNow())
+            {
+                Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["trigger"] = context.Trigger.Key.ToString(),
+                    ["scheduledFor"] = context.ScheduledFireTimeUtc?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+                    ["node"] = context.Scheduler.SchedulerInstanceId,
+                },
+            });
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // the host is stopping: its coordinators stopped before Quartz did
+        }
+
+        await coordinator.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The latest start of any of the model's runs in the journal, by whichever node: one read per firing.
+    private static async ValueTask<DateTimeOffset?> LatestStartAsync(RetrainingPipeline pipeline, CancellationToken cancellationToken)
+    {
+        DateTimeOffset? latest = null;
+        await foreach (var run in pipeline.ListRunsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            latest = latest is { } l && l > run.StartedAt ? l : run.StartedAt;
+        }
+
+        return latest;
     }
 }

@@ -13,6 +13,9 @@ internal sealed class RetrainingScheduleOptions
 
     public string? JobStorePath { get; set; }
 
+    /// <summary>This node's id and capabilities when the host is a node of a clustered job store.</summary>
+    public (string Id, string[] Capabilities)? ClusterNode { get; set; }
+
     public IEnumerable<string> Pipelines()
         => Schedules.Select(s => s.Pipeline).Concat(Checks.Select(c => c.Pipeline)).Concat(PerformanceTriggers).Distinct(StringComparer.Ordinal);
 }

@@ -9,8 +9,6 @@ namespace ModelRetraining.Hosting;
 /// <summary>
 /// At host start, hands each scheduled pipeline's unfinished runs (their process died) to its coordinator,
 /// which resumes them before any trigger can start a new run. Start is not held up: resuming runs in the background.
-/// At host stop (after Quartz, registered later, has stopped firing), stops every coordinator: the run under way is
-/// cancelled and awaited within the host's shutdown deadline, so nothing writes to the registry after the host stopped.
 /// </summary>
 internal sealed partial class UnfinishedRunsResumer(IServiceProvider services, IOptions<RetrainingScheduleOptions> options, ILogger<UnfinishedRunsResumer>? logger = null) : IHostedService
 {
@@ -33,8 +31,7 @@ internal sealed partial class UnfinishedRunsResumer(IServiceProvider services, I
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
-        => Task.WhenAll(options.Value.Pipelines().Select(p => services.GetRequiredKeyedService<RetrainingCoordinator>(p).StopAsync(cancellationToken)));
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task ReportAsync(string pipeline, Task<IReadOnlyList<RetrainingRunResult>> resuming)
     {

@@ -128,6 +128,12 @@ public sealed class RetrainingPipeline
         return new BatchValidation(reports, kept, data.RowCount - kept.RowCount);
     }
 
+    /// <summary>Lists this model's runs from the pipeline's journal, by every process that shares it, oldest first.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The runs, each with its latest stage and status.</returns>
+    public IAsyncEnumerable<RunSummary> ListRunsAsync(CancellationToken cancellationToken = default)
+        => _definition.Journal.ListRunsAsync(ModelName, cancellationToken);
+
     /// <summary>Lists this model's runs that started but never ended: their process died. Each can be passed to <see cref="ResumeAsync"/>.</summary>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The run ids, oldest first.</returns>

@@ -121,6 +121,65 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Counts a run that started elsewhere (another node of a cluster, or this host before a restart, as the
+    /// run journal says) toward the cooldown: a trigger inside its cooldown waits for the cooldown's end.
+    /// A start older than one already counted changes nothing.
+    /// </summary>
+    /// <param name="startedAt">When that run started.</param>
+    public void ObserveStart(DateTimeOffset startedAt)
+    {
+        lock (_gate)
+        {
+            if (_lastStart is not { } last || startedAt > last)
+            {
+                _lastStart = startedAt;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until the coordinator is idle: no run under way and no trigger waiting for its cooldown or
+    /// debounce to end. A scheduler's job awaits this so that the job spans the run it caused (Quartz's
+    /// one-execution-at-a-time then holds across a cluster).
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting; nothing is cancelled.</param>
+    /// <returns>A task that completes when the coordinator is idle or stopped.</returns>
+    public async Task WhenIdleAsync(CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task? running;
+            bool waiting;
+            lock (_gate)
+            {
+                running = _running is { IsCompleted: false } r ? r : null;
+                waiting = !_disposed && _pending.Count > 0;
+            }
+
+            if (running is not null)
+            {
+                try
+                {
+                    await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    // The run's failure belongs to whoever awaits the run itself.
+                }
+            }
+            else if (waiting)
+            {
+                // The real clock, not the coordinator's: a test's fake clock that stands still must not hold a scheduler thread.
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
     /// Stops the coordinator: no run starts after this (a trigger is refused), and the run under way is
     /// cancelled (it ends <see cref="RetrainingRunStatus.Cancelled"/> in the journal at the stage it reached)
     /// and awaited. A host calls this when it stops.

@@ -1,0 +1,65 @@
+using ModelRetraining.Testing.Conformance;
+
+namespace ModelRetraining.PostgreSql.Tests;
+
+/// <summary>
+/// Real processes (ModelRetraining.ClusterNode) sharing one PostgreSQL database as a Quartz.NET cluster: a model
+/// never trains on two nodes at once, a pipeline that requires a capability runs only where a node declares it
+/// and waits while none is alive, and the survivors go on when a node is killed.
+/// </summary>
+public sealed class ClusterSchedulingTests : PostgresDatabaseTests
+{
+    [Fact]
+    public async Task TwoNodes_AModelNeverTrainsOnTwoNodesAtOnce_AndTheGpuPipelineRunsOnlyOnTheGpuNode()
+    {
+        var registry = Open("cluster");
+        await using (var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 1000, trainMs: 1500))
+        await using (var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "gpu", intervalMs: 1000, trainMs: 1500))
+        {
+            await WaitForAsync(async () => (await Versions(registry, "churn")).Count >= 4 && (await Versions(registry, "vision")).Count >= 2, "four churn and two vision versions", a, b);
+        }
+
+        var runs = await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"));
+        Assert.True(runs.Count >= 4);
+        var ordered = runs.OrderBy(r => r.StartedAt).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            Assert.True(ordered[i].StartedAt >= ordered[i - 1].UpdatedAt, $"run {ordered[i].RunId} started at {ordered[i].StartedAt:O} while {ordered[i - 1].RunId} ran until {ordered[i - 1].UpdatedAt:O}");
+        }
+
+        Assert.All(await Versions(registry, "vision"), v => Assert.Equal("node-b", v.CreatedBy));
+    }
+
+    [Fact]
+    public async Task ANodeKilled_TheOthersGoOn_AndItsCapabilityWaitsUntilANodeThatHasItJoins()
+    {
+        var registry = Open("cluster");
+        await using var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 1000, trainMs: 200);
+        var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "gpu", intervalMs: 1000, trainMs: 200);
+        await WaitForAsync(async () => (await Versions(registry, "vision")).Count >= 1, "a vision version from node-b", a, b);
+
+        b.Kill();
+        await b.DisposeAsync();
+        var churnAtKill = (await Versions(registry, "churn")).Count;
+        var visionAtKill = (await Versions(registry, "vision")).Count;
+        await WaitForAsync(async () => (await Versions(registry, "churn")).Count >= churnAtKill + 3, "node-a going on with churn after node-b died", a);
+        Assert.Equal(visionAtKill, (await Versions(registry, "vision")).Count); // no live node serves "gpu": vision waits
+
+        await using var c = await ClusterNodeProcess.StartAsync(Database, "node-c", "gpu", intervalMs: 1000, trainMs: 200);
+        await WaitForAsync(async () => (await Versions(registry, "vision")).Any(v => v.CreatedBy == "node-c"), "a vision version from node-c", a, c);
+        Assert.DoesNotContain(await Versions(registry, "vision"), v => v.CreatedBy == "node-a");
+    }
+
+    private static async Task<List<ModelVersion>> Versions(PostgreSqlModelRegistry registry, string model)
+        => await ConformanceData.ToListAsync(registry.ListVersionsAsync(model));
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, params ClusterNodeProcess[] nodes)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"waited 90 s for {what}; the nodes said: {string.Join(" | ", nodes.Select(n => n.Errors))}");
+            await Task.Delay(200);
+        }
+    }
+}
