@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ModelRetraining.Testing.Conformance;
 
 namespace ModelRetraining.PostgreSql.Tests;
@@ -48,6 +49,35 @@ public sealed class ClusterSchedulingTests : PostgresDatabaseTests
         await using var c = await ClusterNodeProcess.StartAsync(Database, "node-c", "gpu", intervalMs: 1000, trainMs: 200);
         await WaitForAsync(async () => (await Versions(registry, "vision")).Any(v => v.CreatedBy == "node-c"), "a vision version from node-c", a, c);
         Assert.DoesNotContain(await Versions(registry, "vision"), v => v.CreatedBy == "node-a");
+    }
+
+    [Fact]
+    public async Task JobStoreUnreachable_TheHostDoesNotStart_AndSaysWhy_WithinBoundedTime()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var nowhere = new Npgsql.NpgsqlConnectionStringBuilder(Database) { Port = port, Timeout = 2 }.ToString();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton<IModelRegistry>(new ModelRetraining.Testing.InMemoryModelRegistry());
+        builder.Services.AddModelRetraining()
+            .AddPipeline("churn", (p, _) => p
+                .UseTrainingData(new ModelRetraining.Testing.FakeDataSource("train", (_, _) => throw new InvalidOperationException("never read")))
+                .UseHoldoutData(new ModelRetraining.Testing.FakeDataSource("holdout", (_, _) => throw new InvalidOperationException("never read")))
+                .UseTrainer(new ModelRetraining.Testing.FakeTrainer())
+                .UseEvaluator(new ModelRetraining.Testing.FakeEvaluator())
+                .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5)))
+            .AddIntervalTrigger("churn", TimeSpan.FromHours(1))
+            .UsePostgreSqlJobStore(nowhere);
+        using var host = builder.Build();
+        using var bound = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(bound.Token));
+
+        Assert.False(bound.IsCancellationRequested, "host start hung instead of failing");
+        Assert.False(error is Microsoft.Extensions.Options.OptionsValidationException, error.Message);
+        Assert.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture), error.ToString(), StringComparison.Ordinal);
     }
 
     private static async Task<List<ModelVersion>> Versions(PostgreSqlModelRegistry registry, string model)
