@@ -52,4 +52,8 @@ public abstract class DelegatingRunJournal : IRunJournal
     /// <inheritdoc />
     public virtual ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default)
         => InnerJournal.GetClaimAsync(runId, cancellationToken);
+
+    /// <inheritdoc />
+    public virtual ValueTask<bool> RenewClaimAsync(RunClaim claim, CancellationToken cancellationToken = default)
+        => InnerJournal.RenewClaimAsync(claim, cancellationToken);
 }

@@ -60,4 +60,21 @@ public interface IRunJournal : ICapabilityProvider
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The claim, or <see langword="null"/> when the run was never claimed.</returns>
     ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Renews the lease of a claim, atomically: when the stored claim is still <paramref name="claim"/>'s attempt
+    /// by its holder, its time becomes <paramref name="claim"/>'s <see cref="RunClaim.At"/>; otherwise nothing
+    /// changes. A running attempt renews its claim so that other machines see it alive; a journal that cannot
+    /// store renewals (this default) only answers whether the claim is still held, and its claims look stale to
+    /// other machines after the run lease.
+    /// </summary>
+    /// <param name="claim">The attempt, its holder and the renewal's time.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when the claim is still this attempt's; <see langword="false"/> when another attempt took the run over (the caller is fenced: it stops without writing).</returns>
+    async ValueTask<bool> RenewClaimAsync(RunClaim claim, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var held = await GetClaimAsync(claim.RunId, cancellationToken).ConfigureAwait(false);
+        return held is not null && held.Attempt == claim.Attempt && string.Equals(held.Holder, claim.Holder, StringComparison.Ordinal);
+    }
 }

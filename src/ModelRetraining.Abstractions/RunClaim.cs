@@ -9,5 +9,5 @@ namespace ModelRetraining;
 /// <param name="ModelName">The model.</param>
 /// <param name="Attempt">The attempt: 1 for the first start, then one more for each resume.</param>
 /// <param name="Holder">Who runs it: machine, process and pipeline instance.</param>
-/// <param name="At">When the claim was made.</param>
+/// <param name="At">When the claim was made, or last renewed (a running attempt renews it; see <see cref="IRunJournal.RenewClaimAsync"/>).</param>
 public sealed record RunClaim(string RunId, string ModelName, int Attempt, string Holder, DateTimeOffset At);

@@ -130,6 +130,15 @@ internal sealed partial class PostgreSqlModelRegistry
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<bool> RenewClaimAsync(RunClaim claim, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        claim = claim with { At = Microseconds(claim.At) };
+        return await WriteAsync(
+            async (connection, transaction, ct) => await ExecuteAsync(connection, transaction, "UPDATE run_claims SET at = @at WHERE run_id = @r AND attempt = @a AND holder = @h", ct, ("r", claim.RunId), ("a", claim.Attempt), ("h", claim.Holder), ("at", claim.At)).ConfigureAwait(false) == 1,
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);

@@ -111,6 +111,22 @@ public sealed partial class InMemoryModelRegistry
     }
 
     /// <inheritdoc />
+    public ValueTask<bool> RenewClaimAsync(RunClaim claim, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        lock (_gate)
+        {
+            if (_claims.TryGetValue(claim.RunId, out var held) && held.Attempt == claim.Attempt && held.Holder == claim.Holder)
+            {
+                _claims[claim.RunId] = held with { At = claim.At };
+                return ValueTask.FromResult(true);
+            }
+
+            return ValueTask.FromResult(false);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runId);

@@ -106,6 +106,26 @@ public abstract class RunJournalConformanceTests(RegistryFixture fixture)
         Assert.Null(await journal.GetClaimAsync("r2"));
     }
 
+    /// <summary>A claim's lease is renewed only by its own attempt and holder: a renewal moves its time; a superseded attempt's renewal is refused and changes nothing.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public virtual async Task Claims_RenewedByTheirHolder_RefusedToASupersededAttempt()
+    {
+        var journal = Fixture.JournalOf(Fixture.CreateRegistry());
+        var at = new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
+        await journal.ClaimRunAsync(new RunClaim("r1", "churn", 1, "node-a", at));
+
+        Assert.True(await journal.RenewClaimAsync(new RunClaim("r1", "churn", 1, "node-a", at.AddSeconds(15))));
+        Assert.Equal(at.AddSeconds(15), (await journal.GetClaimAsync("r1"))?.At);
+        Assert.False(await journal.RenewClaimAsync(new RunClaim("r1", "churn", 1, "node-b", at.AddSeconds(20))));
+
+        await journal.ClaimRunAsync(new RunClaim("r1", "churn", 2, "node-b", at.AddSeconds(30)));
+        Assert.False(await journal.RenewClaimAsync(new RunClaim("r1", "churn", 1, "node-a", at.AddSeconds(45))));
+        var held = await journal.GetClaimAsync("r1");
+        Assert.Equal((2, "node-b", at.AddSeconds(30)), (held!.Attempt, held.Holder, held.At));
+        Assert.False(await journal.RenewClaimAsync(new RunClaim("never-claimed", "churn", 1, "node-a", at)));
+    }
+
     /// <summary>Many claimants of one attempt at once: exactly one wins.</summary>
     /// <returns>A task.</returns>
     [Fact]

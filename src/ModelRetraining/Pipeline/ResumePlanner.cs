@@ -31,7 +31,7 @@ internal sealed class ResumePlanner(PipelineDefinition definition)
         // A resumer takes the attempt after the latest claim, unless that claim's holder is still running it.
         var held = await definition.Journal.GetClaimAsync(runId, cancellationToken).ConfigureAwait(false);
         var attempt = Math.Max(entries.Count(e => e.Status is RunJournalStatus.Started or RunJournalStatus.Resumed), held?.Attempt ?? 0) + 1;
-        if (held is not null && RunHolders.IsRunning(held))
+        if (held is not null && IsAlive(held))
         {
             throw new RunClaimedException(new RunClaim(runId, definition.ModelName, attempt, "this resume", definition.TimeProvider.GetUtcNow()), held);
         }
@@ -50,6 +50,13 @@ internal sealed class ResumePlanner(PipelineDefinition definition)
         var options = new RetrainingRunOptions { RunId = runId, Actor = run.Actor, Reason = run.Reason, Causes = start?.Causes ?? [] };
         return (run, options);
     }
+
+    // A holder on this machine is alive while its process is (checked directly); one on another machine while
+    // its claim was renewed within the run lease (a running attempt renews it every quarter of the lease).
+    private bool IsAlive(RunClaim held)
+        => RunHolders.IsOnThisMachine(held)
+            ? RunHolders.IsRunning(held)
+            : definition.TimeProvider.GetUtcNow() - held.At < definition.Options.RunLease;
 
     public async ValueTask<IReadOnlyList<string>> FindUnfinishedAsync(CancellationToken cancellationToken)
     {

@@ -173,10 +173,13 @@ public sealed class RetrainingPipeline
         activity?.SetTag("modelretraining.model", ModelName);
         activity?.SetTag("modelretraining.run_id", run.RunId);
         RetrainingRunResult result;
+        var claim = new RunClaim(run.RunId, ModelName, run.Attempt, _holder, _definition.TimeProvider.GetUtcNow());
+        var lease = RunLeaseKeeper.Start(_definition.Journal, claim, _definition.Options.RunLease, _definition.TimeProvider, _definition.Logger, cancellationToken);
+        await using var leaseScope = lease.ConfigureAwait(false);
         try
         {
-            await StartAsync(run, options, cancellationToken).ConfigureAwait(false);
-            result = await RunStagesAsync(run, cancellationToken).ConfigureAwait(false);
+            await StartAsync(run, options, lease.Token).ConfigureAwait(false);
+            result = await RunStagesAsync(run, lease.Token).ConfigureAwait(false);
             await _recorder.FinishAsync(run, result).ConfigureAwait(false);
         }
         catch (RunTakenOverException ex)
@@ -184,6 +187,12 @@ public sealed class RetrainingPipeline
             // Another attempt holds the run now: it writes the journal; this one stops without a word there.
             result = _recorder.TakenOver(run, ex);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+        }
+        catch (Exception ex) when (lease.LostReason is { } lost)
+        {
+            // The claim was lost mid-stage (cancelled at once, whatever the stage threw): stop without writing.
+            result = _recorder.TakenOver(run, new RunTakenOverException(lost, ex));
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, lost);
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {

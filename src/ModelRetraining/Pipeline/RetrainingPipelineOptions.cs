@@ -31,6 +31,15 @@ public sealed class RetrainingPipelineOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool CheckpointCandidate { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets how long a run's claim holds without being renewed. While a run executes, its claim is renewed
+    /// every quarter of this; a run whose claim another attempt took over, or that could not renew it for this
+    /// long (its node lost the database), stops at once without writing. Another machine may resume a run whose
+    /// claim is older than this (its node died or stalled).
+    /// </summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan RunLease { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Checks every setting and reports every problem at once; <see cref="RetrainingPipelineBuilder.Build"/> calls it.</summary>
     /// <returns>One sentence per problem naming the setting; empty when the options are valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -44,6 +53,11 @@ public sealed class RetrainingPipelineOptions
         if (MinHoldoutRows < 1)
         {
             errors.Add($"{nameof(MinHoldoutRows)} must be 1 or more; it is {MinHoldoutRows}: an evaluation on no rows decides nothing.");
+        }
+
+        if (RunLease < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{nameof(RunLease)} must be at least one second; it is {RunLease}.");
         }
 
         return errors;

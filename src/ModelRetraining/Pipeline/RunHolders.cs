@@ -8,8 +8,8 @@ namespace ModelRetraining;
 /// Names the holders of run claims and tells whether one is still running. A holder is
 /// "{machine} pid {pid} started {ticks} pipeline {id}": in this process a holder runs while its attempt is
 /// executing; another process on this machine runs while a process with that id and start time exists
-/// (the embedded registry lives on one machine). A holder on another machine cannot be seen from here and
-/// counts as not running: the fence before each stage stops it if it wakes up.
+/// (the embedded registry lives on one machine). A holder on another machine cannot be seen from here: its
+/// claim's lease says whether it is alive (see <see cref="ResumePlanner"/>).
 /// </summary>
 internal static class RunHolders
 {
@@ -24,6 +24,9 @@ internal static class RunHolders
         Executing[key] = 0;
         return new Exit(key);
     }
+
+    public static bool IsOnThisMachine(RunClaim claim)
+        => claim.Holder.StartsWith(Environment.MachineName + " pid ", StringComparison.Ordinal);
 
     public static bool IsRunning(RunClaim claim)
     {

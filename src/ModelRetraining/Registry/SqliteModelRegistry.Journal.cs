@@ -149,6 +149,19 @@ internal sealed partial class SqliteModelRegistry
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async ValueTask<bool> RenewClaimAsync(RunClaim claim, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(
+            (connection, transaction) =>
+            {
+                using var command = Command(connection, transaction, "UPDATE run_claims SET at = $at WHERE run_id = $r AND attempt = $a AND holder = $h", ("$r", claim.RunId), ("$a", claim.Attempt), ("$h", claim.Holder), ("$at", Format(claim.At)));
+                return command.ExecuteNonQuery() == 1;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);

@@ -23,6 +23,9 @@ internal sealed class ResilientRunJournal(IRunJournal inner, ResiliencePipeline 
     public override ValueTask<RunClaim> ClaimRunAsync(RunClaim claim, CancellationToken cancellationToken = default)
         => writes.ExecuteAsync(static (s, t) => s.InnerJournal.ClaimRunAsync(s.claim, t), (InnerJournal, claim), cancellationToken);
 
+    public override ValueTask<bool> RenewClaimAsync(RunClaim claim, CancellationToken cancellationToken = default)
+        => writes.ExecuteAsync(static (s, t) => s.InnerJournal.RenewClaimAsync(s.claim, t), (InnerJournal, claim), cancellationToken);
+
     public override ValueTask<RunClaim?> GetClaimAsync(string runId, CancellationToken cancellationToken = default)
         => reads.ExecuteAsync(static (s, t) => s.InnerJournal.GetClaimAsync(s.runId, t), (InnerJournal, runId), cancellationToken);
 }

@@ -314,7 +314,16 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
         {
             foreach (var runId in await _pipeline.FindUnfinishedRunsAsync(stopping.Token).ConfigureAwait(false))
             {
-                var result = await _pipeline.ResumeAsync(runId, stopping.Token).ConfigureAwait(false);
+                RetrainingRunResult result;
+                try
+                {
+                    result = await _pipeline.ResumeAsync(runId, stopping.Token).ConfigureAwait(false);
+                }
+                catch (RunClaimedException)
+                {
+                    continue; // alive elsewhere (its claim is renewed): that node finishes it
+                }
+
                 results.Add(result);
                 RunCompleted?.Invoke(this, result);
                 lock (_gate)

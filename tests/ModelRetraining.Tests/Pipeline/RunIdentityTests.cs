@@ -134,6 +134,90 @@ public class RunIdentityTests
         Assert.DoesNotContain(entries, e => e.Stage == RetrainingStage.Evaluating);
     }
 
+    [Fact]
+    public async Task AttemptWhoseClaimIsTakenOverMidTraining_StopsAtOnce_NotAtTheEndOfTheStage()
+    {
+        var fixture = new PipelineFixture();
+        var journal = fixture.Registry.GetService<IRunJournal>()!;
+        using var training = new ManualResetEventSlim();
+        var train = fixture.Trainer.OnTrain;
+        fixture.Trainer.OnTrain = (data, context, ct) =>
+        {
+            training.Set();
+            ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(60)); // an hour-long training, cancellable
+            ct.ThrowIfCancellationRequested();
+            return train(data, context, ct);
+        };
+        var pipeline = fixture.Builder().Configure(o => o.RunLease = TimeSpan.FromSeconds(1)).Build();
+        var running = Task.Run(async () => await pipeline.RunAsync(new RetrainingRunOptions { RunId = "r1" })); // the fake trainer blocks its thread
+        Assert.True(training.Wait(TimeSpan.FromSeconds(30)));
+
+        // Another machine decided this node was dead and resumed the run.
+        await journal.ClaimRunAsync(new RunClaim("r1", "churn", 2, "node-b", DateTimeOffset.UtcNow));
+        var result = await running.WaitAsync(TimeSpan.FromSeconds(30)); // the renewal (every 250 ms) sees it, not the end of training
+
+        Assert.Equal(RetrainingRunStatus.Failed, result.Status);
+        Assert.Contains("taken over by node-b", result.Reasons[0], StringComparison.Ordinal);
+        Assert.Equal("", (await fixture.StateAsync()).Versions);
+        var entries = await fixture.JournalAsync("r1");
+        Assert.DoesNotContain(entries, e => e.Status is RunJournalStatus.Failed or RunJournalStatus.Cancelled or RunJournalStatus.Succeeded);
+        Assert.DoesNotContain(entries, e => e.Stage == RetrainingStage.Training && e.Status == RunJournalStatus.Completed);
+    }
+
+    [Fact]
+    public async Task AttemptThatCannotRenewItsClaimForAWholeLease_StopsWithoutWriting()
+    {
+        var fixture = new PipelineFixture();
+        var journal = new UnrenewableJournal(fixture.Registry.GetService<IRunJournal>()!);
+        using var training = new ManualResetEventSlim();
+        var train = fixture.Trainer.OnTrain;
+        fixture.Trainer.OnTrain = (data, context, ct) =>
+        {
+            training.Set();
+            ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(60));
+            ct.ThrowIfCancellationRequested();
+            return train(data, context, ct);
+        };
+
+        var result = await fixture.Builder().UseRunJournal(journal).Configure(o => o.RunLease = TimeSpan.FromSeconds(1)).Build()
+            .RunAsync(new RetrainingRunOptions { RunId = "r1" }).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(training.IsSet);
+        Assert.Equal(RetrainingRunStatus.Failed, result.Status);
+        Assert.Contains("could not be renewed", result.Reasons[0], StringComparison.Ordinal);
+        Assert.Contains("database unreachable", result.Reasons[0], StringComparison.Ordinal);
+        Assert.Equal("", (await fixture.StateAsync()).Versions);
+        Assert.DoesNotContain(await fixture.JournalAsync("r1"), e => e.Status is RunJournalStatus.Failed or RunJournalStatus.Succeeded);
+    }
+
+    [Fact]
+    public async Task RunHeldByAnotherMachine_IsResumedOnlyOnceItsClaimIsOlderThanTheLease()
+    {
+        var fixture = new PipelineFixture();
+        var journal = fixture.Registry.GetService<IRunJournal>()!;
+        var now = DateTimeOffset.UtcNow;
+        await journal.AppendAsync(new RunJournalEntry("r3", "churn", RetrainingStage.Queued, RunJournalStatus.Started, now.AddMinutes(-5)));
+        const string Elsewhere = "gpu-node-7 pid 4242 started 1 pipeline 0badc0de";
+        await journal.ClaimRunAsync(new RunClaim("r3", "churn", 1, Elsewhere, now.AddMinutes(-5)));
+        Assert.True(await journal.RenewClaimAsync(new RunClaim("r3", "churn", 1, Elsewhere, now))); // it is alive: it renewed just now
+
+        var error = await Assert.ThrowsAsync<RunClaimedException>(async () => await fixture.Builder().Build().ResumeAsync("r3"));
+        Assert.Contains("gpu-node-7", error.Message, StringComparison.Ordinal);
+        Assert.Single(await fixture.JournalAsync("r3"));
+
+        // Its renewals stop (the node died): after the lease, the run is another's to resume.
+        Assert.True(await journal.RenewClaimAsync(new RunClaim("r3", "churn", 1, Elsewhere, now.AddSeconds(-61))));
+        var resumed = await fixture.Builder().Build().ResumeAsync("r3");
+        Assert.Equal(RetrainingRunStatus.Succeeded, resumed.Status);
+        Assert.Equal(2, (await journal.GetClaimAsync("r3"))?.Attempt);
+    }
+
+    private sealed class UnrenewableJournal(IRunJournal inner) : DelegatingRunJournal(inner)
+    {
+        public override ValueTask<bool> RenewClaimAsync(RunClaim claim, CancellationToken cancellationToken = default)
+            => throw new IOException("database unreachable");
+    }
+
     private sealed class SyncProgress(Action<RetrainingProgress> report) : IProgress<RetrainingProgress>
     {
         public void Report(RetrainingProgress value) => report(value);

@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Logging;
+
+namespace ModelRetraining;
+
+/// <summary>
+/// Keeps a running attempt's claim alive: renews it every quarter of the run lease, and cancels the attempt the
+/// moment it is no longer the run's holder — another attempt took the run over, or no renewal got through for a
+/// whole lease (this node lost the database, or stalled, and another machine may have resumed the run). The
+/// attempt then stops without writing: the run belongs to whoever holds the claim.
+/// </summary>
+internal sealed partial class RunLeaseKeeper : IAsyncDisposable
+{
+    private readonly IRunJournal _journal;
+    private readonly RunClaim _claim;
+    private readonly TimeSpan _lease;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _lost;
+    private readonly CancellationTokenSource _linked;
+    private readonly Task _renewing;
+    private volatile string? _lostReason;
+
+    private RunLeaseKeeper(IRunJournal journal, RunClaim claim, TimeSpan lease, TimeProvider time, ILogger logger, CancellationToken runToken)
+    {
+        _journal = journal;
+        _claim = claim;
+        _lease = lease;
+        _time = time;
+        _logger = logger;
+        _lost = new CancellationTokenSource();
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(runToken, _lost.Token);
+        _renewing = RenewAsync();
+    }
+
+    /// <summary>Gets the token the attempt runs under: the caller's, cancelled too when the claim is lost.</summary>
+    public CancellationToken Token => _linked.Token;
+
+    /// <summary>Gets why the claim was lost, or <see langword="null"/> while it is held.</summary>
+    public string? LostReason => _lostReason;
+
+    public static RunLeaseKeeper Start(IRunJournal journal, RunClaim claim, TimeSpan lease, TimeProvider time, ILogger logger, CancellationToken runToken)
+        => new(journal, claim, lease, time, logger, runToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _lost.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _renewing.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // the loop ends by cancellation
+        }
+
+        _linked.Dispose();
+        _lost.Dispose();
+    }
+
+    private async Task RenewAsync()
+    {
+        var lastRenewed = _time.GetUtcNow();
+        using var timer = new PeriodicTimer(_lease / 4, _time);
+        while (await timer.WaitForNextTickAsync(_lost.Token).ConfigureAwait(false))
+        {
+            var now = _time.GetUtcNow();
+            try
+            {
+                if (!await _journal.RenewClaimAsync(_claim with { At = now }, _lost.Token).ConfigureAwait(false))
+                {
+                    var holder = await _journal.GetClaimAsync(_claim.RunId, _lost.Token).ConfigureAwait(false);
+                    Lose($"Run {_claim.RunId} of '{_claim.ModelName}' was taken over by {holder?.Holder ?? "another attempt"} (attempt {holder?.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}); attempt {_claim.Attempt} stopped without writing.");
+                    return;
+                }
+
+                lastRenewed = now;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogRenewFailed(_logger, ex, _claim.RunId, _claim.ModelName);
+                if (now - lastRenewed >= _lease)
+                {
+                    Lose($"Run {_claim.RunId} of '{_claim.ModelName}': its claim could not be renewed for {now - lastRenewed} (the run lease is {_lease}); attempt {_claim.Attempt} stopped without writing, as another machine may have resumed it. Cause: {ex.Message}");
+                    return;
+                }
+            }
+        }
+    }
+
+    private void Lose(string reason)
+    {
+        _lostReason = reason;
+        _lost.Cancel();
+    }
+
+    [LoggerMessage(EventId = 1190, Level = LogLevel.Warning, Message = "Could not renew the claim of run {RunId} of '{ModelName}'; the run goes on until its lease runs out.")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, string runId, string modelName);
+}
