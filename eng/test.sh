@@ -46,6 +46,27 @@ if command -v redis-server >/dev/null 2>&1; then
   fi
 fi
 
+# One moto_server (an S3-compatible server, on the image) for the S3 artifact store's tests.
+if command -v moto_server >/dev/null 2>&1; then
+  s3_port=$(free_port)
+  moto_server -H 127.0.0.1 -p "$s3_port" >"$log/moto.log" 2>&1 &
+  pids+=($!)
+  s3_pid=$!
+  s3_ready=
+  for _ in $(seq 1 150); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$s3_port") 2>/dev/null && { s3_ready=1; break; }
+    sleep 0.1
+  done
+  if [ -n "$s3_ready" ]; then
+    export MR_S3="http://127.0.0.1:$s3_port"
+    echo "moto_server pid $s3_pid on $MR_S3"
+  else
+    echo "moto_server did not answer on 127.0.0.1:$s3_port within 15 s:"; tail -5 "$log/moto.log"
+  fi
+else
+  echo "moto_server is not on this machine: the S3 artifact store's tests will fail (pip install 'moto[server]')"
+fi
+
 # One PostgreSQL 15 for the whole run (eng/postgres.sh); each test makes its own database.
 source eng/postgres.sh || exit 1
 start_postgres "$log"

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Security.Cryptography;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace ModelRetraining.Storage.S3;
+
+/// <summary>
+/// Model artifacts in an S3 bucket (AWS, or an S3-compatible server), addressed by their SHA-256:
+/// <c>{prefix}sha256/ab/abcdef…</c>. An object is written by one PUT, so it appears whole or not at all, with
+/// its SHA-256 sent for the server to check where it can; every read is hashed again, so a changed or
+/// truncated object is refused, never loaded. Storing bytes that are already there writes nothing. Pass it
+/// as the registry's artifact store (<c>EmbeddedRegistryOptions.ArtifactStore</c>, <c>PostgreSqlRegistryOptions.ArtifactStore</c>).
+/// </summary>
+public sealed class S3ArtifactStore : IArtifactStore
+{
+    private readonly IAmazonS3 _client;
+    private readonly string _bucket;
+    private readonly string _prefix;
+
+    private S3ArtifactStore(IAmazonS3 client, S3ArtifactStoreOptions options)
+    {
+        _client = client;
+        _bucket = options.BucketName;
+        _prefix = options.KeyPrefix;
+    }
+
+    /// <summary>Creates a store on a bucket. The client is the caller's (credentials, region, endpoint), and so is its disposal.</summary>
+    /// <param name="client">The S3 client.</param>
+    /// <param name="options">The bucket and the key prefix.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="ArgumentException">The bucket name or the prefix is invalid; the message lists every problem.</exception>
+    public static S3ArtifactStore Create(IAmazonS3 client, S3ArtifactStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"{nameof(S3ArtifactStoreOptions)}: {string.Join(" ", errors)}", nameof(options));
+        }
+
+        return new S3ArtifactStore(client, options);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var hash = SHA256.HashData(content.Span);
+        var reference = new ArtifactReference(Convert.ToHexStringLower(hash), content.Length);
+        var key = KeyOf(reference.Sha256);
+        if (await LengthAsync(key, cancellationToken).ConfigureAwait(false) == content.Length)
+        {
+            return reference; // write-once: the same address holds the same bytes (a damaged copy is refused on read, and replaced below when its length differs)
+        }
+
+        using var body = new MemoryStream(content.ToArray(), writable: false);
+        var request = new PutObjectRequest
+        {
+            BucketName = _bucket,
+            Key = key,
+            InputStream = body,
+            AutoCloseStream = false,
+            ContentType = "application/octet-stream",
+            ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+            ChecksumSHA256 = Convert.ToBase64String(hash),
+        };
+        await CallAsync(key, "write", () => _client.PutObjectAsync(request, cancellationToken)).ConfigureAwait(false);
+        return reference;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ReadOnlyMemory<byte>> GetAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var key = KeyOf(reference.Sha256);
+        byte[] bytes;
+        try
+        {
+            using var response = await _client.GetObjectAsync(_bucket, key, cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream(response.ContentLength is > 0 and < int.MaxValue ? (int)response.ContentLength : 0);
+            await response.ResponseStream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            bytes = buffer.ToArray();
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket")
+        {
+            throw new ArtifactIntegrityException($"Artifact sha256:{reference.Sha256} is missing: no object '{key}' in bucket '{_bucket}'.", ex);
+        }
+        catch (AmazonS3Exception ex)
+        {
+            throw Failure(key, "read", ex);
+        }
+
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(actual, reference.Sha256, StringComparison.Ordinal))
+        {
+            throw new ArtifactIntegrityException(
+                $"Object '{key}' in bucket '{_bucket}' does not match its address: expected SHA-256 {reference.Sha256}, found {actual} ({bytes.Length} bytes, expected {reference.Length}). It was changed or damaged in the bucket; it is not loaded.");
+        }
+
+        return bytes;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ExistsAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return await LengthAsync(KeyOf(reference.Sha256), cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    private string KeyOf(string sha256) => $"{_prefix}sha256/{sha256[..2]}/{sha256}";
+
+    private async Task<long?> LengthAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var metadata = await _client.GetObjectMetadataAsync(_bucket, key, cancellationToken).ConfigureAwait(false);
+            return metadata.ContentLength;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket")
+        {
+            return null;
+        }
+        catch (AmazonS3Exception ex)
+        {
+            throw Failure(key, "read", ex);
+        }
+    }
+
+    private async Task CallAsync(string key, string what, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex)
+        {
+            throw Failure(key, what, ex);
+        }
+    }
+
+    // The message names the bucket, the key and S3's own error code, never the credentials.
+    private ModelRegistryException Failure(string key, string what, AmazonS3Exception ex)
+        => new($"Could not {what} artifact object '{key}' in S3 bucket '{_bucket}': {(int)ex.StatusCode} {ex.ErrorCode} ({ex.Message}).{(ex.ErrorCode == "NoSuchBucket" || (ex.StatusCode == HttpStatusCode.NotFound && what == "read" && ex.ErrorCode is null) ? " The bucket does not exist: create it (the store never creates buckets)." : string.Empty)}", ex);
+}
