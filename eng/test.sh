@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The test command (README, .ci/run): installs from Debian's apt what the tests need and is missing,
-# starts the servers on 127.0.0.1 (free ports, bounded waits), runs `dotnet test ModelRetraining.sln`
+# The test command (README, .ci/run): installs from Debian's apt (and Azurite from npm) what the tests need
+# and is missing, starts the servers on 127.0.0.1 (free ports, bounded waits): Redis, moto_server (S3),
+# Azurite (Azure Blob) and PostgreSQL 15; runs `dotnet test ModelRetraining.sln`
 # with any arguments given, and stops the servers by PID however it ends.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done; done
   [ -n "${pg_root:-}" ] && rm -rf "$pg_root"
+  [ -n "${azurite_data:-}" ] && rm -rf "$azurite_data"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
@@ -65,6 +67,35 @@ if command -v moto_server >/dev/null 2>&1; then
   fi
 else
   echo "moto_server is not on this machine: the S3 artifact store's tests will fail (pip install 'moto[server]')"
+fi
+
+# One Azurite (the Azure Storage emulator, from npm, installed under eng/azurite once) for the Azure Blob store's tests.
+azurite_bin=eng/azurite/node_modules/.bin/azurite-blob
+if [ ! -x "$azurite_bin" ] && command -v npm >/dev/null 2>&1; then
+  echo "== installing Azurite (npm, eng/azurite/package.json) =="
+  timeout 600 npm install --prefix eng/azurite --no-audit --no-fund >"$log/npm-azurite.log" 2>&1 \
+    || { echo "could not install Azurite:"; tail -5 "$log/npm-azurite.log"; }
+fi
+if [ -x "$azurite_bin" ]; then
+  azurite_port=$(free_port)
+  azurite_data=$(mktemp -d)
+  "$azurite_bin" --blobHost 127.0.0.1 --blobPort "$azurite_port" --location "$azurite_data" --silent --skipApiVersionCheck >"$log/azurite.log" 2>&1 &
+  pids+=($!)
+  azurite_pid=$!
+  azurite_ready=
+  for _ in $(seq 1 150); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$azurite_port") 2>/dev/null && { azurite_ready=1; break; }
+    sleep 0.1
+  done
+  if [ -n "$azurite_ready" ]; then
+    # Azurite's documented development account (public, the same on every machine).
+    export MR_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+    echo "azurite-blob pid $azurite_pid on 127.0.0.1:$azurite_port"
+  else
+    echo "azurite-blob did not answer on 127.0.0.1:$azurite_port within 15 s:"; tail -5 "$log/azurite.log"
+  fi
+else
+  echo "Azurite is not installed (npm missing or offline): the Azure Blob store's tests will fail"
 fi
 
 # One PostgreSQL 15 for the whole run (eng/postgres.sh); each test makes its own database.

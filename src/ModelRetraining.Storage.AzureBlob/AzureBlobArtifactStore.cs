@@ -1,0 +1,137 @@
+using System.Net;
+using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace ModelRetraining.Storage.AzureBlob;
+
+/// <summary>
+/// Model artifacts in an Azure Blob Storage container, addressed by their SHA-256:
+/// <c>{prefix}sha256/ab/abcdef…</c>. A blob is written in one upload with its MD5 for the service to check, so
+/// it appears whole or not at all; every read is hashed again, so a changed or truncated blob is refused,
+/// never loaded. Storing bytes that are already there writes nothing. Pass it as the registry's artifact
+/// store (<c>EmbeddedRegistryOptions.ArtifactStore</c>, <c>PostgreSqlRegistryOptions.ArtifactStore</c>).
+/// </summary>
+public sealed class AzureBlobArtifactStore : IArtifactStore
+{
+    private readonly BlobContainerClient _container;
+    private readonly string _prefix;
+
+    private AzureBlobArtifactStore(BlobContainerClient container, AzureBlobArtifactStoreOptions options)
+    {
+        _container = container;
+        _prefix = options.BlobPrefix;
+    }
+
+    /// <summary>Creates a store on a container. The client is the caller's (account, credentials); the container must exist.</summary>
+    /// <param name="container">The container's client.</param>
+    /// <param name="options">The blob-name prefix; the defaults when <see langword="null"/>.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="ArgumentException">The prefix is invalid; the message says why.</exception>
+    public static AzureBlobArtifactStore Create(BlobContainerClient container, AzureBlobArtifactStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        options ??= new AzureBlobArtifactStoreOptions();
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException($"{nameof(AzureBlobArtifactStoreOptions)}: {string.Join(" ", errors)}", nameof(options));
+        }
+
+        return new AzureBlobArtifactStore(container, options);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+    {
+        var reference = new ArtifactReference(Convert.ToHexStringLower(SHA256.HashData(content.Span)), content.Length);
+        var blob = _container.GetBlobClient(NameOf(reference.Sha256));
+        if (await LengthAsync(blob, cancellationToken).ConfigureAwait(false) == content.Length)
+        {
+            return reference; // write-once: the same address holds the same bytes (a truncated copy is replaced below)
+        }
+
+        // Content-MD5 is the service's own transfer check (it refuses a body that does not match), not a security
+        // control: the artifact's identity is its SHA-256, verified on every read.
+#pragma warning disable CA5351
+        var transferHash = MD5.HashData(content.Span);
+#pragma warning restore CA5351
+        var options = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream", ContentHash = transferHash },
+            Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["sha256"] = reference.Sha256 },
+        };
+        try
+        {
+            await blob.UploadAsync(BinaryData.FromBytes(content), options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Failure(blob.Name, "write", ex);
+        }
+
+        return reference;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ReadOnlyMemory<byte>> GetAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var blob = _container.GetBlobClient(NameOf(reference.Sha256));
+        byte[] bytes;
+        try
+        {
+            var download = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);
+            bytes = download.Value.Content.ToArray();
+        }
+        catch (RequestFailedException ex) when (ex.ErrorCode == BlobErrorCode.BlobNotFound)
+        {
+            throw new ArtifactIntegrityException($"Artifact sha256:{reference.Sha256} is missing: no blob '{blob.Name}' in container '{_container.Name}'.", ex);
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Failure(blob.Name, "read", ex);
+        }
+
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(actual, reference.Sha256, StringComparison.Ordinal))
+        {
+            throw new ArtifactIntegrityException(
+                $"Blob '{blob.Name}' in container '{_container.Name}' does not match its address: expected SHA-256 {reference.Sha256}, found {actual} ({bytes.Length} bytes, expected {reference.Length}). It was changed or damaged in storage; it is not loaded.");
+        }
+
+        return bytes;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ExistsAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return await LengthAsync(_container.GetBlobClient(NameOf(reference.Sha256)), cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    private string NameOf(string sha256) => $"{_prefix}sha256/{sha256[..2]}/{sha256}";
+
+    private async Task<long?> LengthAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return properties.Value.ContentLength;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound && ex.ErrorCode != BlobErrorCode.ContainerNotFound)
+        {
+            // A HEAD answer has no body, so a missing container reads as a missing blob here; the write that follows says which.
+            return null;
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Failure(blob.Name, "read", ex);
+        }
+    }
+
+    // The message names the container, the blob and the service's error code, never the account key or a SAS token.
+    private ModelRegistryException Failure(string name, string what, RequestFailedException ex)
+        => new($"Could not {what} artifact blob '{name}' in container '{_container.Name}': {ex.Status} {ex.ErrorCode}.{(ex.ErrorCode == BlobErrorCode.ContainerNotFound ? " The container does not exist: create it (the store never creates containers)." : string.Empty)}", ex);
+}
