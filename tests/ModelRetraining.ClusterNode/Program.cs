@@ -3,7 +3,8 @@
 // One node of a retraining cluster: registry, journal and Quartz's clustered job store in one PostgreSQL
 // database. Two pipelines retrain every <interval-ms>: "churn" on any node, "vision" only on a node with the
 // capability "gpu". Each training takes <train-ms>, and each run's actor is the node, so the journal says
-// where every run ran. Prints "ready" once started; stops gracefully when its standard input closes.
+// where every run ran. MR_NODE_LEASE_MS sets the run lease (RetrainingPipelineOptions.RunLease). Prints "ready"
+// once started; stops gracefully when its standard input closes.
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +18,7 @@ var capabilities = args[1] == "-" ? [] : args[1].Split(',');
 var interval = TimeSpan.FromMilliseconds(int.Parse(args[2], CultureInfo.InvariantCulture));
 var trainFor = TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture));
 var database = Environment.GetEnvironmentVariable("MR_WORKER_POSTGRES")!;
+var lease = Environment.GetEnvironmentVariable("MR_NODE_LEASE_MS") is { } ms ? TimeSpan.FromMilliseconds(int.Parse(ms, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(60);
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders().AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
@@ -61,7 +63,8 @@ RetrainingPipelineBuilder Pipeline(RetrainingPipelineBuilder p)
         .UseHoldoutData(new FakeDataSource("holdout", (_, _) => Snapshot("holdout")))
         .UseTrainer(trainer)
         .UseEvaluator(new FakeEvaluator { CandidateMetrics = FakeEvaluator.Metrics(("AUC", 0.8, MetricDirection.HigherIsBetter)) })
-        .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5));
+        .AddPromotionGate(g => g.Metric("AUC").AtLeast(0.5))
+        .Configure(o => o.RunLease = lease);
 }
 
 static DatasetSnapshot Snapshot(string name) => new(

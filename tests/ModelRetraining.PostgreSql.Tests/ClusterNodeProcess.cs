@@ -23,16 +23,25 @@ internal sealed class ClusterNodeProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ClusterNodeProcess> StartAsync(string database, string node, string capabilities, int intervalMs, int trainMs)
+    public int Id => _process.Id;
+
+    /// <summary>Starts a node; with <paramref name="machine"/>, in a UTS namespace of its own whose host name is that (as root), so that it is another machine to the others.</summary>
+    public static async Task<ClusterNodeProcess> StartAsync(string database, string node, string capabilities, int intervalMs, int trainMs, string? machine = null, int? leaseMs = null)
     {
         var program = Path.Combine(AppContext.BaseDirectory, "ModelRetraining.ClusterNode.dll");
         Assert.True(File.Exists(program), $"cluster node not built at {program}");
-        var start = new ProcessStartInfo("dotnet", [program, node, capabilities, intervalMs.ToString(CultureInfo.InvariantCulture), trainMs.ToString(CultureInfo.InvariantCulture)])
+        string[] arguments = [program, node, capabilities, intervalMs.ToString(CultureInfo.InvariantCulture), trainMs.ToString(CultureInfo.InvariantCulture)];
+        var start = machine is null
+            ? new ProcessStartInfo("dotnet", arguments)
+            : new ProcessStartInfo("unshare", ["--uts", "sh", "-c", $"hostname {machine} && exec dotnet {string.Join(' ', arguments.Select(a => $"'{a}'"))}"]);
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        if (leaseMs is { } lease)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+            start.Environment["MR_NODE_LEASE_MS"] = lease.ToString(CultureInfo.InvariantCulture);
+        }
+
         start.Environment["MR_WORKER_POSTGRES"] = database;
         var node_ = new ClusterNodeProcess(Process.Start(start)!);
         node_._process.ErrorDataReceived += (_, e) =>
@@ -47,6 +56,14 @@ internal sealed class ClusterNodeProcess : IAsyncDisposable
         var first = await node_._process.StandardOutput.ReadLineAsync(timeout.Token);
         Assert.True(first == "ready", $"node {node} did not start: {first} {node_.Errors}");
         return node_;
+    }
+
+    /// <summary>SIGSTOP or SIGCONT: the node freezes (a long pause, a suspended virtual machine) or wakes up.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>SIGKILL: the node dies without a word, mid-run if it was running one.</summary>

@@ -52,6 +52,48 @@ public sealed class ClusterSchedulingTests : PostgresDatabaseTests
     }
 
     [Fact]
+    public async Task ANodeFrozenMidTraining_IsTakenOverByAnotherMachineAfterItsLease_AndWritesNothingWhenItWakes()
+    {
+        var registry = Open("cluster");
+        // Two machines (a UTS namespace each): a frozen process on another machine cannot be seen, only its lease.
+        await using var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 3_600_000, trainMs: 60_000, machine: "machine-a", leaseMs: 2000);
+        RunSummary? running = null;
+        await WaitForAsync(async () => (running = (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).FirstOrDefault(r => r.Stage == RetrainingStage.Validating && r.Status == RunJournalStatus.Completed)) is not null, "node-a training churn (validated, training next)", a);
+        a.Signal("STOP");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // past node-a's 2 s lease: its claim is stale
+
+        await using var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "-", intervalMs: 3_600_000, trainMs: 500, machine: "machine-b", leaseMs: 2000);
+        await WaitForAsync(async () => (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).Single(r => r.RunId == running!.RunId).Status == RunJournalStatus.Succeeded, "node-b finishing node-a's run", a, b);
+        var claim = await registry.GetClaimAsync(running!.RunId);
+        Assert.Equal(2, claim!.Attempt);
+        Assert.StartsWith("machine-b pid ", claim.Holder, StringComparison.Ordinal);
+
+        a.Signal("CONT"); // node-a wakes mid-training: its next renewal finds the run taken over, and it stops
+        await WaitForAsync(() => Task.FromResult(a.Errors.Contains("taken over by machine-b", StringComparison.Ordinal)), "node-a noticing the takeover", a);
+        var entries = await ConformanceData.ToListAsync(registry.ReadRunAsync(running.RunId));
+        Assert.Single(entries, e => e.Status == RunJournalStatus.Succeeded);
+        Assert.DoesNotContain(entries, e => e.Status is RunJournalStatus.Failed or RunJournalStatus.Cancelled);
+        Assert.Single(await Versions(registry, "churn"), v => v.RunId == running.RunId);
+    }
+
+    [Fact]
+    public async Task ANodeStartingWhileAnotherMachineTrains_LeavesThatRunAlone_ItsLeaseIsRenewed()
+    {
+        var registry = Open("cluster");
+        await using var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 3_600_000, trainMs: 6000, machine: "machine-a", leaseMs: 2000);
+        RunSummary? running = null;
+        await WaitForAsync(async () => (running = (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).FirstOrDefault(r => r.Stage == RetrainingStage.Validating && r.Status == RunJournalStatus.Completed)) is not null, "node-a training churn (validated, training next)", a);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // longer than the lease: only renewals keep the claim fresh
+
+        await using var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "-", intervalMs: 3_600_000, trainMs: 500, machine: "machine-b", leaseMs: 2000);
+        await WaitForAsync(async () => (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).Single(r => r.RunId == running!.RunId).Status == RunJournalStatus.Succeeded, "node-a finishing its run", a, b);
+
+        var claim = await registry.GetClaimAsync(running!.RunId);
+        Assert.Equal(1, claim!.Attempt);
+        Assert.StartsWith("machine-a pid ", claim.Holder, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task JobStoreUnreachable_TheHostDoesNotStart_AndSaysWhy_WithinBoundedTime()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
