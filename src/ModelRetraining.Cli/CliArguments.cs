@@ -7,7 +7,7 @@ namespace ModelRetraining.Cli;
 /// </summary>
 internal sealed class CliArguments
 {
-    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "json", "help", "fail-on-drift" };
+    private static readonly HashSet<string> Switches = new(StringComparer.Ordinal) { "json", "help", "fail-on-drift", "delete" };
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 

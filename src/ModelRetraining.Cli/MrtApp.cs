@@ -21,7 +21,10 @@ internal static class MrtApp
           mrt runs show <run>
           mrt drift <reference> <current> [--out <folder>] [--columns a,b] [--fail-on-drift]
           mrt profile <file> [--out <file.json>]
+          mrt gc [--delete] [--min-age 24h]
 
+        gc lists the artifacts no version, attachment or dataset batch references and that are older than
+        --min-age; it deletes them only with --delete.
         drift and profile read CSV (a schema guessed from the first file's first 10,000 rows; --text, --ignore,
         --label, --time, --separator correct it) or Parquet, and need no registry.
         Every other command: --registry <folder> (else MRT_REGISTRY, else mrt.json in this folder), --json.
@@ -130,6 +133,12 @@ internal static class MrtApp
                     var (files, outPath) = (DataFiles.FromOptions(a), a.Option("out"));
                     a.ThrowIfUnread(2);
                     return await DataCommands.ProfileAsync(files, a.Word(1, "data file"), outPath, output, ct).ConfigureAwait(false);
+                }
+
+            case "gc":
+                {
+                    var (delete, minAge) = (a.Flag("delete"), MaintenanceCommands.Age(a.Option("min-age")));
+                    return await Run(a, 1, r => MaintenanceCommands.GcAsync(r, RegistryLocation.FolderOf(a), delete, minAge, output, ct), changes: delete).ConfigureAwait(false);
                 }
 
             default:

@@ -33,6 +33,9 @@ internal static class RegistryLocation
         return ModelRegistry.Embedded(full);
     }
 
+    /// <summary>The registry's folder, found as <see cref="Open"/> finds it.</summary>
+    public static string FolderOf(CliArguments args) => Path.GetFullPath(Find(args).Folder);
+
     private static int SchemaVersion(string database)
     {
         var connection = new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = database, Mode = Microsoft.Data.Sqlite.SqliteOpenMode.ReadOnly, Pooling = false }.ToString());

@@ -130,6 +130,15 @@ internal sealed partial class PostgreSqlModelRegistry
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async IAsyncEnumerable<string> ListReferencedArtifactsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // One statement, one snapshot: every version's artifact and every attachment.
+        foreach (var hash in await QueryAsync("SELECT artifact_sha256 FROM versions UNION SELECT sha256 FROM version_attachments", r => r.GetString(0), cancellationToken).ConfigureAwait(false))
+        {
+            yield return hash;
+        }
+    }
+
     public async ValueTask<bool> RenewClaimAsync(RunClaim claim, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claim);

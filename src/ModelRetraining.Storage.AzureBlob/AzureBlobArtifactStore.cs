@@ -13,15 +13,21 @@ namespace ModelRetraining.Storage.AzureBlob;
 /// never loaded. Storing bytes that are already there writes nothing. Pass it as the registry's artifact
 /// store (<c>EmbeddedRegistryOptions.ArtifactStore</c>, <c>PostgreSqlRegistryOptions.ArtifactStore</c>).
 /// </summary>
-public sealed class AzureBlobArtifactStore : IArtifactStore
+public sealed class AzureBlobArtifactStore : IArtifactStore, IArtifactInventory
 {
+    // Storing bytes that are already there re-writes them when they are older than this, so that garbage
+    // collection (which spares what is younger than its minimum age) never deletes what a new version reuses.
+    private static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(10);
+
     private readonly BlobContainerClient _container;
     private readonly string _prefix;
+    private readonly TimeProvider _time;
 
     private AzureBlobArtifactStore(BlobContainerClient container, AzureBlobArtifactStoreOptions options)
     {
         _container = container;
         _prefix = options.BlobPrefix;
+        _time = options.TimeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Creates a store on a container. The client is the caller's (account, credentials); the container must exist.</summary>
@@ -47,7 +53,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     {
         var reference = new ArtifactReference(Convert.ToHexStringLower(SHA256.HashData(content.Span)), content.Length);
         var blob = _container.GetBlobClient(NameOf(reference.Sha256));
-        if (await LengthAsync(blob, cancellationToken).ConfigureAwait(false) == content.Length)
+        if (await HeadAsync(blob, cancellationToken).ConfigureAwait(false) is { } existing && existing.Length == content.Length && existing.LastModified > _time.GetUtcNow() - RefreshAfter)
         {
             return reference; // write-once: the same address holds the same bytes (a truncated copy is replaced below)
         }
@@ -108,17 +114,66 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
     public async ValueTask<bool> ExistsAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return await LengthAsync(_container.GetBlobClient(NameOf(reference.Sha256)), cancellationToken).ConfigureAwait(false) is not null;
+        return await HeadAsync(_container.GetBlobClient(NameOf(reference.Sha256)), cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredArtifact> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var items = _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{_prefix}sha256/", cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using var itemsScope = items.ConfigureAwait(false);
+        while (true)
+        {
+            try
+            {
+                if (!await items.MoveNextAsync().ConfigureAwait(false))
+                {
+                    yield break;
+                }
+            }
+            catch (RequestFailedException ex)
+            {
+                throw Failure($"{_prefix}sha256/", "list", ex);
+            }
+
+            var item = items.Current;
+            var name = item.Name[(item.Name.LastIndexOf('/') + 1)..];
+            if (name.Length == 64 && name.All(char.IsAsciiHexDigitLower) && item.Name == NameOf(name))
+            {
+                yield return new StoredArtifact(new ArtifactReference(name, item.Properties.ContentLength ?? 0), item.Properties.LastModified ?? DateTimeOffset.MinValue);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DeleteAsync(StoredArtifact artifact, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var blob = _container.GetBlobClient(NameOf(artifact.Reference.Sha256));
+        try
+        {
+            // Conditional on the service: the blob goes only if it was not written since it was listed.
+            var deleted = await blob.DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfUnmodifiedSince = artifact.LastWritten }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return deleted.Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.PreconditionFailed)
+        {
+            return false; // stored again since it was listed
+        }
+        catch (RequestFailedException ex)
+        {
+            throw Failure(blob.Name, "delete", ex);
+        }
     }
 
     private string NameOf(string sha256) => $"{_prefix}sha256/{sha256[..2]}/{sha256}";
 
-    private async Task<long?> LengthAsync(BlobClient blob, CancellationToken cancellationToken)
+    private async Task<(long Length, DateTimeOffset LastModified)?> HeadAsync(BlobClient blob, CancellationToken cancellationToken)
     {
         try
         {
             var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            return properties.Value.ContentLength;
+            return (properties.Value.ContentLength, properties.Value.LastModified);
         }
         catch (RequestFailedException ex) when (ex.Status == (int)HttpStatusCode.NotFound && ex.ErrorCode != BlobErrorCode.ContainerNotFound)
         {

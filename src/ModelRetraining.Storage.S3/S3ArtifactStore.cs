@@ -12,17 +12,23 @@ namespace ModelRetraining.Storage.S3;
 /// truncated object is refused, never loaded. Storing bytes that are already there writes nothing. Pass it
 /// as the registry's artifact store (<c>EmbeddedRegistryOptions.ArtifactStore</c>, <c>PostgreSqlRegistryOptions.ArtifactStore</c>).
 /// </summary>
-public sealed class S3ArtifactStore : IArtifactStore
+public sealed class S3ArtifactStore : IArtifactStore, IArtifactInventory
 {
+    // Storing bytes that are already there re-writes them when they are older than this, so that garbage
+    // collection (which spares what is younger than its minimum age) never deletes what a new version reuses.
+    private static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(10);
+
     private readonly IAmazonS3 _client;
     private readonly string _bucket;
     private readonly string _prefix;
+    private readonly TimeProvider _time;
 
     private S3ArtifactStore(IAmazonS3 client, S3ArtifactStoreOptions options)
     {
         _client = client;
         _bucket = options.BucketName;
         _prefix = options.KeyPrefix;
+        _time = options.TimeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Creates a store on a bucket. The client is the caller's (credentials, region, endpoint), and so is its disposal.</summary>
@@ -49,7 +55,7 @@ public sealed class S3ArtifactStore : IArtifactStore
         var hash = SHA256.HashData(content.Span);
         var reference = new ArtifactReference(Convert.ToHexStringLower(hash), content.Length);
         var key = KeyOf(reference.Sha256);
-        if (await LengthAsync(key, cancellationToken).ConfigureAwait(false) == content.Length)
+        if (await HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } existing && existing.Length == content.Length && existing.LastModified > _time.GetUtcNow() - RefreshAfter)
         {
             return reference; // write-once: the same address holds the same bytes (a damaged copy is refused on read, and replaced below when its length differs)
         }
@@ -105,17 +111,65 @@ public sealed class S3ArtifactStore : IArtifactStore
     public async ValueTask<bool> ExistsAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return await LengthAsync(KeyOf(reference.Sha256), cancellationToken).ConfigureAwait(false) is not null;
+        return await HeadAsync(KeyOf(reference.Sha256), cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredArtifact> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var request = new ListObjectsV2Request { BucketName = _bucket, Prefix = $"{_prefix}sha256/" };
+        while (true)
+        {
+            ListObjectsV2Response page;
+            try
+            {
+                page = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex)
+            {
+                throw Failure(request.Prefix, "list", ex);
+            }
+
+            foreach (var item in page.S3Objects ?? [])
+            {
+                var name = item.Key[(item.Key.LastIndexOf('/') + 1)..];
+                if (name.Length == 64 && name.All(char.IsAsciiHexDigitLower) && item.Key == KeyOf(name))
+                {
+                    yield return new StoredArtifact(new ArtifactReference(name, item.Size ?? 0), new DateTimeOffset(item.LastModified ?? DateTime.MinValue, TimeSpan.Zero).ToUniversalTime());
+                }
+            }
+
+            if (page.IsTruncated != true)
+            {
+                yield break;
+            }
+
+            request.ContinuationToken = page.NextContinuationToken;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> DeleteAsync(StoredArtifact artifact, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var key = KeyOf(artifact.Reference.Sha256);
+        if (await HeadAsync(key, cancellationToken).ConfigureAwait(false) is not { } current || current.LastModified > artifact.LastWritten)
+        {
+            return false; // gone already, or stored again since it was listed
+        }
+
+        await CallAsync(key, "delete", () => _client.DeleteObjectAsync(_bucket, key, cancellationToken)).ConfigureAwait(false);
+        return true;
     }
 
     private string KeyOf(string sha256) => $"{_prefix}sha256/{sha256[..2]}/{sha256}";
 
-    private async Task<long?> LengthAsync(string key, CancellationToken cancellationToken)
+    private async Task<(long Length, DateTimeOffset LastModified)?> HeadAsync(string key, CancellationToken cancellationToken)
     {
         try
         {
             var metadata = await _client.GetObjectMetadataAsync(_bucket, key, cancellationToken).ConfigureAwait(false);
-            return metadata.ContentLength;
+            return (metadata.ContentLength, new DateTimeOffset((metadata.LastModified ?? DateTime.MinValue).ToUniversalTime(), TimeSpan.Zero));
         }
         catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && ex.ErrorCode != "NoSuchBucket")
         {

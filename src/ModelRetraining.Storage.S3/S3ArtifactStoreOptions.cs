@@ -11,6 +11,9 @@ public sealed partial class S3ArtifactStoreOptions
     /// <summary>Gets or sets the prefix of every key, so that several registries share a bucket. Default <c>model-retraining/</c>.</summary>
     public string KeyPrefix { get; set; } = "model-retraining/";
 
+    /// <summary>Gets or sets the clock that decides whether stored bytes are old enough to be written again when they are stored again; the system clock when <see langword="null"/>.</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
     /// <summary>Lists every problem with these options; empty when they are usable.</summary>
     /// <returns>The problems, each naming its setting.</returns>
     public IReadOnlyList<string> Validate()

@@ -3,7 +3,8 @@
 // One node of a retraining cluster: registry, journal and Quartz's clustered job store in one PostgreSQL
 // database. Two pipelines retrain every <interval-ms>: "churn" on any node, "vision" only on a node with the
 // capability "gpu". Each training takes <train-ms>, and each run's actor is the node, so the journal says
-// where every run ran. MR_NODE_LEASE_MS sets the run lease (RetrainingPipelineOptions.RunLease). Prints "ready"
+// where every run ran. MR_NODE_LEASE_MS sets the run lease (RetrainingPipelineOptions.RunLease), MR_NODE_SWEEP_MS
+// how often the node looks for dead nodes' runs to resume (RetrainingCoordinatorOptions.ResumeSweepInterval). Prints "ready"
 // once started; stops gracefully when its standard input closes.
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,7 @@ var capabilities = args[1] == "-" ? [] : args[1].Split(',');
 var interval = TimeSpan.FromMilliseconds(int.Parse(args[2], CultureInfo.InvariantCulture));
 var trainFor = TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture));
 var database = Environment.GetEnvironmentVariable("MR_WORKER_POSTGRES")!;
+var sweep = Environment.GetEnvironmentVariable("MR_NODE_SWEEP_MS") is { } sweepMs ? TimeSpan.FromMilliseconds(int.Parse(sweepMs, CultureInfo.InvariantCulture)) : TimeSpan.FromMinutes(1);
 var lease = Environment.GetEnvironmentVariable("MR_NODE_LEASE_MS") is { } ms ? TimeSpan.FromMilliseconds(int.Parse(ms, CultureInfo.InvariantCulture)) : TimeSpan.FromSeconds(60);
 
 var builder = Host.CreateApplicationBuilder();
@@ -29,8 +31,8 @@ builder.Services.AddModelRetraining()
     .AddIntervalTrigger("churn", interval)
     .AddIntervalTrigger("vision", interval)
     .RequireCapability("vision", "gpu")
-    .ConfigureCoordinator("churn", o => (o.Actor, o.Cooldown) = (node, TimeSpan.FromMilliseconds(1)))
-    .ConfigureCoordinator("vision", o => (o.Actor, o.Cooldown) = (node, TimeSpan.FromMilliseconds(1)))
+    .ConfigureCoordinator("churn", o => (o.Actor, o.Cooldown, o.ResumeSweepInterval) = (node, TimeSpan.FromMilliseconds(1), sweep))
+    .ConfigureCoordinator("vision", o => (o.Actor, o.Cooldown, o.ResumeSweepInterval) = (node, TimeSpan.FromMilliseconds(1), sweep))
     .UsePostgreSqlJobStore(database, o =>
     {
         o.NodeId = node;
@@ -41,6 +43,17 @@ builder.Services.AddModelRetraining()
             o.Capabilities.Add(capability);
         }
     });
+
+// MR_NODE_MODELS=N adds N models m01..mN retrained by a cron trigger every two seconds (the scheduling test).
+var cronModels = Environment.GetEnvironmentVariable("MR_NODE_MODELS") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : 0;
+var retraining = builder.Services.AddModelRetraining();
+for (var i = 1; i <= cronModels; i++)
+{
+    var model = $"m{i:00}";
+    retraining.AddPipeline(model, (p, _) => Pipeline(p))
+        .AddCronTrigger(model, "0/2 * * * * ?")
+        .ConfigureCoordinator(model, o => (o.Actor, o.Cooldown) = (node, TimeSpan.FromMilliseconds(1)));
+}
 
 using var host = builder.Build();
 await host.StartAsync();

@@ -26,7 +26,7 @@ internal sealed class ClusterNodeProcess : IAsyncDisposable
     public int Id => _process.Id;
 
     /// <summary>Starts a node; with <paramref name="machine"/>, in a UTS namespace of its own whose host name is that (as root), so that it is another machine to the others.</summary>
-    public static async Task<ClusterNodeProcess> StartAsync(string database, string node, string capabilities, int intervalMs, int trainMs, string? machine = null, int? leaseMs = null)
+    public static async Task<ClusterNodeProcess> StartAsync(string database, string node, string capabilities, int intervalMs, int trainMs, string? machine = null, int? leaseMs = null, int? sweepMs = null, int cronModels = 0)
     {
         var program = Path.Combine(AppContext.BaseDirectory, "ModelRetraining.ClusterNode.dll");
         Assert.True(File.Exists(program), $"cluster node not built at {program}");
@@ -40,6 +40,16 @@ internal sealed class ClusterNodeProcess : IAsyncDisposable
         if (leaseMs is { } lease)
         {
             start.Environment["MR_NODE_LEASE_MS"] = lease.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (cronModels > 0)
+        {
+            start.Environment["MR_NODE_MODELS"] = cronModels.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (sweepMs is { } sweep)
+        {
+            start.Environment["MR_NODE_SWEEP_MS"] = sweep.ToString(CultureInfo.InvariantCulture);
         }
 
         start.Environment["MR_WORKER_POSTGRES"] = database;

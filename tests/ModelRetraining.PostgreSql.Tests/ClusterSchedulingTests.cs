@@ -8,8 +8,53 @@ namespace ModelRetraining.PostgreSql.Tests;
 /// never trains on two nodes at once, a pipeline that requires a capability runs only where a node declares it
 /// and waits while none is alive, and the survivors go on when a node is killed.
 /// </summary>
-public sealed class ClusterSchedulingTests : PostgresDatabaseTests
+public sealed class ClusterSchedulingTests(Xunit.Abstractions.ITestOutputHelper output) : PostgresDatabaseTests
 {
+    [Fact]
+    public async Task TwentyModelsOnCronAcrossThreeNodes_EveryFiringRunsExactlyOnce_SpreadOverTheNodes()
+    {
+        var registry = Open("cluster");
+        var nodes = new List<ClusterNodeProcess>();
+        try
+        {
+            foreach (var node in new[] { "node-a", "node-b", "node-c" })
+            {
+                nodes.Add(await ClusterNodeProcess.StartAsync(Database, node, "-", intervalMs: 3_600_000, trainMs: 100, cronModels: 20));
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(20)); // ten firings a model, two seconds apart
+        }
+        finally
+        {
+            foreach (var node in nodes)
+            {
+                await node.DisposeAsync();
+            }
+        }
+
+        var split = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 1; i <= 20; i++)
+        {
+            var model = $"m{i:00}";
+            var firings = new List<string>();
+            foreach (var run in await ConformanceData.ToListAsync(registry.ListRunsAsync(model)))
+            {
+                var started = (await ConformanceData.ToListAsync(registry.ReadRunAsync(run.RunId))).First(e => e.Status == RunJournalStatus.Started);
+                firings.AddRange(System.Text.RegularExpressions.Regex.Matches(started.Outputs ?? string.Empty, "\"scheduledFor\"\\s*:\\s*\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+            }
+
+            Assert.True(firings.Count >= 5, $"{model}: only {firings.Count} firings ran in 20 s");
+            Assert.Equal(firings.Count, firings.Distinct(StringComparer.Ordinal).Count()); // no firing ran twice
+            foreach (var version in await Versions(registry, model))
+            {
+                split[version.CreatedBy] = split.GetValueOrDefault(version.CreatedBy) + 1;
+            }
+        }
+
+        output.WriteLine($"runs per node: {string.Join(", ", split.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} {s.Value}"))}");
+        Assert.True(split.Count >= 2, $"every run ran on one node: {string.Join(", ", split.Keys)}");
+    }
+
     [Fact]
     public async Task TwoNodes_AModelNeverTrainsOnTwoNodesAtOnce_AndTheGpuPipelineRunsOnlyOnTheGpuNode()
     {
@@ -74,6 +119,27 @@ public sealed class ClusterSchedulingTests : PostgresDatabaseTests
         Assert.Single(entries, e => e.Status == RunJournalStatus.Succeeded);
         Assert.DoesNotContain(entries, e => e.Status is RunJournalStatus.Failed or RunJournalStatus.Cancelled);
         Assert.Single(await Versions(registry, "churn"), v => v.RunId == running.RunId);
+    }
+
+    [Fact]
+    public async Task ANodeKilledMidTraining_ALiveNodeOnAnotherMachineResumesItsRunFromTheJournal_OneVersion()
+    {
+        var registry = Open("cluster");
+        var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 3_600_000, trainMs: 60_000, machine: "machine-a", leaseMs: 2000, sweepMs: 500);
+        RunSummary? running = null;
+        await WaitForAsync(async () => (running = (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).FirstOrDefault(r => r.Stage == RetrainingStage.Validating && r.Status == RunJournalStatus.Completed)) is not null, "node-a training churn (validated, training next)", a);
+        await using var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "-", intervalMs: 3_600_000, trainMs: 300, machine: "machine-b", leaseMs: 2000, sweepMs: 500);
+
+        a.Kill(); // mid-training; node-b keeps running and is not restarted
+        await a.DisposeAsync();
+        await WaitForAsync(async () => (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).Single(r => r.RunId == running!.RunId).Status == RunJournalStatus.Succeeded, "node-b resuming node-a's run", b);
+
+        var claim = await registry.GetClaimAsync(running!.RunId);
+        Assert.Equal(2, claim!.Attempt);
+        Assert.StartsWith("machine-b pid ", claim.Holder, StringComparison.Ordinal);
+        Assert.Single(await Versions(registry, "churn"), v => v.RunId == running.RunId);
+        var entries = await ConformanceData.ToListAsync(registry.ReadRunAsync(running.RunId));
+        Assert.Contains(entries, e => e.Status == RunJournalStatus.Resumed);
     }
 
     [Fact]

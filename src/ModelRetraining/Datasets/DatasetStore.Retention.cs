@@ -88,6 +88,32 @@ public sealed partial class DatasetStore
         return sequences;
     }
 
+    /// <summary>Lists the SHA-256 of every batch and batch part the store keeps: what garbage collection of a shared artifact store must spare.</summary>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The referenced hashes.</returns>
+    public async IAsyncEnumerable<string> ListReferencedArtifactsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var hashes = new List<string>();
+        var connection = new Microsoft.Data.Sqlite.SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT content_sha256 FROM batches UNION SELECT sha256 FROM batch_parts";
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                hashes.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var hash in hashes)
+        {
+            yield return hash;
+        }
+    }
+
     private async Task<bool> IsReferencedAsync(ArtifactReference content)
     {
         var connection = new Microsoft.Data.Sqlite.SqliteConnection(_connectionString);

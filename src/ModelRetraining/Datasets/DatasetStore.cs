@@ -16,7 +16,7 @@ namespace ModelRetraining;
 /// holdout, and its location lists the batches, so a run's lineage names exactly what it read.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The SemaphoreSlim's wait handle is never asked for, so it holds nothing to dispose; a store lives as long as its host.")]
-public sealed partial class DatasetStore
+public sealed partial class DatasetStore : IArtifactReferenceSource
 {
     private const int SchemaVersion = 2;
     private readonly string _connectionString;

@@ -10,18 +10,20 @@ namespace ModelRetraining;
 /// repairs a damaged artifact instead of keeping it. Partial files of writers that died are removed when
 /// the store opens.
 /// </summary>
-internal sealed class LocalArtifactStore : IArtifactStore
+internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
 {
     // A partial file younger than this may belong to a live write in another process; it is left alone.
     internal static readonly TimeSpan PartialFileGrace = TimeSpan.FromMinutes(10);
 
     private readonly string _root;
+    private readonly TimeProvider _time;
     private readonly Lazy<PartialFileSweep> _sweep;
 
     public LocalArtifactStore(string root, TimeProvider? timeProvider = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         _root = Path.GetFullPath(root);
         var time = timeProvider ?? TimeProvider.System;
+        _time = time;
         _sweep = new Lazy<PartialFileSweep>(
             () =>
             {
@@ -47,6 +49,9 @@ internal sealed class LocalArtifactStore : IArtifactStore
         _ = _sweep.Value;
         if (File.Exists(final) && await VerifiesAsync(final, sha, content.Length, cancellationToken).ConfigureAwait(false))
         {
+            // Storing the bytes again is a write: garbage collection spares content this young, so a version that
+            // reuses an unreferenced artifact while a collection runs keeps it.
+            File.SetLastWriteTimeUtc(final, _time.GetUtcNow().UtcDateTime);
             return reference;
         }
 
@@ -103,6 +108,38 @@ internal sealed class LocalArtifactStore : IArtifactStore
     {
         ArgumentNullException.ThrowIfNull(reference);
         return ValueTask.FromResult(File.Exists(PathOf(reference.Sha256)));
+    }
+
+    public async IAsyncEnumerable<StoredArtifact> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var folder = Path.Combine(_root, "sha256");
+        if (!Directory.Exists(folder))
+        {
+            yield break;
+        }
+
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (file.Name.Length == 64 && file.Name.All(char.IsAsciiHexDigitLower) && file.Directory?.Name == file.Name[..2])
+            {
+                yield return new StoredArtifact(new ArtifactReference(file.Name, file.Length), new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+            }
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    public ValueTask<bool> DeleteAsync(StoredArtifact artifact, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(artifact);
+        var path = PathOf(artifact.Reference.Sha256);
+        if (File.Exists(path) && File.GetLastWriteTimeUtc(path) > artifact.LastWritten.UtcDateTime)
+        {
+            return ValueTask.FromResult(false); // stored again since it was listed: someone needs it
+        }
+
+        return ValueTask.FromResult(Delete(artifact.Reference));
     }
 
     /// <summary>Deletes stored content (the dataset store's retention); <see langword="false"/> when it was not there.</summary>

@@ -149,6 +149,27 @@ internal sealed partial class SqliteModelRegistry
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async IAsyncEnumerable<string> ListReferencedArtifactsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        var hashes = new List<string>();
+        using (var connection = Open())
+        {
+            // One statement, one snapshot: every version's artifact and every attachment.
+            using var command = Command(connection, null, "SELECT artifact_sha256 FROM versions UNION SELECT sha256 FROM version_attachments");
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                hashes.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var hash in hashes)
+        {
+            yield return hash;
+        }
+    }
+
     public async ValueTask<bool> RenewClaimAsync(RunClaim claim, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claim);

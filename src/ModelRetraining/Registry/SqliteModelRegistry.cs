@@ -10,7 +10,7 @@ namespace ModelRetraining;
 /// transaction, which serializes writers across threads and processes on one machine; SQLite's busy
 /// timeout makes a second writer wait rather than fail.
 /// </summary>
-internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprovalStore, IAliasMoveSource, IRegistryHealth
+internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprovalStore, IAliasMoveSource, IRegistryHealth, IArtifactReferenceSource
 {
     private readonly string _folder;
     private readonly string _databasePath;
@@ -20,6 +20,12 @@ internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal,
     private readonly Microsoft.Extensions.Logging.ILogger _logger;
     private readonly Lock _initialization = new();
     private volatile bool _initialized;
+
+    /// <summary>The registry itself for the interfaces it implements, and its artifact store (what garbage collection needs).</summary>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+        => serviceKey is null && serviceType.IsInstanceOfType(this) ? this
+            : serviceKey is null && serviceType == typeof(IArtifactStore) ? _artifacts
+            : null;
 
     public SqliteModelRegistry(string folder, EmbeddedRegistryOptions options)
     {

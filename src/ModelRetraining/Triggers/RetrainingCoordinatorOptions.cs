@@ -19,6 +19,14 @@ public sealed class RetrainingCoordinatorOptions
     /// <value>The default value is <see langword="true"/>.</value>
     public bool ResumeUnfinishedRunsOnStart { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets how often a running host looks again for unfinished runs whose holder is gone — a node of a
+    /// cluster that died mid-run, its claim older than the run lease — and resumes them while the coordinator is
+    /// idle. <see langword="null"/> resumes only at start.
+    /// </summary>
+    /// <value>The default value is one minute.</value>
+    public TimeSpan? ResumeSweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Checks every setting and reports every problem at once; hosts and adapters call it before they use the options.</summary>
     /// <returns>One sentence per problem naming the setting; empty when the options are valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -32,6 +40,11 @@ public sealed class RetrainingCoordinatorOptions
         if (Debounce < TimeSpan.Zero)
         {
             errors.Add($"{nameof(Debounce)} must be zero or positive; it is {Debounce}.");
+        }
+
+        if (ResumeSweepInterval is { } sweep && sweep < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add($"{nameof(ResumeSweepInterval)} must be at least 100 ms when it is set; it is {sweep}.");
         }
 
         if (string.IsNullOrWhiteSpace(Actor))
