@@ -44,15 +44,18 @@ builder.Services.AddModelRetraining()
         }
     });
 
-// MR_NODE_MODELS=N adds N models m01..mN retrained by a cron trigger every two seconds (the scheduling test).
+// MR_NODE_MODELS=N adds N models m01..mN retrained by a cron trigger every two seconds (the scheduling test),
+// or every MR_NODE_MODEL_INTERVAL_MS by an interval trigger (benchmarks/cluster/run.sh).
 var cronModels = Environment.GetEnvironmentVariable("MR_NODE_MODELS") is { } count ? int.Parse(count, CultureInfo.InvariantCulture) : 0;
 var retraining = builder.Services.AddModelRetraining();
 for (var i = 1; i <= cronModels; i++)
 {
     var model = $"m{i:00}";
-    retraining.AddPipeline(model, (p, _) => Pipeline(p))
-        .AddCronTrigger(model, "0/2 * * * * ?")
-        .ConfigureCoordinator(model, o => (o.Actor, o.Cooldown) = (node, TimeSpan.FromMilliseconds(1)));
+    retraining.AddPipeline(model, (p, _) => Pipeline(p));
+    _ = Environment.GetEnvironmentVariable("MR_NODE_MODEL_INTERVAL_MS") is { } every
+        ? retraining.AddIntervalTrigger(model, TimeSpan.FromMilliseconds(int.Parse(every, CultureInfo.InvariantCulture)))
+        : retraining.AddCronTrigger(model, "0/2 * * * * ?");
+    retraining.ConfigureCoordinator(model, o => (o.Actor, o.Cooldown) = (node, TimeSpan.FromMilliseconds(1)));
 }
 
 using var host = builder.Build();
