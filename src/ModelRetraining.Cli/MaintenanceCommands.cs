@@ -5,12 +5,11 @@ namespace ModelRetraining.Cli;
 /// <summary><c>mrt gc</c>: the registry folder's unreferenced artifacts, listed (a dry run) or deleted.</summary>
 internal static class MaintenanceCommands
 {
-    public static async Task<int> GcAsync(IModelRegistry registry, string folder, bool delete, TimeSpan minAge, Output output, CancellationToken cancellationToken)
+    public static async Task<int> GcAsync(IModelRegistry registry, string? folder, bool delete, TimeSpan minAge, Output output, CancellationToken cancellationToken)
     {
         var store = registry.GetService<IArtifactStore>() ?? throw new CliException(ExitCodes.Failed, "This registry has no artifact store to collect.");
         var sources = new List<IArtifactReferenceSource> { registry.GetService<IArtifactReferenceSource>() ?? throw new CliException(ExitCodes.Failed, "This registry cannot list the artifacts it references; nothing is collected.") };
-        var datasets = Path.Combine(folder, "datasets.db");
-        if (File.Exists(datasets))
+        if (folder is not null && File.Exists(Path.Combine(folder, "datasets.db")))
         {
             sources.Add(DatasetStore.Embedded(folder)); // batches share the folder's artifacts: they are references too
         }

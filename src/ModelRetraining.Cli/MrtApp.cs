@@ -27,7 +27,8 @@ internal static class MrtApp
         --min-age; it deletes them only with --delete.
         drift and profile read CSV (a schema guessed from the first file's first 10,000 rows; --text, --ignore,
         --label, --time, --separator correct it) or Parquet, and need no registry.
-        Every other command: --registry <folder> (else MRT_REGISTRY, else mrt.json in this folder), --json.
+        Every other command: --registry <folder> or --registry pg:<Npgsql connection string> [--schema model_retraining]
+        (else MRT_REGISTRY, else mrt.json in this folder), --json. mrt never creates or migrates a registry.
         Exit codes: 0 ok, 1 failed, 2 usage, 3 conflict (refused by the registry's or the approval rules), 4 not found.
         """;
 
@@ -150,6 +151,7 @@ internal static class MrtApp
     private static async Task<int> Run(CliArguments a, int words, Func<IModelRegistry, Task<int>> command, bool changes = false)
     {
         a.Option("registry"); // declared here, read by RegistryLocation after the check for unknown options
+        a.Option("schema");
         a.ThrowIfUnread(words);
         var registry = RegistryLocation.Open(a, changes);
         try
@@ -158,7 +160,15 @@ internal static class MrtApp
         }
         finally
         {
-            (registry as IDisposable)?.Dispose();
+            if (registry is IAsyncDisposable asyncDisposable)
+            {
+                await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                (registry as IDisposable)?.Dispose();
+            }
+
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         }
     }

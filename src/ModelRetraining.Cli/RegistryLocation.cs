@@ -13,9 +13,17 @@ internal static class RegistryLocation
 
     public const string ConfigFile = "mrt.json";
 
+    /// <summary>A location that starts with this is a PostgreSQL registry: <c>pg:Host=…;Database=…</c> (an Npgsql connection string).</summary>
+    public const string PostgresPrefix = "pg:";
+
     public static IModelRegistry Open(CliArguments args, bool changes)
     {
         var (folder, from) = Find(args);
+        if (folder.StartsWith(PostgresPrefix, StringComparison.Ordinal))
+        {
+            return OpenPostgres(folder[PostgresPrefix.Length..], args.Option("schema") ?? "model_retraining", from);
+        }
+
         var full = Path.GetFullPath(folder);
         var database = Path.Combine(full, "registry.db");
         if (!File.Exists(database))
@@ -33,8 +41,24 @@ internal static class RegistryLocation
         return ModelRegistry.Embedded(full);
     }
 
-    /// <summary>The registry's folder, found as <see cref="Open"/> finds it.</summary>
-    public static string FolderOf(CliArguments args) => Path.GetFullPath(Find(args).Folder);
+    /// <summary>The registry's folder, found as <see cref="Open"/> finds it; <see langword="null"/> for a PostgreSQL registry.</summary>
+    public static string? FolderOf(CliArguments args)
+        => Find(args).Folder is var folder && folder.StartsWith(PostgresPrefix, StringComparison.Ordinal) ? null : Path.GetFullPath(folder);
+
+    // mrt never creates or migrates a PostgreSQL registry (its hosts do): a mistyped schema or database is refused with nothing created.
+    private static IModelRegistry OpenPostgres(string connectionString, string schema, string from)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ExitCodes.Usage, $"The PostgreSQL connection string from {from} is not valid: {ex.Message}");
+        }
+
+        return ModelRetraining.PostgreSql.PostgreSqlRegistry.Create(connectionString, new ModelRetraining.PostgreSql.PostgreSqlRegistryOptions { Schema = schema, MigrateSchema = false, StartupAttempts = 1 });
+    }
 
     private static int SchemaVersion(string database)
     {
@@ -75,6 +99,11 @@ internal static class RegistryLocation
                 using var json = JsonDocument.Parse(File.ReadAllText(config));
                 if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("registry", out var registry) && registry.ValueKind == JsonValueKind.String && registry.GetString() is { Length: > 0 } path)
                 {
+                    if (path.StartsWith(PostgresPrefix, StringComparison.Ordinal))
+                    {
+                        return (path, config);
+                    }
+
                     // Relative to the config file, as the file is where the operator keeps it.
                     return (Path.Combine(Path.GetDirectoryName(config)!, path), config);
                 }

@@ -29,7 +29,18 @@ internal sealed partial class PostgreSqlModelRegistry
             await using var connectionScope = connection.ConfigureAwait(false);
 
             // A node whose role may not run DDL still opens a schema that is already current.
-            if (await PostgreSqlSchema.CurrentAsync(connection, null, _schema, cancellationToken).ConfigureAwait(false) != PostgreSqlSchema.Latest)
+            var current = await PostgreSqlSchema.CurrentAsync(connection, null, _schema, cancellationToken).ConfigureAwait(false);
+            if (current != PostgreSqlSchema.Latest && !_options.MigrateSchema)
+            {
+                // A read-only tool (mrt) must neither create a registry where a name was mistyped nor migrate one under its host.
+                throw new ModelRegistryException(current == 0
+                    ? $"The PostgreSQL registry {_describe} does not exist: the schema has no registry tables. Nothing was created ({nameof(PostgreSqlRegistryOptions.MigrateSchema)} is off)."
+                    : current < PostgreSqlSchema.Latest
+                        ? $"The PostgreSQL registry {_describe} has schema version {current}; this package reads {PostgreSqlSchema.Latest}. Opening it would migrate it: let its host (same package version) open it first. Nothing was changed."
+                        : $"The PostgreSQL registry {_describe} has schema version {current}, newer than the {PostgreSqlSchema.Latest} this version of ModelRetraining.PostgreSql knows: upgrade it. Nothing was changed.");
+            }
+
+            if (current != PostgreSqlSchema.Latest)
             {
                 await PostgreSqlSchema.MigrateAsync(connection, _schema, _describe, Now(), cancellationToken).ConfigureAwait(false);
             }

@@ -5,6 +5,14 @@ namespace ModelRetraining.PostgreSql;
 /// <summary>Options of the PostgreSQL registry.</summary>
 public sealed class PostgreSqlRegistryOptions
 {
+    /// <summary>
+    /// Gets or sets a value indicating whether opening the registry creates its schema when missing and migrates
+    /// it when older. Off for read-only tools (<c>mrt</c>): a missing or older schema is refused and nothing is
+    /// created or changed.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool MigrateSchema { get; set; } = true;
+
     /// <summary>Gets or sets the schema that holds the registry's tables; it is created when missing. Several registries can share a database under different schemas.</summary>
     /// <value>The default value is <c>model_retraining</c>. 1–40 characters: lower-case letters, digits and '_', starting with a letter or '_', not with <c>pg_</c>.</value>
     public string Schema { get; set; } = "model_retraining";

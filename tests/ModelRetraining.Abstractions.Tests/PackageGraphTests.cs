@@ -16,8 +16,9 @@ public class PackageGraphTests
         ["ModelRetraining.Onnx.Gpu"] = ["ModelRetraining.Onnx"],
         ["ModelRetraining.Testing.Conformance"] = ["ModelRetraining.Testing"],
 
-        // mrt is an application, a composition root like a host: it reads Parquet files for drift and profile.
-        ["ModelRetraining.Cli"] = ["ModelRetraining.Parquet"],
+        // mrt is an application, a composition root like a host: it reads Parquet files for drift and profile,
+        // and opens PostgreSQL registries.
+        ["ModelRetraining.Cli"] = ["ModelRetraining.Parquet", "ModelRetraining.PostgreSql"],
     };
 
     private static readonly string[] Hub = ["ModelRetraining.Abstractions", "ModelRetraining"];
