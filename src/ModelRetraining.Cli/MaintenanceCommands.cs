@@ -69,11 +69,14 @@ internal static class MaintenanceCommands
 
         var unit = text.Length > 0 ? text[^1] : ' ';
         var digits = unit is 'd' or 'h' or 'm' ? text[..^1] : text;
-        if (!double.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value < 0 || (unit is not ('d' or 'h' or 'm') && value != 0))
+        if (!double.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value < 0 || unit is not ('d' or 'h' or 'm'))
         {
-            throw new CliException(ExitCodes.Usage, $"--min-age '{text}' is not an age: a number with d, h or m (24h, 30m, 7d), or 0.");
+            throw new CliException(ExitCodes.Usage, $"--min-age '{text}' is not an age: a number with d, h or m (24h, 30m, 7d).");
         }
 
-        return unit switch { 'd' => TimeSpan.FromDays(value), 'm' => TimeSpan.FromMinutes(value), _ => TimeSpan.FromHours(value) };
+        var age = unit switch { 'd' => TimeSpan.FromDays(value), 'm' => TimeSpan.FromMinutes(value), _ => TimeSpan.FromHours(value) };
+        return age >= ArtifactCollectionOptions.Shortest
+            ? age
+            : throw new CliException(ExitCodes.Usage, $"--min-age '{text}' is shorter than {ArtifactCollectionOptions.Shortest.TotalMinutes:0} minutes: a version registered meanwhile could lose bytes it reused.");
     }
 }

@@ -202,7 +202,7 @@ public static class ModelRetrainingSchedulingExtensions
         var capabilities = ModelRetrainingClusterExtensions.Capabilities(builder);
         builder.Services.AddQuartz(q =>
         {
-            var job = new JobKey($"retrain-{schedule.Pipeline}", "model-retraining");
+            var job = RetrainingJob.KeyOf(schedule.Pipeline);
             q.AddJob<RetrainingJob>(j => j.WithIdentity(job).StoreDurably().UsingJobData(RetrainingJob.PipelineKey, schedule.Pipeline));
             q.AddTrigger(t =>
             {

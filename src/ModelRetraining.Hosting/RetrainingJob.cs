@@ -14,6 +14,19 @@ internal sealed class RetrainingJob(IServiceProvider services, TimeProvider time
     public const string PipelineKey = "pipeline";
     public const string KindKey = "kind";
     public const string ReasonKey = "reason";
+    public const string ActorKey = "actor";
+    public const string EvidenceKey = "evidence";
+
+    public static JobKey KeyOf(string pipeline) => new($"retrain-{pipeline}", "model-retraining");
+
+    // A trigger found elsewhere (a data check) carried to the model's job: kind, reason, who, and its evidence as JSON.
+    public static JobDataMap DataOf(RetrainingTrigger trigger) => new()
+    {
+        [KindKey] = trigger.Kind,
+        [ReasonKey] = trigger.Reason,
+        [ActorKey] = trigger.Actor,
+        [EvidenceKey] = System.Text.Json.JsonSerializer.Serialize(trigger.Evidence),
+    };
 
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -28,15 +41,15 @@ internal sealed class RetrainingJob(IServiceProvider services, TimeProvider time
 
         try
         {
-            coordinator.Trigger(new RetrainingTrigger(data.GetString(KindKey) ?? "schedule", data.GetString(ReasonKey) ?? context.Trigger.Key.Name, "quartz", timeProvider.GetUtcNow())
-            {
-                Evidence = new Dictionary<string, string>(StringComparer.Ordinal)
+            var evidence = data.GetString(EvidenceKey) is { } json
+                ? new Dictionary<string, string>(System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [], StringComparer.Ordinal)
+                : new Dictionary<string, string>(StringComparer.Ordinal)
                 {
                     ["trigger"] = context.Trigger.Key.ToString(),
                     ["scheduledFor"] = context.ScheduledFireTimeUtc?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
-                    ["node"] = context.Scheduler.SchedulerInstanceId,
-                },
-            });
+                };
+            evidence["node"] = context.Scheduler.SchedulerInstanceId;
+            coordinator.Trigger(new RetrainingTrigger(data.GetString(KindKey) ?? "schedule", data.GetString(ReasonKey) ?? context.Trigger.Key.Name, data.GetString(ActorKey) ?? "quartz", timeProvider.GetUtcNow()) { Evidence = evidence });
         }
         catch (ObjectDisposedException)
         {

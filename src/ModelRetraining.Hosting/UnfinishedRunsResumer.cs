@@ -46,7 +46,11 @@ internal sealed partial class UnfinishedRunsResumer(IServiceProvider services, I
         await Task.WhenAll(_sweeps).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _stopping.Cancel(); // a host whose start failed never called StopAsync: its sweeps end here
+        _stopping.Dispose();
+    }
 
     private async Task SweepAsync(string pipeline, RetrainingCoordinator coordinator, Task first, TimeSpan every, CancellationToken stopping)
     {
@@ -66,7 +70,7 @@ internal sealed partial class UnfinishedRunsResumer(IServiceProvider services, I
                     continue; // a run is under way (the next tick looks again), or the host is stopping
                 }
 
-                await ReportAsync(pipeline, resuming).ConfigureAwait(false);
+                await ReportAsync(pipeline, resuming, sweep: true).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
@@ -75,7 +79,7 @@ internal sealed partial class UnfinishedRunsResumer(IServiceProvider services, I
         }
     }
 
-    private async Task ReportAsync(string pipeline, Task<IReadOnlyList<RetrainingRunResult>> resuming)
+    private async Task ReportAsync(string pipeline, Task<IReadOnlyList<RetrainingRunResult>> resuming, bool sweep = false)
     {
         try
         {
@@ -88,8 +92,9 @@ internal sealed partial class UnfinishedRunsResumer(IServiceProvider services, I
         {
             // the host is stopping
         }
-        catch (Exception ex) when (ex is ModelRegistryException or IOException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception ex) when (sweep || ex is ModelRegistryException or IOException or InvalidOperationException or KeyNotFoundException)
         {
+            // A sweep logs whatever failed (a database outage through a resilience pipeline, say) and tries again at its next tick.
             Log.ResumeFailed(_logger, ex, pipeline);
         }
     }

@@ -180,6 +180,11 @@ public sealed class RetrainingPipeline
         {
             await StartAsync(run, options, lease.Token).ConfigureAwait(false);
             result = await RunStagesAsync(run, lease.Token).ConfigureAwait(false);
+            if (lease.LostReason is { } lost)
+            {
+                throw new RunTakenOverException(lost); // the last stage ended without seeing the cancellation: its end is not this attempt's to write
+            }
+
             await _recorder.FinishAsync(run, result).ConfigureAwait(false);
         }
         catch (RunTakenOverException ex)

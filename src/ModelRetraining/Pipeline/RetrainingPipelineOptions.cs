@@ -33,8 +33,8 @@ public sealed class RetrainingPipelineOptions
 
     /// <summary>
     /// Gets or sets how long a run's claim holds without being renewed. While a run executes, its claim is renewed
-    /// every quarter of this; a run whose claim another attempt took over, or that could not renew it for this
-    /// long (its node lost the database), stops at once without writing. Another machine may resume a run whose
+    /// every quarter of this; a run whose claim another attempt took over, or that could not renew it for half of
+    /// this (its node lost the database), stops at once without writing. Another machine may resume a run whose
     /// claim is older than this (its node died or stalled).
     /// </summary>
     /// <value>The default value is 60 seconds.</value>

@@ -4,9 +4,10 @@ namespace ModelRetraining;
 
 /// <summary>
 /// Keeps a running attempt's claim alive: renews it every quarter of the run lease, and cancels the attempt the
-/// moment it is no longer the run's holder — another attempt took the run over, or no renewal got through for a
-/// whole lease (this node lost the database, or stalled, and another machine may have resumed the run). The
-/// attempt then stops without writing: the run belongs to whoever holds the claim.
+/// moment it is no longer the run's holder — another attempt took the run over, or no renewal got through for
+/// half a lease (this node lost the database, or stalled; another machine may resume the run once a whole lease
+/// has passed, so the half is the margin for slow calls and clock skew). Each renewal is bounded by a quarter
+/// of the lease. The attempt then stops without writing: the run belongs to whoever holds the claim.
 /// </summary>
 internal sealed partial class RunLeaseKeeper : IAsyncDisposable
 {
@@ -66,7 +67,9 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
             var now = _time.GetUtcNow();
             try
             {
-                if (!await _journal.RenewClaimAsync(_claim with { At = now }, _lost.Token).ConfigureAwait(false))
+                using var bounded = CancellationTokenSource.CreateLinkedTokenSource(_lost.Token);
+                bounded.CancelAfter(_lease / 4);
+                if (!await _journal.RenewClaimAsync(_claim with { At = now }, bounded.Token).ConfigureAwait(false))
                 {
                     var holder = await _journal.GetClaimAsync(_claim.RunId, _lost.Token).ConfigureAwait(false);
                     Lose($"Run {_claim.RunId} of '{_claim.ModelName}' was taken over by {holder?.Holder ?? "another attempt"} (attempt {holder?.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"}); attempt {_claim.Attempt} stopped without writing.");
@@ -75,12 +78,13 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
 
                 lastRenewed = now;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!_lost.IsCancellationRequested)
             {
+                // A failed or timed-out renewal (any exception but this keeper's own stop).
                 LogRenewFailed(_logger, ex, _claim.RunId, _claim.ModelName);
-                if (now - lastRenewed >= _lease)
+                if (_time.GetUtcNow() - lastRenewed >= _lease / 2)
                 {
-                    Lose($"Run {_claim.RunId} of '{_claim.ModelName}': its claim could not be renewed for {now - lastRenewed} (the run lease is {_lease}); attempt {_claim.Attempt} stopped without writing, as another machine may have resumed it. Cause: {ex.Message}");
+                    Lose($"Run {_claim.RunId} of '{_claim.ModelName}': its claim could not be renewed for {_time.GetUtcNow() - lastRenewed} (half the run lease of {_lease}); attempt {_claim.Attempt} stopped without writing, as another machine may resume it. Cause: {ex.Message}");
                     return;
                 }
             }

@@ -28,9 +28,9 @@ public static class ArtifactGarbageCollector
             throw new ArgumentException("Garbage collection needs every source that keeps artifacts in the store (the registry, and the dataset store when it shares the folder); none was given, and everything would look unreferenced.", nameof(sources));
         }
 
-        if (options.MinAge < TimeSpan.Zero)
+        if (options.MinAge < ArtifactCollectionOptions.Shortest)
         {
-            throw new ArgumentException($"{nameof(ArtifactCollectionOptions.MinAge)} must not be negative; it is {options.MinAge}.", nameof(options));
+            throw new ArgumentException($"{nameof(ArtifactCollectionOptions.MinAge)} must be at least {ArtifactCollectionOptions.Shortest.TotalMinutes:0} minutes; it is {options.MinAge}. Stores refresh the age of bytes stored again only when they are older than that, so a shorter age could delete what a new version just reused.", nameof(options));
         }
 
         var inventory = store as IArtifactInventory ?? store.GetService(typeof(IArtifactInventory)) as IArtifactInventory

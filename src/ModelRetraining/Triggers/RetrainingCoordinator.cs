@@ -323,6 +323,10 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
                 {
                     continue; // alive elsewhere (its claim is renewed): that node finishes it
                 }
+                catch (InvalidOperationException) when (!stopping.IsCancellationRequested)
+                {
+                    continue; // it ended between the listing and its plan (another node finished it)
+                }
 
                 results.Add(result);
                 RunCompleted?.Invoke(this, result);
