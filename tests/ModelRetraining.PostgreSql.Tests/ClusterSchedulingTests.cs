@@ -114,8 +114,10 @@ public sealed class ClusterSchedulingTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.Equal(2, claim!.Attempt);
         Assert.StartsWith("machine-b pid ", claim.Holder, StringComparison.Ordinal);
 
-        a.Signal("CONT"); // node-a wakes mid-training: its next renewal finds the run taken over, and it stops
-        await WaitForAsync(() => Task.FromResult(a.Errors.Contains("taken over by machine-b", StringComparison.Ordinal)), "node-a noticing the takeover", a);
+        // node-a wakes mid-training: its next renewal finds the run taken over, or (on a loaded machine) cannot
+        // renew in time after so long a freeze; either way it stops without writing.
+        a.Signal("CONT");
+        await WaitForAsync(() => Task.FromResult(a.Errors.Contains("taken over by machine-b", StringComparison.Ordinal) || a.Errors.Contains("stopped without writing", StringComparison.Ordinal)), "node-a stopping its attempt", a);
         var entries = await ConformanceData.ToListAsync(registry.ReadRunAsync(running.RunId));
         Assert.Single(entries, e => e.Status == RunJournalStatus.Succeeded);
         Assert.DoesNotContain(entries, e => e.Status is RunJournalStatus.Failed or RunJournalStatus.Cancelled);

@@ -138,44 +138,38 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the coordinator is idle: no run under way and no trigger waiting for its cooldown or
-    /// debounce to end. A scheduler's job awaits this so that the job spans the run it caused (Quartz's
-    /// one-execution-at-a-time then holds across a cluster).
+    /// Waits until no run is under way (a follow-up that starts at once is waited for too). A scheduler's job
+    /// awaits this so that the job spans the run it caused (Quartz's one-execution-at-a-time then holds across a
+    /// cluster). A trigger waiting for its cooldown or debounce is not waited for: it starts its run on its own.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting; nothing is cancelled.</param>
-    /// <returns>A task that completes when the coordinator is idle or stopped.</returns>
+    /// <returns>A task that completes when no run is under way.</returns>
     public async Task WhenIdleAsync(CancellationToken cancellationToken = default)
     {
         while (true)
         {
             Task? running;
-            bool waiting;
             lock (_gate)
             {
                 running = _running is { IsCompleted: false } r ? r : null;
-                waiting = !_disposed && _pending.Count > 0;
             }
 
-            if (running is not null)
-            {
-                try
-                {
-                    await running.WaitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-                {
-                    // The run's failure belongs to whoever awaits the run itself.
-                }
-            }
-            else if (waiting)
-            {
-                // The real clock, not the coordinator's: a test's fake clock that stands still must not hold a scheduler thread.
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-            }
-            else
+            if (running is null)
             {
                 return;
             }
+
+            try
+            {
+                await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // The run's failure belongs to whoever awaits the run itself.
+            }
+
+            // A follow-up starts (under the lock) as the run ends: yield so that it is seen.
+            await Task.Yield();
         }
     }
 
