@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Npgsql;
 
 namespace ModelRetraining.PostgreSql;
@@ -40,7 +39,7 @@ internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource, strin
         return reference;
     }
 
-    public static ArtifactReference Address(ReadOnlyMemory<byte> content) => new(Convert.ToHexStringLower(SHA256.HashData(content.Span)), content.Length);
+    public static ArtifactReference Address(ReadOnlyMemory<byte> content) => ArtifactReference.Of(content.Span);
 
     public async ValueTask<ReadOnlyMemory<byte>> GetAsync(ArtifactReference reference, CancellationToken cancellationToken = default)
     {
@@ -66,7 +65,7 @@ internal sealed class PostgreSqlArtifactStore(NpgsqlDataSource dataSource, strin
             throw new ArtifactIntegrityException($"Artifact sha256:{reference.Sha256} is missing from the artifacts table of the PostgreSQL registry {describe}: it was deleted behind the registry's back. It is not served.");
         }
 
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var actual = ArtifactReference.Of(bytes).Sha256;
         if (!string.Equals(actual, reference.Sha256, StringComparison.Ordinal))
         {
             throw new ArtifactIntegrityException($"Artifact sha256:{reference.Sha256} in the PostgreSQL registry {describe} does not match its address: found SHA-256 {actual} ({bytes.Length} bytes, expected {reference.Length}). The row was changed behind the registry's back; it is not served.");

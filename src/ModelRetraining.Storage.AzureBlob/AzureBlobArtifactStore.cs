@@ -51,7 +51,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore, IArtifactInventory
     /// <inheritdoc />
     public async ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
-        var reference = new ArtifactReference(Convert.ToHexStringLower(SHA256.HashData(content.Span)), content.Length);
+        var reference = ArtifactReference.Of(content.Span);
         var blob = _container.GetBlobClient(NameOf(reference.Sha256));
         if (await HeadAsync(blob, cancellationToken).ConfigureAwait(false) is { } existing && existing.Length == content.Length && existing.LastModified > _time.GetUtcNow() - RefreshAfter)
         {
@@ -100,7 +100,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore, IArtifactInventory
             throw Failure(blob.Name, "read", ex);
         }
 
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var actual = ArtifactReference.Of(bytes).Sha256;
         if (!string.Equals(actual, reference.Sha256, StringComparison.Ordinal))
         {
             throw new ArtifactIntegrityException(
@@ -138,7 +138,7 @@ public sealed class AzureBlobArtifactStore : IArtifactStore, IArtifactInventory
 
             var item = items.Current;
             var name = item.Name[(item.Name.LastIndexOf('/') + 1)..];
-            if (name.Length == 64 && name.All(char.IsAsciiHexDigitLower) && item.Name == NameOf(name))
+            if (ArtifactReference.IsAddress(name) && item.Name == NameOf(name))
             {
                 yield return new StoredArtifact(new ArtifactReference(name, item.Properties.ContentLength ?? 0), item.Properties.LastModified ?? DateTimeOffset.MinValue);
             }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Amazon.S3;
 using Amazon.S3.Model;
 
@@ -52,8 +51,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IArtifactInventory
     /// <inheritdoc />
     public async ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
-        var hash = SHA256.HashData(content.Span);
-        var reference = new ArtifactReference(Convert.ToHexStringLower(hash), content.Length);
+        var reference = ArtifactReference.Of(content.Span);
         var key = KeyOf(reference.Sha256);
         if (await HeadAsync(key, cancellationToken).ConfigureAwait(false) is { } existing && existing.Length == content.Length && existing.LastModified > _time.GetUtcNow() - RefreshAfter)
         {
@@ -69,7 +67,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IArtifactInventory
             AutoCloseStream = false,
             ContentType = "application/octet-stream",
             ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
-            ChecksumSHA256 = Convert.ToBase64String(hash),
+            ChecksumSHA256 = Convert.ToBase64String(Convert.FromHexString(reference.Sha256)),
         };
         await CallAsync(key, "write", () => _client.PutObjectAsync(request, cancellationToken)).ConfigureAwait(false);
         return reference;
@@ -97,7 +95,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IArtifactInventory
             throw Failure(key, "read", ex);
         }
 
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var actual = ArtifactReference.Of(bytes).Sha256;
         if (!string.Equals(actual, reference.Sha256, StringComparison.Ordinal))
         {
             throw new ArtifactIntegrityException(
@@ -133,7 +131,7 @@ public sealed class S3ArtifactStore : IArtifactStore, IArtifactInventory
             foreach (var item in page.S3Objects ?? [])
             {
                 var name = item.Key[(item.Key.LastIndexOf('/') + 1)..];
-                if (name.Length == 64 && name.All(char.IsAsciiHexDigitLower) && item.Key == KeyOf(name))
+                if (ArtifactReference.IsAddress(name) && item.Key == KeyOf(name))
                 {
                     yield return new StoredArtifact(new ArtifactReference(name, item.Size ?? 0), new DateTimeOffset(item.LastModified ?? DateTime.MinValue, TimeSpan.Zero).ToUniversalTime());
                 }

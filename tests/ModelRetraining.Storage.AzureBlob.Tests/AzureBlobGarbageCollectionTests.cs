@@ -15,7 +15,7 @@ public sealed class AzureBlobGarbageCollectionTests
         await container.GetBlobClient("someone-else/file.txt").UploadAsync(BinaryData.FromString("not ours"));
         var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(2));
 
-        var report = await ArtifactGarbageCollector.CollectAsync(store, [new Listed(kept.Sha256)], new ArtifactCollectionOptions { DryRun = false, TimeProvider = later });
+        var report = await ArtifactGarbageCollector.CollectAsync(store, [new ModelRetraining.Testing.FakeArtifactReferences(kept.Sha256)], new ArtifactCollectionOptions { DryRun = false, TimeProvider = later });
 
         Assert.Equal((2, 1, 1), (report.Stored, report.Referenced, report.Deleted));
         Assert.False(await store.ExistsAsync(orphan));
@@ -36,17 +36,5 @@ public sealed class AzureBlobGarbageCollectionTests
 
         Assert.False(await ((IArtifactInventory)store).DeleteAsync(listed));
         Assert.True(await store.ExistsAsync(reference));
-    }
-
-    private sealed class Listed(params string[] hashes) : IArtifactReferenceSource
-    {
-        public async IAsyncEnumerable<string> ListReferencedArtifactsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            foreach (var hash in hashes)
-            {
-                await Task.Yield();
-                yield return hash;
-            }
-        }
     }
 }

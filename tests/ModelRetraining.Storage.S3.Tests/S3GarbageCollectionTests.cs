@@ -21,24 +21,12 @@ public sealed class S3GarbageCollectionTests : IDisposable
         await _client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "someone-else/file.txt", ContentBody = "not ours" });
         var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(2));
 
-        var report = await ArtifactGarbageCollector.CollectAsync(store, [new Listed(kept.Sha256)], new ArtifactCollectionOptions { DryRun = false, TimeProvider = later });
+        var report = await ArtifactGarbageCollector.CollectAsync(store, [new ModelRetraining.Testing.FakeArtifactReferences(kept.Sha256)], new ArtifactCollectionOptions { DryRun = false, TimeProvider = later });
 
         Assert.Equal((2, 1, 1), (report.Stored, report.Referenced, report.Deleted));
         Assert.Equal(orphan, Assert.Single(report.Unreferenced).Reference);
         Assert.False(await store.ExistsAsync(orphan));
         Assert.True(await store.ExistsAsync(kept));
         Assert.Equal(2, (await _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects.Count);
-    }
-
-    private sealed class Listed(params string[] hashes) : IArtifactReferenceSource
-    {
-        public async IAsyncEnumerable<string> ListReferencedArtifactsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            foreach (var hash in hashes)
-            {
-                await Task.Yield();
-                yield return hash;
-            }
-        }
     }
 }

@@ -43,8 +43,8 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
 
     public async ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
-        var sha = Convert.ToHexStringLower(SHA256.HashData(content.Span));
-        var reference = new ArtifactReference(sha, content.Length);
+        var reference = ArtifactReference.Of(content.Span);
+        var sha = reference.Sha256;
         var final = PathOf(sha);
         _ = _sweep.Value;
         if (File.Exists(final) && await VerifiesAsync(final, sha, content.Length, cancellationToken).ConfigureAwait(false))
@@ -94,7 +94,7 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
             throw new ArtifactIntegrityException($"Artifact sha256:{reference.Sha256} is missing: no file at '{path}'.", ex);
         }
 
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var actual = ArtifactReference.Of(bytes).Sha256;
         if (!string.Equals(actual, reference.Sha256, StringComparison.Ordinal))
         {
             throw new ArtifactIntegrityException(
@@ -121,7 +121,7 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
         foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*", SearchOption.AllDirectories))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (file.Name.Length == 64 && file.Name.All(char.IsAsciiHexDigitLower) && file.Directory?.Name == file.Name[..2])
+            if (ArtifactReference.IsAddress(file.Name) && file.Directory?.Name == file.Name[..2])
             {
                 yield return new StoredArtifact(new ArtifactReference(file.Name, file.Length), new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
             }
@@ -226,7 +226,7 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
 
     internal string PathOf(string sha256)
     {
-        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
+        if (!ArtifactReference.IsAddress(sha256))
         {
             throw new ArgumentException($"'{sha256}' is not a lowercase hex SHA-256.", nameof(sha256));
         }

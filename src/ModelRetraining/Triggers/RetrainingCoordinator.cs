@@ -182,15 +182,7 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
     /// <returns>A task that completes when the run under way has ended, or when waiting was given up.</returns>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        Task? running;
-        lock (_gate)
-        {
-            _disposed = true;
-            _timer?.Dispose();
-            _timer = null;
-            running = _running;
-        }
-
+        var running = MarkStopped();
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (running is null)
         {
@@ -222,14 +214,20 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
     /// <summary>Stops the coordinator and cancels the run under way without waiting for it to end (prefer <see cref="DisposeAsync"/>).</summary>
     public void Dispose()
     {
+        MarkStopped();
+        _stopping.Cancel();
+    }
+
+    // No trigger is taken and no timer fires after this; returns the run under way, if any.
+    private Task? MarkStopped()
+    {
         lock (_gate)
         {
             _disposed = true;
             _timer?.Dispose();
             _timer = null;
+            return _running;
         }
-
-        _stopping.Cancel();
     }
 
     // Called under the lock: start now, or arm the timer for the cooldown's or the debounce's end.
