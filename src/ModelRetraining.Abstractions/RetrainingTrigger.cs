@@ -9,4 +9,12 @@ public sealed record RetrainingTrigger(string Kind, string Reason, string Actor,
 {
     /// <summary>Gets the evidence (a drift score, a row count, a detector's state), by name.</summary>
     public IReadOnlyDictionary<string, string> Evidence { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Gets the identity of one firing of a schedule (its trigger and the time it was due), or <see langword="null"/>
+    /// for a trigger that is not a scheduler's firing. A coordinator derives the run id from it, so a firing that
+    /// a scheduler delivers twice (two nodes of a cluster, one of them thought dead while it was only slow) starts
+    /// one run: the journal's claim refuses the second run id.
+    /// </summary>
+    public string? FiringId { get; init; }
 }

@@ -49,7 +49,11 @@ internal sealed class RetrainingJob(IServiceProvider services, TimeProvider time
                     ["scheduledFor"] = context.ScheduledFireTimeUtc?.ToString("O", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
                 };
             evidence["node"] = context.Scheduler.SchedulerInstanceId;
-            coordinator.Trigger(new RetrainingTrigger(data.GetString(KindKey) ?? "schedule", data.GetString(ReasonKey) ?? context.Trigger.Key.Name, data.GetString(ActorKey) ?? "quartz", timeProvider.GetUtcNow()) { Evidence = evidence });
+            coordinator.Trigger(new RetrainingTrigger(data.GetString(KindKey) ?? "schedule", data.GetString(ReasonKey) ?? context.Trigger.Key.Name, data.GetString(ActorKey) ?? "quartz", timeProvider.GetUtcNow())
+            {
+                Evidence = evidence,
+                FiringId = FiringIdOf(context),
+            });
         }
         catch (ObjectDisposedException)
         {
@@ -57,6 +61,16 @@ internal sealed class RetrainingJob(IServiceProvider services, TimeProvider time
         }
 
         await coordinator.WhenIdleAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // One firing: its trigger (the original one when Quartz recovers it) and the time it was due. A clustered
+    // store can hand the same firing to two nodes when it takes a slow node for a dead one (its trigger is
+    // released and acquired again while the slow node still fires it); the coordinator runs a firing once.
+    internal static string FiringIdOf(IJobExecutionContext context)
+    {
+        var trigger = context.Recovering ? context.RecoveringTriggerKey : context.Trigger.Key;
+        var due = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
+        return $"{trigger}@{due.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}";
     }
 
     // The latest start of any of the model's runs in the journal, by whichever node: one read per firing.

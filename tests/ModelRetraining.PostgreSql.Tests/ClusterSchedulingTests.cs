@@ -44,11 +44,11 @@ public sealed class ClusterSchedulingTests(Xunit.Abstractions.ITestOutputHelper 
                 firings.AddRange(System.Text.RegularExpressions.Regex.Matches(started?.Outputs ?? string.Empty, "\"scheduledFor\"\\s*:\\s*\"([^\"]+)\"").Select(m => (m.Groups[1].Value, run.RunId, run.Status)));
             }
 
-            // A firing whose run a node's stop cancelled is handed back to the cluster and may run again elsewhere:
-            // at least once across a stop, exactly once among the runs that were not cancelled.
+            // A firing starts one run at most, even when the job store hands it to two nodes (one it took for
+            // dead while it was only slow, as a loaded machine makes it): its run id is the firing's.
             var completed = firings.Where(f => f.Status != RunJournalStatus.Cancelled).ToList();
             Assert.True(completed.Count >= 5, $"{model}: only {completed.Count} firings ran in 20 s");
-            var twice = completed.GroupBy(f => f.At, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
+            var twice = firings.GroupBy(f => f.At, StringComparer.Ordinal).Where(g => g.Count() > 1).ToList();
             Assert.True(twice.Count == 0, $"{model}: firings ran twice: {string.Join("; ", twice.Select(g => $"{g.Key} by {string.Join(", ", g.Select(f => $"{f.RunId} {f.Status}"))}"))}");
             foreach (var version in await Versions(registry, model))
             {
@@ -106,16 +106,17 @@ public sealed class ClusterSchedulingTests(Xunit.Abstractions.ITestOutputHelper 
     {
         var registry = Open("cluster");
         // Two machines (a UTS namespace each): a frozen process on another machine cannot be seen, only its lease.
-        await using var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 3_600_000, trainMs: 60_000, machine: "machine-a", leaseMs: 2000);
+        await using var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 3_600_000, trainMs: 60_000, machine: "machine-a", leaseMs: 4000);
         RunSummary? running = null;
         await WaitForAsync(async () => (running = (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).FirstOrDefault(r => r.Stage == RetrainingStage.Validating && r.Status == RunJournalStatus.Completed)) is not null, "node-a training churn (validated, training next)", a);
         a.Signal("STOP");
-        await Task.Delay(TimeSpan.FromSeconds(3)); // past node-a's 2 s lease: its claim is stale
+        await Task.Delay(TimeSpan.FromSeconds(5)); // past node-a's 4 s lease: its claim is stale
 
-        await using var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "-", intervalMs: 3_600_000, trainMs: 500, machine: "machine-b", leaseMs: 2000);
+        // node-b resumes the run at its start; should a loaded machine make it give its own attempt up, its sweep takes the run again.
+        await using var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "-", intervalMs: 3_600_000, trainMs: 500, machine: "machine-b", leaseMs: 4000, sweepMs: 500);
         await WaitForAsync(async () => (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).Single(r => r.RunId == running!.RunId).Status == RunJournalStatus.Succeeded, "node-b finishing node-a's run", a, b);
         var claim = await registry.GetClaimAsync(running!.RunId);
-        Assert.Equal(2, claim!.Attempt);
+        Assert.True(claim!.Attempt >= 2, $"attempt {claim.Attempt}"); // 2, or later where node-b gave its own attempt up on a loaded machine and took the run again
         Assert.StartsWith("machine-b pid ", claim.Holder, StringComparison.Ordinal);
 
         // node-a wakes mid-training: its next renewal finds the run taken over, or (on a loaded machine) cannot
@@ -132,17 +133,17 @@ public sealed class ClusterSchedulingTests(Xunit.Abstractions.ITestOutputHelper 
     public async Task ANodeKilledMidTraining_ALiveNodeOnAnotherMachineResumesItsRunFromTheJournal_OneVersion()
     {
         var registry = Open("cluster");
-        var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 3_600_000, trainMs: 60_000, machine: "machine-a", leaseMs: 2000, sweepMs: 500);
+        var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 3_600_000, trainMs: 60_000, machine: "machine-a", leaseMs: 4000, sweepMs: 500);
         RunSummary? running = null;
         await WaitForAsync(async () => (running = (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).FirstOrDefault(r => r.Stage == RetrainingStage.Validating && r.Status == RunJournalStatus.Completed)) is not null, "node-a training churn (validated, training next)", a);
-        await using var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "-", intervalMs: 3_600_000, trainMs: 300, machine: "machine-b", leaseMs: 2000, sweepMs: 500);
+        await using var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "-", intervalMs: 3_600_000, trainMs: 300, machine: "machine-b", leaseMs: 4000, sweepMs: 500);
 
         a.Kill(); // mid-training; node-b keeps running and is not restarted
         await a.DisposeAsync();
         await WaitForAsync(async () => (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).Single(r => r.RunId == running!.RunId).Status == RunJournalStatus.Succeeded, "node-b resuming node-a's run", b);
 
         var claim = await registry.GetClaimAsync(running!.RunId);
-        Assert.Equal(2, claim!.Attempt);
+        Assert.True(claim!.Attempt >= 2, $"attempt {claim.Attempt}"); // 2, or later where node-b gave its own attempt up on a loaded machine and took the run again
         Assert.StartsWith("machine-b pid ", claim.Holder, StringComparison.Ordinal);
         Assert.Single(await Versions(registry, "churn"), v => v.RunId == running.RunId);
         var entries = await ConformanceData.ToListAsync(registry.ReadRunAsync(running.RunId));
@@ -153,12 +154,14 @@ public sealed class ClusterSchedulingTests(Xunit.Abstractions.ITestOutputHelper 
     public async Task ANodeStartingWhileAnotherMachineTrains_LeavesThatRunAlone_ItsLeaseIsRenewed()
     {
         var registry = Open("cluster");
-        await using var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 3_600_000, trainMs: 6000, machine: "machine-a", leaseMs: 2000);
+        // An 8 s lease: renewals every 2 s, each given 2 s, so that a loaded test machine does not make node-a
+        // give its own run up (the frozen-node test covers a lease that runs out).
+        await using var a = await ClusterNodeProcess.StartAsync(Database, "node-a", "-", intervalMs: 3_600_000, trainMs: 16_000, machine: "machine-a", leaseMs: 8000);
         RunSummary? running = null;
         await WaitForAsync(async () => (running = (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).FirstOrDefault(r => r.Stage == RetrainingStage.Validating && r.Status == RunJournalStatus.Completed)) is not null, "node-a training churn (validated, training next)", a);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // longer than the lease: only renewals keep the claim fresh
+        await Task.Delay(TimeSpan.FromSeconds(9)); // longer than the lease: only renewals keep the claim fresh
 
-        await using var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "-", intervalMs: 3_600_000, trainMs: 500, machine: "machine-b", leaseMs: 2000);
+        await using var b = await ClusterNodeProcess.StartAsync(Database, "node-b", "-", intervalMs: 3_600_000, trainMs: 500, machine: "machine-b", leaseMs: 8000);
         await WaitForAsync(async () => (await ConformanceData.ToListAsync(registry.ListRunsAsync("churn"))).Single(r => r.RunId == running!.RunId).Status == RunJournalStatus.Succeeded, "node-a finishing its run", a, b);
 
         var claim = await registry.GetClaimAsync(running!.RunId);

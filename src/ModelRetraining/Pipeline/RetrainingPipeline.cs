@@ -42,6 +42,9 @@ public sealed class RetrainingPipeline
     /// <summary>Gets the registry the pipeline writes versions and aliases to.</summary>
     public IModelRegistry Registry => _definition.Registry;
 
+    /// <summary>Gets the logger the pipeline writes to (the coordinator of this pipeline writes there too).</summary>
+    internal Microsoft.Extensions.Logging.ILogger Logger => _definition.Logger;
+
     /// <summary>Gets the run journal every stage of every run is written to.</summary>
     public IRunJournal Journal => _definition.Journal;
 

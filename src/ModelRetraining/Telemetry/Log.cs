@@ -45,4 +45,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Warning, "Artifact store {Folder}: removed {Count} partial files ({Bytes} bytes) left by interrupted writes")]
     public static partial void PartialArtifactsRemoved(ILogger logger, string folder, int count, long bytes);
+
+    [LoggerMessage(15, LogLevel.Information, "A firing of {ModelName}'s schedule already started run {RunId} (held by {Holder}); it does not run again here")]
+    public static partial void FiringAlreadyRan(ILogger logger, string modelName, string runId, string holder);
 }

@@ -275,12 +275,34 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
         await Task.Yield();
         try
         {
-            var result = await _pipeline.RunAsync(new RetrainingRunOptions
+            RetrainingRunResult result;
+            while (true)
             {
-                Actor = _options.Actor,
-                Reason = string.Join("; ", causes.Select(c => $"{c.Kind}: {c.Reason}")),
-                Causes = causes,
-            }, _stopping.Token).ConfigureAwait(false);
+                var runId = FiringRunId(causes);
+                try
+                {
+                    result = await _pipeline.RunAsync(new RetrainingRunOptions
+                    {
+                        RunId = runId,
+                        Actor = _options.Actor,
+                        Reason = string.Join("; ", causes.Select(c => $"{c.Kind}: {c.Reason}")),
+                        Causes = causes,
+                    }, _stopping.Token).ConfigureAwait(false);
+                    break;
+                }
+                catch (RunClaimedException claimed) when (runId is not null)
+                {
+                    // These firings already started their run (on another node, or here before a restart): they
+                    // never run twice. Triggers that came with them and are not firings still get their run.
+                    Log.FiringAlreadyRan(_pipeline.Logger, _pipeline.ModelName, runId, claimed.Held?.Holder ?? "another holder");
+                    causes = [.. causes.Where(c => c.FiringId is null)];
+                    if (causes.Length == 0)
+                    {
+                        throw;
+                    }
+                }
+            }
+
             RunCompleted?.Invoke(this, result);
             return result;
         }
@@ -340,6 +362,20 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
                 }
             }
         }
+    }
+
+    // The run id of the firings among the causes, the same on every node (a digest of model and firing ids),
+    // or null (a fresh id) when no cause is a scheduler's firing.
+    private string? FiringRunId(RetrainingTrigger[] causes)
+    {
+        var firings = causes.Select(c => c.FiringId).OfType<string>().Order(StringComparer.Ordinal).ToArray();
+        if (firings.Length == 0)
+        {
+            return null;
+        }
+
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{_pipeline.ModelName}\n{string.Join('\n', firings)}"));
+        return Convert.ToHexStringLower(digest.AsSpan(0, 16));
     }
 
     // A clock that steps back must not reopen the cooldown: time only moves forward here.

@@ -36,6 +36,68 @@ public class RetrainingCoordinatorTests
     }
 
     [Fact]
+    public async Task AFiringDeliveredToTwoNodes_RunsOnce_TheSecondIsRefusedByTheJournalWithNothingWritten()
+    {
+        var fixture = new PipelineFixture();
+        await using var nodeA = new RetrainingCoordinator(fixture.Builder().Build());
+        await using var nodeB = new RetrainingCoordinator(fixture.Builder().Build());
+        var firing = new RetrainingTrigger("cron", "0 3 * * *", "quartz", DateTimeOffset.UnixEpoch) { FiringId = "model-retraining.retrain-churn-cron@1796526000000" };
+
+        nodeA.Trigger(firing);
+        var ran = await nodeA.Runs[0];
+        nodeB.Trigger(firing with { At = DateTimeOffset.UnixEpoch.AddSeconds(4) });
+        var refused = await Assert.ThrowsAsync<RunClaimedException>(() => nodeB.Runs[0]);
+
+        Assert.Equal(RetrainingRunStatus.Succeeded, ran.Status);
+        Assert.Equal(ran.RunId, refused.Held!.RunId);
+        Assert.Equal("1", (await fixture.StateAsync()).Versions);
+        Assert.Single(await ConformanceRuns(fixture));
+    }
+
+    [Fact]
+    public async Task AFiringThatAlreadyRan_DoesNotSwallowAManualTriggerThatCameWithIt()
+    {
+        var fixture = new PipelineFixture();
+        await using var nodeA = new RetrainingCoordinator(fixture.Builder().Build());
+        await using var nodeB = new RetrainingCoordinator(fixture.Builder().Build(), new RetrainingCoordinatorOptions { Debounce = TimeSpan.FromMilliseconds(200) });
+        var firing = new RetrainingTrigger("interval", "every hour", "quartz", DateTimeOffset.UnixEpoch) { FiringId = "model-retraining.retrain-churn-interval@3600000" };
+        nodeA.Trigger(firing);
+        var first = await nodeA.Runs[0];
+
+        nodeB.Trigger(firing);
+        nodeB.TriggerManually("oncall", "customer complaint"); // both wait out the debounce, then go as one run
+        Assert.True(SpinWait.SpinUntil(() => nodeB.Runs.Count == 1, TimeSpan.FromSeconds(30)));
+        var second = await nodeB.Runs[0];
+
+        Assert.NotEqual(first.RunId, second.RunId);
+        Assert.Equal(["manual"], second.Causes.Select(c => c.Kind));
+        Assert.Equal(2, (await ConformanceRuns(fixture)).Count);
+    }
+
+    [Fact]
+    public async Task DifferentFirings_GetDifferentRunIds_AndTheSameFiringOfAnotherModelToo()
+    {
+        var fixture = new PipelineFixture();
+        await using var coordinator = new RetrainingCoordinator(fixture.Builder().Build(), new RetrainingCoordinatorOptions { Cooldown = TimeSpan.FromMilliseconds(1) });
+        coordinator.Trigger(new RetrainingTrigger("cron", "tick", "quartz", DateTimeOffset.UnixEpoch) { FiringId = "t@1" });
+        var first = await coordinator.Runs[0];
+        coordinator.Trigger(new RetrainingTrigger("cron", "tick", "quartz", DateTimeOffset.UnixEpoch) { FiringId = "t@2" });
+        Assert.True(SpinWait.SpinUntil(() => coordinator.Runs.Count == 2, TimeSpan.FromSeconds(30)));
+        var second = await coordinator.Runs[1];
+
+        var other = new PipelineFixture();
+        var builder = other.Builder();
+        builder.ModelName = "fraud";
+        await using var fraud = new RetrainingCoordinator(builder.Build());
+        fraud.Trigger(new RetrainingTrigger("cron", "tick", "quartz", DateTimeOffset.UnixEpoch) { FiringId = "t@1" });
+        var third = await fraud.Runs[0];
+
+        Assert.Equal(RetrainingRunStatus.Succeeded, second.Status);
+        Assert.Equal(3, new[] { first.RunId, second.RunId, third.RunId }.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(new[] { first.RunId, second.RunId, third.RunId }, id => Assert.Matches("^[0-9a-f]{32}$", id));
+    }
+
+    [Fact]
     public async Task TriggerDuringARun_IsCoalescedIntoOneFollowUp_NeverRunInParallel()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 3, 0, 0, TimeSpan.Zero));
@@ -111,5 +173,16 @@ public class RetrainingCoordinatorTests
         public DateTimeOffset Now { get; set; } = start;
 
         public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static async Task<List<RunSummary>> ConformanceRuns(PipelineFixture fixture)
+    {
+        var runs = new List<RunSummary>();
+        await foreach (var run in fixture.Registry.GetService<IRunJournal>()!.ListRunsAsync("churn"))
+        {
+            runs.Add(run);
+        }
+
+        return runs;
     }
 }
