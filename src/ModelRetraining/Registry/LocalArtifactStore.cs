@@ -41,17 +41,19 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
     /// <summary>Gets what the sweep of partial files found when the store was first used: removed, and left because they may belong to a live write.</summary>
     public PartialFileSweep Sweep => _sweep.Value;
 
+    // Bytes a collection moved aside while it decides whether they may go (see DeleteAsync).
+    private const string DeletingSuffix = ".deleting";
+
     public async ValueTask<ArtifactReference> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
     {
         var reference = ArtifactReference.Of(content.Span);
         var sha = reference.Sha256;
         var final = PathOf(sha);
         _ = _sweep.Value;
-        if (File.Exists(final) && await VerifiesAsync(final, sha, content.Length, cancellationToken).ConfigureAwait(false))
+        if (File.Exists(final) && await VerifiesAsync(final, sha, content.Length, cancellationToken).ConfigureAwait(false) && Touch(final))
         {
             // Storing the bytes again is a write: garbage collection spares content this young, so a version that
             // reuses an unreferenced artifact while a collection runs keeps it.
-            File.SetLastWriteTimeUtc(final, _time.GetUtcNow().UtcDateTime);
             return reference;
         }
 
@@ -134,12 +136,45 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
     {
         ArgumentNullException.ThrowIfNull(artifact);
         var path = PathOf(artifact.Reference.Sha256);
-        if (File.Exists(path) && File.GetLastWriteTimeUtc(path) > artifact.LastWritten.UtcDateTime)
+
+        // Checking the age and then deleting would race a writer storing the bytes again in between (it touches
+        // the file, its version commits, the delete lands: a version without bytes). So the file is first moved
+        // aside, atomically: a writer then either touched it before (its new age is seen here and the file goes
+        // back) or finds it gone and writes it anew.
+        var folder = Path.Combine(_root, "tmp");
+        Directory.CreateDirectory(folder);
+        var aside = Path.Combine(folder, $"{artifact.Reference.Sha256}.{Guid.NewGuid():N}{DeletingSuffix}");
+        try
         {
-            return ValueTask.FromResult(false); // stored again since it was listed: someone needs it
+            File.Move(path, aside);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ValueTask.FromResult(false);
         }
 
-        return ValueTask.FromResult(Delete(artifact.Reference));
+        if (File.GetLastWriteTimeUtc(aside) > artifact.LastWritten.UtcDateTime)
+        {
+            File.Move(aside, path, overwrite: true); // stored again since it was listed: someone needs it (a rewrite meanwhile has equal bytes)
+            return ValueTask.FromResult(false);
+        }
+
+        File.Delete(aside);
+        return ValueTask.FromResult(true);
+    }
+
+    // Refreshes the age of stored bytes; false when a collection moved them aside meanwhile (then they are written anew).
+    private bool Touch(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, _time.GetUtcNow().UtcDateTime);
+            return true;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Deletes stored content (the dataset store's retention); <see langword="false"/> when it was not there.</summary>
@@ -218,6 +253,24 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
             {
                 kept++;
                 keptBytes += file.Length;
+            }
+        }
+
+        // A collection that died between moving bytes aside and deciding: put them back (the next one decides again).
+        foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*" + DeletingSuffix))
+        {
+            var sha = file.Name.Split('.')[0];
+            if (file.LastWriteTimeUtc < olderThan.UtcDateTime && ArtifactReference.IsAddress(sha))
+            {
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(PathOf(sha))!);
+                    file.MoveTo(PathOf(sha), overwrite: true);
+                }
+                catch (IOException)
+                {
+                    // taken back meanwhile
+                }
             }
         }
 
