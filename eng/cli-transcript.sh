@@ -10,7 +10,7 @@ registry=$(mktemp -d)/models
 dotnet examples/QuickStart/bin/Debug/net10.0/QuickStart.dll "$registry" >/dev/null
 mrt() { dotnet src/ModelRetraining.Cli/bin/Debug/net10.0/ModelRetraining.Cli.dll "$@" --registry "$registry"; }
 show() {
-  echo '```'; echo "\$ mrt $(printf '%q ' "$@")--registry models"
+  echo '```'; echo "\$ mrt $(printf '%q ' "$@")--registry models" | sed -E 's/[0-9a-f]{32}/run-id-xxxxxxxxxxxxxxxxxxxxxxxxx/g'
   local text code=0
   text=$(mrt "$@" 2>&1) || code=$?
   sed -E "s|$PWD/||g" <<<"$text" | sed -E 's/[0-9a-f]{64}/fingerprint-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx/g; s/[0-9a-f]{32}/run-id-xxxxxxxxxxxxxxxxxxxxxxxxx/g; s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}Z/yyyy-mm-dd hh:mm:ssZ/g'
@@ -21,6 +21,9 @@ show versions list flight-delays
 show aliases history flight-delays
 show versions diff flight-delays 1 2
 show promote flight-delays 2 --expected 2 --reason "stale expected version"
+# runs cancel/resume need a host to act; with none running, a finished run's cancel shows the refusal.
+run=$(mrt runs list flight-delays --json | grep -o '"id": *"[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{32\}')
+show runs cancel "$run" --reason "wrong data window"
 
 # drift and profile read data files, no registry: two months of the example's flights.
 data=$(dirname "$registry")

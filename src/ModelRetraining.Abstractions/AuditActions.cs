@@ -17,4 +17,13 @@ public static class AuditActions
 
     /// <summary>An alias was moved back to the version it pointed at before its last move.</summary>
     public const string AliasRolledBack = "alias.rollback";
+
+    /// <summary>An operator asked for a run to be cancelled (the subject is the run id).</summary>
+    public const string RunCancelRequested = "run.cancel-requested";
+
+    /// <summary>An operator asked for a run to be resumed (the subject is the run id).</summary>
+    public const string RunResumeRequested = "run.resume-requested";
+
+    /// <summary>A host acted on a request about a run (the subject is the run id; To says what it did).</summary>
+    public const string RunRequestClosed = "run.request-closed";
 }

@@ -7,6 +7,9 @@ namespace ModelRetraining;
 /// </summary>
 public static class RegistryRules
 {
+    /// <summary>The longest reason a run request may carry.</summary>
+    public const int MaxRequestReasonLength = 2000;
+
     /// <summary>Refuses a model name that <see cref="RegistryNames"/> does not accept.</summary>
     /// <param name="modelName">The name.</param>
     /// <exception cref="ArgumentException">The name is missing or not allowed; the message says why.</exception>
@@ -52,6 +55,48 @@ public static class RegistryRules
         RegistryNames.ThrowIfInvalid(request.ModelName, "model name", nameof(request));
         RegistryNames.ThrowIfInvalid(request.Alias, "alias", nameof(request));
         SafeText.ThrowIfInvalidIdentity(request.Actor, "actor", nameof(request));
+    }
+
+    /// <summary>Refuses a run request with an invalid run id or model name, no actor, or no reason.</summary>
+    /// <param name="request">The request.</param>
+    /// <exception cref="ArgumentException">Something is not allowed; the message names it.</exception>
+    public static void Validate(RunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        RegistryNames.ThrowIfInvalid(request.RunId, "run id", nameof(request));
+        RegistryNames.ThrowIfInvalid(request.ModelName, "model name", nameof(request));
+        SafeText.ThrowIfInvalidIdentity(request.Actor, "actor", nameof(request));
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxRequestReasonLength)
+        {
+            throw new ArgumentException($"A request to {request.Kind.ToString().ToLowerInvariant()} run '{request.RunId}' needs a reason of 1 to {MaxRequestReasonLength} characters: it is audited and shown with the run.", nameof(request));
+        }
+
+        if (!Enum.IsDefined(request.Kind))
+        {
+            throw new ArgumentException($"Unknown run request kind {(int)request.Kind}.", nameof(request));
+        }
+    }
+
+    /// <summary>The audit event of a filed run request (subject: the run id).</summary>
+    /// <param name="request">The request.</param>
+    /// <returns>The event.</returns>
+    public static AuditEvent RequestAudit(RunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new AuditEvent(request.ModelName, request.Kind == RunRequestKind.Cancel ? AuditActions.RunCancelRequested : AuditActions.RunResumeRequested, request.RunId, request.Actor, request.At) { Reason = request.Reason };
+    }
+
+    /// <summary>The audit event of a closed run request (subject: the run id; <see cref="AuditEvent.To"/>: what the host did).</summary>
+    /// <param name="request">The request as closed.</param>
+    /// <returns>The event.</returns>
+    public static AuditEvent RequestClosedAudit(RunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new AuditEvent(request.ModelName, AuditActions.RunRequestClosed, request.RunId, "host", request.ClosedAt ?? request.At)
+        {
+            From = request.Kind.ToString().ToLowerInvariant(),
+            To = request.Outcome,
+        };
     }
 
     /// <summary>Refuses a tag with an invalid model name or key, no value or no actor.</summary>

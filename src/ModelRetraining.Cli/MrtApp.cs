@@ -19,10 +19,15 @@ internal static class MrtApp
           mrt approvals reject <request> --comment <why> [--actor <who>]
           mrt runs list <model>
           mrt runs show <run>
+          mrt runs cancel <run> --reason <why> [--wait 60s] [--actor <who>]
+          mrt runs resume <run> --reason <why> [--wait 5m] [--actor <who>]
           mrt drift <reference> <current> [--out <folder>] [--columns a,b] [--fail-on-drift]
           mrt profile <file> [--out <file.json>]
           mrt gc [--delete] [--min-age 24h]
 
+        runs cancel and runs resume file a request that the host acts on (its trainer and data are the host's):
+        the run's holder cancels it at its next stage or lease renewal; a host's resume sweep resumes it. --wait
+        stays until a host has acted and prints what it did (exit 1 if none did in time; the request stays open).
         gc lists the artifacts no version, attachment or dataset batch references and that are older than
         --min-age; it deletes them only with --delete.
         drift and profile read CSV (a schema guessed from the first file's first 10,000 rows; --text, --ignore,
@@ -122,6 +127,13 @@ internal static class MrtApp
                 return await Run(a, 3, r => ReadCommands.RunsAsync(r, a.Word(2, "model"), output, ct)).ConfigureAwait(false);
             case "runs" when a.Words.Count >= 2 && a.Words[1] == "show":
                 return await Run(a, 3, r => ReadCommands.RunAsync(r, a.Word(2, "run id"), output, ct)).ConfigureAwait(false);
+            case "runs" when a.Words.Count >= 2 && a.Words[1] is "cancel" or "resume":
+                {
+                    var kind = a.Words[1] == "cancel" ? RunRequestKind.Cancel : RunRequestKind.Resume;
+                    var (reason, actor, wait) = (a.Required("reason", "it is audited and shown with the run"), Actor(a), RunCommands.Wait(a.Option("wait")));
+                    return await Run(a, 3, r => RunCommands.RequestAsync(r, a.Word(2, "run id"), kind, actor, reason, wait, output, ct), changes: true).ConfigureAwait(false);
+                }
+
             case "drift":
                 {
                     var (files, outFolder, columns, failOnDrift) = (DataFiles.FromOptions(a), a.Option("out") ?? ".", DataFiles.List(a.Option("columns")), a.Flag("fail-on-drift"));

@@ -226,12 +226,35 @@ internal static class ReadCommands
             Output.Row(table, e.Sequence.ToString(CultureInfo.InvariantCulture), e.Stage.ToString(), e.Status.ToString(), Output.When(e.At), e.Duration > TimeSpan.Zero ? $"{e.Duration.TotalSeconds:0.00} s" : string.Empty, e.Outputs is { Length: > 120 } o ? o[..120] + "…" : e.Outputs);
         }
 
+        var requests = new List<RunRequest>();
+        if (registry.GetService<IRunRequestStore>() is { } store)
+        {
+            await foreach (var request in store.ReadRequestsAsync(runId, cancellationToken).ConfigureAwait(false))
+            {
+                requests.Add(request);
+            }
+        }
+
         output.Result(
-            new { id = runId, model = summary.ModelName, status = summary.Status.ToString(), stage = summary.Stage.ToString(), startedAt = summary.StartedAt, updatedAt = summary.UpdatedAt, entries = entries.OrderBy(e => e.Sequence).Select(e => new { sequence = e.Sequence, stage = e.Stage.ToString(), status = e.Status.ToString(), at = e.At, durationSeconds = e.Duration.TotalSeconds, outputs = e.Outputs }).ToArray() },
+            new
+            {
+                id = runId,
+                model = summary.ModelName,
+                status = summary.Status.ToString(),
+                stage = summary.Stage.ToString(),
+                startedAt = summary.StartedAt,
+                updatedAt = summary.UpdatedAt,
+                entries = entries.OrderBy(e => e.Sequence).Select(e => new { sequence = e.Sequence, stage = e.Stage.ToString(), status = e.Status.ToString(), at = e.At, durationSeconds = e.Duration.TotalSeconds, outputs = e.Outputs }).ToArray(),
+                requests = requests.Select(r => new { kind = r.Kind.ToString().ToLowerInvariant(), actor = r.Actor, reason = r.Reason, at = r.At, closedAt = r.ClosedAt, outcome = r.Outcome }).ToArray(),
+            },
             console =>
             {
                 Output.Line(console, $"run {runId} of {summary.ModelName}: {summary.Status} at {summary.Stage}");
                 console.Write(table);
+                foreach (var r in requests)
+                {
+                    Output.Line(console, $"{r.Kind.ToString().ToLowerInvariant()} asked by {r.Actor} at {Output.When(r.At)} ({r.Reason}): {(r.ClosedAt is null ? "open" : r.Outcome)}");
+                }
             });
         return ExitCodes.Ok;
     }
@@ -289,7 +312,7 @@ internal static class ReadCommands
         return await registry.GetVersionAsync(model, number, cancellationToken).ConfigureAwait(false) ?? throw new CliException(ExitCodes.NotFound, $"'{model}' has no version {number}.");
     }
 
-    private static IRunJournal Journal(IModelRegistry registry) => registry.GetService<IRunJournal>() ?? throw new CliException(ExitCodes.NotFound, "This registry keeps no run journal.");
+    internal static IRunJournal Journal(IModelRegistry registry) => registry.GetService<IRunJournal>() ?? throw new CliException(ExitCodes.NotFound, "This registry keeps no run journal.");
 
     private static object[] Changes(IReadOnlyList<ValueDifference> changes) => [.. changes.Select(c => new { name = c.Name, from = c.From, to = c.To })];
 

@@ -11,7 +11,7 @@ namespace ModelRetraining.PostgreSql;
 /// alias moves, tags) lock the model's row first, so two nodes promoting at once are serialized by the
 /// database and exactly one wins the compare of the expected version.
 /// </summary>
-internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJournal, IApprovalStore, IAliasMoveSource, IRegistryHealth, IArtifactReferenceSource, IAsyncDisposable
+internal sealed partial class PostgreSqlModelRegistry : IModelRegistry, IRunJournal, IRunRequestStore, IApprovalStore, IAliasMoveSource, IRegistryHealth, IArtifactReferenceSource, IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _connectionString;

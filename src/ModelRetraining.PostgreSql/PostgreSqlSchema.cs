@@ -70,6 +70,14 @@ internal static partial class PostgreSqlSchema
             CREATE TABLE artifacts(
                 sha256 text PRIMARY KEY, length bigint NOT NULL, content bytea NOT NULL, stored_at timestamptz NOT NULL);
             """),
+        (2, "run requests (cancel, resume)", """
+            CREATE TABLE run_requests(
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, run_id text NOT NULL, model text NOT NULL, kind text NOT NULL,
+                actor text NOT NULL, reason text NOT NULL, at timestamptz NOT NULL, closed_at timestamptz NULL, outcome text NULL);
+            CREATE UNIQUE INDEX ux_run_requests_open ON run_requests(run_id, kind) WHERE closed_at IS NULL;
+            CREATE INDEX ix_run_requests_model ON run_requests(model, seq) WHERE closed_at IS NULL;
+            CREATE INDEX ix_run_requests_run ON run_requests(run_id, seq);
+            """),
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>

@@ -8,7 +8,7 @@ namespace ModelRetraining.Testing;
 /// suite): monotonic versions, optimistic alias moves, alias history, audit events, a run journal and
 /// hash-verified artifacts. For unit tests of code around the registry.
 /// </summary>
-public sealed partial class InMemoryModelRegistry : IModelRegistry, IRunJournal, IApprovalStore, IAliasMoveSource
+public sealed partial class InMemoryModelRegistry : IModelRegistry, IRunJournal, IRunRequestStore, IApprovalStore, IAliasMoveSource
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
@@ -23,6 +23,7 @@ public sealed partial class InMemoryModelRegistry : IModelRegistry, IRunJournal,
     private readonly Dictionary<string, ApprovalRequest> _approvals = new(StringComparer.Ordinal);
     private readonly List<Exception> _listenerFailures = [];
     private readonly Dictionary<string, RunClaim> _claims = new(StringComparer.Ordinal);
+    private readonly List<RunRequest> _requests = [];
     private long _sequence;
 
     /// <summary>Creates an empty registry.</summary>

@@ -75,3 +75,10 @@ public sealed class PostgreSqlArtifactStoreConformanceTests : ArtifactStoreConfo
         await PostgresServer.ExecuteAsync(_fixture.ConnectionString, $"UPDATE {schema}.artifacts SET content = overlay(content placing '\\xff'::bytea from 1 for 1) WHERE sha256 = '{reference.Sha256}'");
     }
 }
+
+public sealed class PostgreSqlRunRequestConformanceTests() : RunRequestConformanceTests(new PostgreSqlRegistryFixture()), IAsyncLifetime
+{
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await ((PostgreSqlRegistryFixture)Fixture).DisposeAsync();
+}

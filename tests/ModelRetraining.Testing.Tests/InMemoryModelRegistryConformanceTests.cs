@@ -30,3 +30,5 @@ public sealed class InMemoryAliasesConformanceTests() : AliasesConformanceTests(
 public sealed class InMemoryRunJournalConformanceTests() : RunJournalConformanceTests(new InMemoryRegistryFixture());
 
 public sealed class InMemoryApprovalStoreConformanceTests() : ApprovalStoreConformanceTests(new InMemoryRegistryFixture());
+
+public sealed class InMemoryRunRequestConformanceTests() : RunRequestConformanceTests(new InMemoryRegistryFixture());

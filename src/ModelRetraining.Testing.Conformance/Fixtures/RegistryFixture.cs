@@ -25,6 +25,15 @@ public abstract class RegistryFixture
         return registry.GetService<IRunJournal>() ?? throw new InvalidOperationException($"{registry.GetType().Name} keeps no run journal: override {nameof(JournalOf)} in the fixture.");
     }
 
+    /// <summary>Gives the store of run requests (cancel, resume) kept with a registry the fixture created.</summary>
+    /// <param name="registry">The registry.</param>
+    /// <returns>The store.</returns>
+    public virtual IRunRequestStore RequestsOf(IModelRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry.GetService<IRunRequestStore>() ?? throw new InvalidOperationException($"{registry.GetType().Name} keeps no run requests: override {nameof(RequestsOf)} in the fixture.");
+    }
+
     /// <summary>Gives the approval store kept with a registry the fixture created.</summary>
     /// <param name="registry">The registry.</param>
     /// <returns>The store.</returns>

@@ -16,10 +16,12 @@ public sealed class RetrainingPipeline
 
     // Names this pipeline instance in run claims: machine, process and instance, so a refusal says who holds the run.
     private readonly string _holder = RunHolders.NewHolder();
+    private readonly IRunRequestStore? _requests;
 
     internal RetrainingPipeline(PipelineDefinition definition)
     {
         _definition = definition;
+        _requests = definition.Journal.GetService<IRunRequestStore>() ?? definition.Registry.GetService<IRunRequestStore>();
         _recorder = new RunRecorder(definition);
         _planner = new ResumePlanner(definition);
         _stages =
@@ -44,6 +46,9 @@ public sealed class RetrainingPipeline
 
     /// <summary>Gets the logger the pipeline writes to (the coordinator of this pipeline writes there too).</summary>
     internal Microsoft.Extensions.Logging.ILogger Logger => _definition.Logger;
+
+    /// <summary>Gets where operators' requests about runs (cancel, resume) are kept, or <see langword="null"/> when the journal keeps none.</summary>
+    internal IRunRequestStore? Requests => _requests;
 
     /// <summary>Gets the run journal every stage of every run is written to.</summary>
     public IRunJournal Journal => _definition.Journal;
@@ -177,12 +182,12 @@ public sealed class RetrainingPipeline
         activity?.SetTag("modelretraining.run_id", run.RunId);
         RetrainingRunResult result;
         var claim = new RunClaim(run.RunId, ModelName, run.Attempt, _holder, _definition.TimeProvider.GetUtcNow());
-        var lease = RunLeaseKeeper.Start(_definition.Journal, claim, _definition.Options.RunLease, _definition.TimeProvider, _definition.Logger, cancellationToken);
+        var lease = RunLeaseKeeper.Start(_definition.Journal, _requests, claim, _definition.Options.RunLease, _definition.TimeProvider, _definition.Logger, cancellationToken);
         await using var leaseScope = lease.ConfigureAwait(false);
         try
         {
             await StartAsync(run, options, lease.Token).ConfigureAwait(false);
-            result = await RunStagesAsync(run, lease.Token).ConfigureAwait(false);
+            result = await RunStagesAsync(run, lease, lease.Token).ConfigureAwait(false);
             if (lease.LostReason is { } lost)
             {
                 throw new RunTakenOverException(lost); // the last stage ended without seeing the cancellation: its end is not this attempt's to write
@@ -202,6 +207,12 @@ public sealed class RetrainingPipeline
             result = _recorder.TakenOver(run, new RunTakenOverException(lost, ex));
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, lost);
         }
+        catch (Exception ex) when (lease.CancelRequest is { } request && !cancellationToken.IsCancellationRequested)
+        {
+            // An operator asked (IRunRequestStore): the holder journals the cancel, whatever the stage threw on it.
+            result = await _recorder.CancelledAsync(run, ex, request).ConfigureAwait(false);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "cancelled");
+        }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
             result = await _recorder.CancelledAsync(run, ex).ConfigureAwait(false);
@@ -211,6 +222,11 @@ public sealed class RetrainingPipeline
         {
             result = await _recorder.FailedAsync(run, ex).ConfigureAwait(false);
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+        }
+
+        if (lease.CancelRequest is not null && lease.LostReason is null)
+        {
+            await CloseCancelRequestAsync(run, result).ConfigureAwait(false);
         }
 
         MarkFailed(activity, result);
@@ -268,7 +284,7 @@ public sealed class RetrainingPipeline
         };
     }
 
-    private async ValueTask<RetrainingRunResult> RunStagesAsync(RunState run, CancellationToken cancellationToken)
+    private async ValueTask<RetrainingRunResult> RunStagesAsync(RunState run, RunLeaseKeeper lease, CancellationToken cancellationToken)
     {
         foreach (var stage in _stages)
         {
@@ -278,6 +294,14 @@ public sealed class RetrainingPipeline
             }
 
             await FenceAsync(run, stage.Stage, cancellationToken).ConfigureAwait(false);
+
+            // An operator's cancel is honoured between stages too, not only at the next renewal (a resumed run
+            // whose holder died with a cancel pending ends here, before its first stage).
+            if (_requests is not null && await _requests.GetOpenRequestAsync(run.RunId, RunRequestKind.Cancel, cancellationToken).ConfigureAwait(false) is { } cancel)
+            {
+                lease.CancelFor(cancel);
+                throw new OperationCanceledException($"Run {run.RunId} of '{ModelName}': {cancel.Actor} asked for it to be cancelled ({cancel.Reason}).", cancellationToken);
+            }
 
             var scope = _recorder.Begin(run, stage.Stage, stage.Describe(run));
             var outcome = await stage.RunAsync(run, cancellationToken).ConfigureAwait(false);
@@ -289,6 +313,23 @@ public sealed class RetrainingPipeline
         }
 
         throw new InvalidOperationException($"Run {run.RunId} of '{ModelName}' went through every stage without an outcome; the gates decided {run.Decision?.Outcome.ToString() ?? "nothing"}.");
+    }
+
+    // Says what became of an operator's cancel: the run cancelled at its stage, or ended before the cancel took effect.
+    private async ValueTask CloseCancelRequestAsync(RunState run, RetrainingRunResult result)
+    {
+        var outcome = result.Status == RetrainingRunStatus.Cancelled
+            ? $"cancelled during {run.Stage} (attempt {run.Attempt})"
+            : $"not cancelled: the run ended {result.Status} before the cancel took effect";
+        try
+        {
+            await _requests!.CloseRequestAsync(run.RunId, RunRequestKind.Cancel, outcome, _definition.TimeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The run's end is journaled; the request stays open and is closed by the next look at it.
+            Log.RequestNotClosed(_definition.Logger, ex, run.RunId, ModelName);
+        }
     }
 
     // Before each stage: an attempt whose claim a later attempt took over (its process stalled, another resumed it) must not write.

@@ -8,10 +8,13 @@ namespace ModelRetraining;
 /// half a lease (this node lost the database, or stalled; another machine may resume the run once a whole lease
 /// has passed, so the half is the margin for slow calls and clock skew). Each renewal is bounded by a quarter
 /// of the lease. The attempt then stops without writing: the run belongs to whoever holds the claim.
+/// With each renewal it also looks for an operator's cancel request (<see cref="IRunRequestStore"/>): the
+/// attempt is then cancelled, and it journals itself <see cref="RunJournalStatus.Cancelled"/> as the holder.
 /// </summary>
 internal sealed partial class RunLeaseKeeper : IAsyncDisposable
 {
     private readonly IRunJournal _journal;
+    private readonly IRunRequestStore? _requests;
     private readonly RunClaim _claim;
     private readonly TimeSpan _lease;
     private readonly TimeProvider _time;
@@ -20,10 +23,12 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
     private readonly CancellationTokenSource _linked;
     private readonly Task _renewing;
     private volatile string? _lostReason;
+    private volatile RunRequest? _cancelRequest;
 
-    private RunLeaseKeeper(IRunJournal journal, RunClaim claim, TimeSpan lease, TimeProvider time, ILogger logger, CancellationToken runToken)
+    private RunLeaseKeeper(IRunJournal journal, IRunRequestStore? requests, RunClaim claim, TimeSpan lease, TimeProvider time, ILogger logger, CancellationToken runToken)
     {
         _journal = journal;
+        _requests = requests;
         _claim = claim;
         _lease = lease;
         _time = time;
@@ -39,8 +44,19 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
     /// <summary>Gets why the claim was lost, or <see langword="null"/> while it is held.</summary>
     public string? LostReason => _lostReason;
 
-    public static RunLeaseKeeper Start(IRunJournal journal, RunClaim claim, TimeSpan lease, TimeProvider time, ILogger logger, CancellationToken runToken)
-        => new(journal, claim, lease, time, logger, runToken);
+    /// <summary>Gets the operator's request that cancelled the attempt, or <see langword="null"/> when none did.</summary>
+    public RunRequest? CancelRequest => _cancelRequest;
+
+    public static RunLeaseKeeper Start(IRunJournal journal, IRunRequestStore? requests, RunClaim claim, TimeSpan lease, TimeProvider time, ILogger logger, CancellationToken runToken)
+        => new(journal, requests, claim, lease, time, logger, runToken);
+
+    /// <summary>Cancels the attempt for an operator's request (found here, or by the pipeline between stages).</summary>
+    /// <param name="request">The request.</param>
+    public void CancelFor(RunRequest request)
+    {
+        _cancelRequest ??= request;
+        _lost.Cancel();
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -49,9 +65,9 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
         {
             await _renewing.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException || _lost.IsCancellationRequested)
         {
-            // the loop ends by cancellation
+            // the loop ends by cancellation (a renewal cut short may surface as the store's own error)
         }
 
         _linked.Dispose();
@@ -77,6 +93,11 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
                 }
 
                 lastRenewed = now;
+                if (_requests is not null && await _requests.GetOpenRequestAsync(_claim.RunId, RunRequestKind.Cancel, bounded.Token).ConfigureAwait(false) is { } cancel)
+                {
+                    CancelFor(cancel);
+                    return;
+                }
             }
             catch (Exception ex) when (!_lost.IsCancellationRequested)
             {

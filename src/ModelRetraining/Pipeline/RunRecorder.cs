@@ -107,12 +107,18 @@ internal sealed class RunRecorder(PipelineDefinition definition)
         }
     }
 
-    public async ValueTask<RetrainingRunResult> CancelledAsync(RunState run, OperationCanceledException cancellation)
+    public async ValueTask<RetrainingRunResult> CancelledAsync(RunState run, Exception cancellation, RunRequest? request = null)
     {
         EndStageActivity(run, "cancelled");
         Log.RunCancelled(_logger, run.RunId, _modelName, run.Stage);
-        await TryAppendAsync(run, RunJournalStatus.Cancelled, null, new { reason = "cancelled by the caller" }).ConfigureAwait(false);
-        return run.End(RetrainingRunStatus.Cancelled, _time) with { Exception = cancellation, Reasons = [$"Cancelled during {run.Stage}."] };
+        if (request is null)
+        {
+            await TryAppendAsync(run, RunJournalStatus.Cancelled, null, new { reason = "cancelled by the caller" }).ConfigureAwait(false);
+            return run.End(RetrainingRunStatus.Cancelled, _time) with { Exception = cancellation, Reasons = [$"Cancelled during {run.Stage}."] };
+        }
+
+        await TryAppendAsync(run, RunJournalStatus.Cancelled, null, new { reason = $"cancelled by {request.Actor}: {request.Reason}", requestedBy = request.Actor, requestedAt = request.At }).ConfigureAwait(false);
+        return run.End(RetrainingRunStatus.Cancelled, _time) with { Exception = cancellation, Reasons = [$"Cancelled during {run.Stage} at the request of {request.Actor}: {request.Reason}"] };
     }
 
     /// <summary>Ends an attempt that lost its claim: logged, not journaled, because the run's journal belongs to the attempt that took it over.</summary>

@@ -10,7 +10,7 @@ namespace ModelRetraining;
 /// transaction, which serializes writers across threads and processes on one machine; SQLite's busy
 /// timeout makes a second writer wait rather than fail.
 /// </summary>
-internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal, IApprovalStore, IAliasMoveSource, IRegistryHealth, IArtifactReferenceSource
+internal sealed partial class SqliteModelRegistry : IModelRegistry, IRunJournal, IRunRequestStore, IApprovalStore, IAliasMoveSource, IRegistryHealth, IArtifactReferenceSource
 {
     private readonly string _folder;
     private readonly string _databasePath;

@@ -64,6 +64,14 @@ internal static class SqliteSchema
             CREATE TABLE IF NOT EXISTS run_claims(
                 run_id TEXT PRIMARY KEY, model TEXT NOT NULL, attempt INTEGER NOT NULL, holder TEXT NOT NULL, at TEXT NOT NULL);
             """),
+        (4, "run requests (cancel, resume)", """
+            CREATE TABLE IF NOT EXISTS run_requests(
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, model TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL,
+                reason TEXT NOT NULL, at TEXT NOT NULL, closed_at TEXT NULL, outcome TEXT NULL);
+            CREATE UNIQUE INDEX IF NOT EXISTS ux_run_requests_open ON run_requests(run_id, kind) WHERE closed_at IS NULL;
+            CREATE INDEX IF NOT EXISTS ix_run_requests_model ON run_requests(model, seq) WHERE closed_at IS NULL;
+            CREATE INDEX IF NOT EXISTS ix_run_requests_run ON run_requests(run_id, seq);
+            """),
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>

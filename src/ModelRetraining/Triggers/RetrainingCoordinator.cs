@@ -342,12 +342,12 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
                     continue; // it ended between the listing and its plan (another node finished it)
                 }
 
-                results.Add(result);
-                RunCompleted?.Invoke(this, result);
-                lock (_gate)
-                {
-                    _runs.Add(Task.FromResult(result));
-                }
+                Record(results, result);
+            }
+
+            if (_pipeline.Requests is { } requests)
+            {
+                await HonourRequestsAsync(requests, results, stopping.Token).ConfigureAwait(false);
             }
 
             return results;
@@ -360,6 +360,79 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
                 {
                     Schedule(Now());
                 }
+            }
+        }
+    }
+
+    private void Record(List<RetrainingRunResult> results, RetrainingRunResult result)
+    {
+        results.Add(result);
+        RunCompleted?.Invoke(this, result);
+        lock (_gate)
+        {
+            _runs.Add(Task.FromResult(result));
+        }
+    }
+
+    // Operators' requests (IRunRequestStore) about this model's runs: a resume is done here, by whichever node's
+    // sweep claims the run first (a node that loses the claim leaves the request to the winner, who closes it);
+    // a cancel is the holder's to honour, so here only a cancel of a run that has ended is closed, saying so.
+    // (A cancel of a run whose process died is honoured when the sweep above resumes that run: it ends at once.)
+    private async Task HonourRequestsAsync(IRunRequestStore requests, List<RetrainingRunResult> results, CancellationToken cancellationToken)
+    {
+        var open = new List<RunRequest>();
+        await foreach (var request in requests.ListOpenRequestsAsync(_pipeline.ModelName, cancellationToken).ConfigureAwait(false))
+        {
+            open.Add(request);
+        }
+
+        if (open.Count == 0)
+        {
+            return;
+        }
+
+        var runs = new Dictionary<string, RunSummary>(StringComparer.Ordinal);
+        await foreach (var run in _pipeline.ListRunsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            runs[run.RunId] = run;
+        }
+
+        foreach (var request in open)
+        {
+            string? outcome;
+            if (!runs.TryGetValue(request.RunId, out var summary))
+            {
+                outcome = $"not {(request.Kind == RunRequestKind.Cancel ? "cancelled" : "resumed")}: the journal has no run '{request.RunId}' of '{_pipeline.ModelName}'";
+            }
+            else if (request.Kind == RunRequestKind.Cancel)
+            {
+                outcome = summary.IsUnfinished ? null : $"not cancelled: the run had ended {summary.Status.ToText()} at {summary.Stage}";
+            }
+            else if (results.FirstOrDefault(r => r.RunId == request.RunId) is { } resumed)
+            {
+                outcome = $"resumed by {_options.Actor} (its process had died): {resumed.Status}";
+            }
+            else
+            {
+                try
+                {
+                    var result = await _pipeline.ResumeAsync(request.RunId, cancellationToken).ConfigureAwait(false);
+                    Record(results, result);
+                    outcome = $"resumed by {_options.Actor}: {result.Status}";
+                }
+                catch (RunClaimedException)
+                {
+                    outcome = null; // running elsewhere (perhaps resumed by another node for this request): left to its holder
+                }
+                catch (InvalidOperationException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    outcome = $"not resumed: {ex.Message}";
+                }
+            }
+
+            if (outcome is not null)
+            {
+                await requests.CloseRequestAsync(request.RunId, request.Kind, outcome, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             }
         }
     }

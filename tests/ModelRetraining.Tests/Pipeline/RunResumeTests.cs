@@ -169,20 +169,20 @@ public class RunResumeTests
         Assert.Equal(RetrainingRunStatus.Succeeded, resumed.Status);
     }
 
-    private static async Task SeedChampionAsync(PipelineFixture fixture)
+    internal static async Task SeedChampionAsync(PipelineFixture fixture)
     {
         var seeded = await fixture.Builder().Build().RunAsync(new RetrainingRunOptions { RunId = "r1" });
         Assert.Equal(RetrainingRunStatus.Succeeded, seeded.Status);
     }
 
-    private sealed class SyncProgress(Action<RetrainingProgress> report) : IProgress<RetrainingProgress>
+    internal sealed class SyncProgress(Action<RetrainingProgress> report) : IProgress<RetrainingProgress>
     {
         public void Report(RetrainingProgress value) => report(value);
     }
 
     // Once dead, every write fails as if the process were gone; reads still work so that the run can
     // reach its next write (where a killed process would simply have stopped).
-    private sealed class DyingRegistry(IModelRegistry inner) : DelegatingModelRegistry(inner), IRunJournal
+    internal sealed class DyingRegistry(IModelRegistry inner) : DelegatingModelRegistry(inner), IRunJournal
     {
         public bool Dead { get; set; }
 

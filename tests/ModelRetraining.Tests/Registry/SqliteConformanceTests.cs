@@ -69,3 +69,5 @@ public sealed class LocalArtifactStoreConformanceTests : ArtifactStoreConformanc
         return ValueTask.CompletedTask;
     }
 }
+
+public sealed class SqliteRunRequestConformanceTests() : RunRequestConformanceTests(new SqliteRegistryFixture());
