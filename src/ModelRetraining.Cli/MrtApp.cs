@@ -17,7 +17,7 @@ internal static class MrtApp
           mrt approvals list
           mrt approvals approve <request> --comment <why> [--actor <who>]
           mrt approvals reject <request> --comment <why> [--actor <who>]
-          mrt runs list <model>
+          mrt runs list <model> [--last 50]
           mrt runs show <run>
           mrt runs cancel <run> --reason <why> [--wait 60s] [--actor <who>]
           mrt runs resume <run> --reason <why> [--wait 5m] [--actor <who>]
@@ -124,7 +124,10 @@ internal static class MrtApp
                 }
 
             case "runs" when a.Words.Count >= 2 && a.Words[1] == "list":
-                return await Run(a, 3, r => ReadCommands.RunsAsync(r, a.Word(2, "model"), output, ct)).ConfigureAwait(false);
+                {
+                    var last = a.Option("last") is { } text ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new CliException(ExitCodes.Usage, $"--last must be a positive number of runs; '{text}' is not.") : 50;
+                    return await Run(a, 3, r => ReadCommands.RunsAsync(r, a.Word(2, "model"), last, output, ct)).ConfigureAwait(false);
+                }
             case "runs" when a.Words.Count >= 2 && a.Words[1] == "show":
                 return await Run(a, 3, r => ReadCommands.RunAsync(r, a.Word(2, "run id"), output, ct)).ConfigureAwait(false);
             case "runs" when a.Words.Count >= 2 && a.Words[1] is "cancel" or "resume":

@@ -187,22 +187,49 @@ internal static class ReadCommands
         return ExitCodes.Ok;
     }
 
-    public static async Task<int> RunsAsync(IModelRegistry registry, string model, Output output, CancellationToken cancellationToken)
+    public static async Task<int> RunsAsync(IModelRegistry registry, string model, int last, Output output, CancellationToken cancellationToken)
     {
         await ThrowIfUnknownAsync(registry, model, cancellationToken).ConfigureAwait(false);
-        var runs = new List<RunSummary>();
-        await foreach (var run in Journal(registry).ListRunsAsync(model, cancellationToken).ConfigureAwait(false))
+        var journal = Journal(registry);
+        var all = new List<RunSummary>();
+        await foreach (var run in journal.ListRunsAsync(model, cancellationToken).ConfigureAwait(false))
         {
-            runs.Add(run);
+            all.Add(run);
         }
 
-        var table = Output.Table("Run", "Started", "Stage", "Status", "Duration", "Attempts");
-        foreach (var run in runs.OrderByDescending(r => r.StartedAt))
+        // The latest runs only (--last): each one's trigger is one more read of its journal.
+        var runs = all.OrderByDescending(r => r.StartedAt).Take(last).ToList();
+        var triggers = new Dictionary<string, RunTrigger>(StringComparer.Ordinal);
+        foreach (var run in runs)
         {
-            Output.Row(table, run.RunId, Output.When(run.StartedAt), run.Stage.ToString(), run.Status.ToString(), $"{(run.UpdatedAt - run.StartedAt).TotalSeconds:0.0} s", run.Attempts.ToString(CultureInfo.InvariantCulture));
+            await foreach (var entry in journal.ReadRunAsync(run.RunId, cancellationToken).ConfigureAwait(false))
+            {
+                triggers[run.RunId] = RunTrigger.Of(entry);
+                break;
+            }
         }
 
-        output.Result(runs.OrderBy(r => r.StartedAt).Select(r => new { id = r.RunId, status = r.Status.ToString(), stage = r.Stage.ToString(), startedAt = r.StartedAt, updatedAt = r.UpdatedAt, durationSeconds = (r.UpdatedAt - r.StartedAt).TotalSeconds, attempts = r.Attempts, unfinished = r.IsUnfinished }).ToArray(), console => console.Write(table));
+        var table = Output.Table("Run", "Started", "Trigger", "Stage", "Status", "Duration", "Attempts");
+        foreach (var run in runs)
+        {
+            var trigger = triggers.GetValueOrDefault(run.RunId) ?? RunTrigger.Unknown;
+            Output.Row(table, run.RunId, Output.When(run.StartedAt), trigger.Describe(), run.Stage.ToString(), run.Status.ToString(), $"{(run.UpdatedAt - run.StartedAt).TotalSeconds:0.0} s", run.Attempts.ToString(CultureInfo.InvariantCulture));
+        }
+
+        output.Result(
+            runs.OrderBy(r => r.StartedAt).Select(r =>
+            {
+                var trigger = triggers.GetValueOrDefault(r.RunId) ?? RunTrigger.Unknown;
+                return new { id = r.RunId, status = r.Status.ToString(), stage = r.Stage.ToString(), startedAt = r.StartedAt, updatedAt = r.UpdatedAt, durationSeconds = (r.UpdatedAt - r.StartedAt).TotalSeconds, attempts = r.Attempts, unfinished = r.IsUnfinished, trigger = new { kinds = trigger.Kinds, actor = trigger.Actor, reason = trigger.Reason } };
+            }).ToArray(),
+            console =>
+            {
+                console.Write(table);
+                if (all.Count > runs.Count)
+                {
+                    Output.Line(console, $"the latest {runs.Count} of {all.Count} runs (--last <n> for more)");
+                }
+            });
         return ExitCodes.Ok;
     }
 

@@ -59,6 +59,9 @@ public sealed class MrtTests(QuickStartRegistry quickStart) : IClassFixture<Quic
         var (exit, json, _) = await Mrt("runs", "list", "flight-delays", "--registry", quickStart.Folder, "--json");
         Assert.Equal(0, exit);
         Assert.Equal(["run-1", "run-2"], Json(json).EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        Assert.All(Json(json).EnumerateArray(), r => Assert.Equal("alice", r.GetProperty("trigger").GetProperty("actor").GetString()));
+        var (_, latest, _) = await Mrt("runs", "list", "flight-delays", "--last", "1", "--registry", quickStart.Folder, "--json");
+        Assert.Equal(["run-2"], Json(latest).EnumerateArray().Select(r => r.GetProperty("id").GetString()));
         var (showExit, run, _) = await Mrt("runs", "show", "run-1", "--registry", quickStart.Folder, "--json");
         Assert.Equal(0, showExit);
         Assert.Contains(Json(run).GetProperty("entries").EnumerateArray(), e => e.GetProperty("stage").GetString() == "Training");

@@ -86,7 +86,32 @@ public sealed class RunRequestCommandTests(QuickStartRegistry quickStart) : ICla
         SqliteConnection.ClearAllPools();
     }
 
+    [Fact]
+    public async Task RunsList_ShowsWhatTriggeredEachRun_FromItsJournal()
+    {
+        var folder = quickStart.Copy();
+        var registry = ModelRegistry.Embedded(folder);
+        await using (var coordinator = new RetrainingCoordinator(FlightDelays.Pipeline(registry, FlightDelays.DataFile, January, EarlyFebruary).Build()))
+        {
+            coordinator.TriggerManually("carol", "customer complaint");
+            await coordinator.Runs[0].WaitAsync(TimeSpan.FromMinutes(2));
+        }
+
+        SqliteConnection.ClearAllPools();
+        var (exit, json, error) = await Mrt("runs", "list", "flight-delays", "--last", "1", "--registry", folder, "--json");
+        var (_, table, _) = await Mrt("runs", "list", "flight-delays", "--registry", folder);
+
+        Assert.True(exit == 0, error);
+        using var document = JsonDocument.Parse(json);
+        var trigger = Assert.Single(document.RootElement.EnumerateArray()).GetProperty("trigger");
+        Assert.Equal(["manual"], trigger.GetProperty("kinds").EnumerateArray().Select(k => k.GetString()));
+        Assert.Contains("customer complaint", trigger.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("manual", table, StringComparison.Ordinal);
+        Assert.Contains("call by alice", table, StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData(2, "runs", "list", "flight-delays", "--last", "0")]
     [InlineData(4, "runs", "cancel", "no-such-run", "--reason", "x")]
     [InlineData(3, "runs", "cancel", "run-1", "--reason", "x")]
     [InlineData(3, "runs", "resume", "run-1", "--reason", "x")]
