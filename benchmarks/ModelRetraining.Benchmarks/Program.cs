@@ -11,6 +11,7 @@
 // Upload endpoint MB/s:        dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- upload <file.csv>
 // Dashboards watching a run:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- dashboard-watchers [watchers] [rounds]
 // Registry ops/s, SQLite vs PostgreSQL: bash benchmarks/registry/run.sh   (calls this program with "registry-throughput [seconds]")
+// Promotion to swap across processes: bash benchmarks/swap/run.sh   (calls this program with "swap-latency <serving node dll> [promotions]")
 // Parquet read overhead:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- parquet-overhead <file.csv>
 using BenchmarkDotNet.Running;
 using ModelRetraining.Benchmarks;
@@ -24,6 +25,7 @@ return args switch
     ["serving-overhead"] => ServingOverheadMeasurement.Run(),
     ["ingest", var csv] => IngestMeasurement.Run(csv),
     ["upload", var csv] => UploadMeasurement.Run(csv),
+    ["swap-latency", var node, ..] => SwapLatencyMeasurement.Run(node, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200),
     ["registry-throughput", ..] => RegistryThroughputMeasurement.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5),
     ["parquet-overhead", var csv] => ParquetOverheadMeasurement.Run(csv),
     ["ingest-breakdown", var csv] => IngestBreakdown.Run(csv),
