@@ -63,8 +63,9 @@ internal static class SwapLatencyMeasurement
             var jitter = new Random(7);
             for (var i = 0; i < promotions; i++)
             {
-                // A pause of 100–300 ms between promotions, so that the polling path is not sampled in step.
-                await Task.Delay(100 + jitter.Next(200));
+                // A pause of 100 ms plus a random share of a poll period: a promotion lands anywhere in the polling
+                // path's cycle instead of in step with it (right after a swap, which is where the last one ended).
+                await Task.Delay(100 + jitter.Next(1000));
                 var to = current == 1 ? 2 : 1;
                 var asked = DateTime.UtcNow;
                 await registry.SetAliasAsync(new AliasChange("flight-delays", ModelAliases.Champion, to, current, "bench", "swap latency"));
