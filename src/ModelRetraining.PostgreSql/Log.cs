@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(3, LogLevel.Warning, "Lost the alias-move notifications of the PostgreSQL registry {Registry}; reconnecting in {Seconds} s and re-reading every alias then")]
     public static partial void AliasListenerLost(ILogger logger, Exception exception, string registry, double seconds);
+
+    [LoggerMessage(6, LogLevel.Warning, "The PostgreSQL registry {Registry} lost a connection (attempt {Attempt} of {Attempts}): {Reason}; nothing was committed, trying again on a new one")]
+    public static partial void BrokenConnection(ILogger logger, string registry, int attempt, int attempts, string reason);
 }

@@ -134,42 +134,69 @@ internal sealed partial class PostgreSqlModelRegistry
     private async ValueTask<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var connectionScope = connection.ConfigureAwait(false);
-            return await work(connection, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var connectionScope = connection.ConfigureAwait(false);
+                return await work(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex) when (attempt < BrokenConnectionAttempts && IsWorthRetrying(ex))
+            {
+                await AfterBrokenConnectionAsync(ex, attempt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex)
+            {
+                throw Refused("refused a read", ex);
+            }
         }
-        catch (NpgsqlException ex)
-        {
-            throw Refused("refused a read", ex);
-        }
+    }
+
+    // Three tries in all (0.2 s, then 0.4 s apart): a restart or failover is usually over by then.
+    private const int BrokenConnectionAttempts = 3;
+
+    // A pooled connection the server closed (a restart, a failover, an idle timeout) fails its next command.
+    // Nothing was committed then (the commit's own failure is never retried), so the work is done again on a
+    // fresh connection, after the pool dropped the others it holds to that server.
+    private async Task AfterBrokenConnectionAsync(NpgsqlException exception, int attempt, CancellationToken cancellationToken)
+    {
+        Log.BrokenConnection(_logger, _describe, attempt, BrokenConnectionAttempts, exception.Message);
+        _dataSource.Clear();
+        await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), _timeProvider, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var connectionScope = connection.ConfigureAwait(false);
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await using var transactionScope = transaction.ConfigureAwait(false);
-            var result = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
             try
             {
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var connectionScope = connection.ConfigureAwait(false);
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transactionScope = transaction.ConfigureAwait(false);
+                var result = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (NpgsqlException ex)
+                {
+                    throw Refused("did not answer the commit of a write, so whether it was stored is unknown (read it back before trying again)", ex);
+                }
+
+                return result;
+            }
+            catch (NpgsqlException ex) when (attempt < BrokenConnectionAttempts && IsWorthRetrying(ex))
+            {
+                await AfterBrokenConnectionAsync(ex, attempt, cancellationToken).ConfigureAwait(false);
             }
             catch (NpgsqlException ex)
             {
-                throw Refused("did not answer the commit of a write, so whether it was stored is unknown (read it back before trying again)", ex);
+                throw Refused("refused a write; nothing of it was stored", ex);
             }
-
-            return result;
-        }
-        catch (NpgsqlException ex)
-        {
-            throw Refused("refused a write; nothing of it was stored", ex);
         }
     }
 
