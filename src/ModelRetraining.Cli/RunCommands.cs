@@ -36,7 +36,10 @@ internal static class RunCommands
         }
 
         var claim = await journal.GetClaimAsync(runId, cancellationToken).ConfigureAwait(false);
-        var asked = new RunRequest(runId, run.ModelName, kind, actor, reason, TimeProvider.System.GetUtcNow());
+        // Whole milliseconds: every store keeps them exactly (PostgreSQL keeps microseconds), so the request read
+        // back equals this one unless another was already open.
+        var now = TimeProvider.System.GetUtcNow();
+        var asked = new RunRequest(runId, run.ModelName, kind, actor, reason, new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero));
         var filed = await requests.RequestAsync(asked, cancellationToken).ConfigureAwait(false);
         var alreadyOpen = filed != asked;
         var closed = wait is { } w ? await WaitForCloseAsync(requests, filed, w, cancellationToken).ConfigureAwait(false) : null;
@@ -68,7 +71,8 @@ internal static class RunCommands
             throw new CliException(ExitCodes.Failed, $"No host acted on the {verb} of run '{runId}' within {wait.Value.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s; the request stays open (is a host of '{run.ModelName}' running?).");
         }
 
-        return ExitCodes.Ok;
+        // A host that closed the request without doing it ("not resumed: ...", "not cancelled: ...") refused it.
+        return closed?.Outcome?.StartsWith("not ", StringComparison.Ordinal) == true ? ExitCodes.Conflict : ExitCodes.Ok;
     }
 
     public static TimeSpan? Wait(string? text)
@@ -80,9 +84,9 @@ internal static class RunCommands
 
         var unit = text.Length > 0 ? text[^1] : ' ';
         var digits = unit is 's' or 'm' ? text[..^1] : text;
-        if (!double.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value <= 0 || unit is not ('s' or 'm'))
+        if (!double.TryParse(digits, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value <= 0 || unit is not ('s' or 'm') || (unit == 'm' ? value * 60 : value) > 86_400)
         {
-            throw new CliException(ExitCodes.Usage, $"--wait '{text}' is not a duration: a number with s or m (30s, 2m).");
+            throw new CliException(ExitCodes.Usage, $"--wait '{text}' is not a duration of up to a day: a number with s or m (30s, 2m).");
         }
 
         return unit == 'm' ? TimeSpan.FromMinutes(value) : TimeSpan.FromSeconds(value);

@@ -18,12 +18,17 @@ internal sealed record RunTrigger(IReadOnlyList<string> Kinds, string? Actor, st
         {
             using var document = JsonDocument.Parse(outputs);
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return Unknown;
+            }
+
             var kinds = root.TryGetProperty("Causes", out var causes) && causes.ValueKind == JsonValueKind.Array
-                ? causes.EnumerateArray().Select(c => c.TryGetProperty("Kind", out var k) ? k.GetString() : null).OfType<string>().Distinct(StringComparer.Ordinal).ToArray()
+                ? causes.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.Object && c.TryGetProperty("Kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null).OfType<string>().Distinct(StringComparer.Ordinal).ToArray()
                 : [];
             return new RunTrigger(kinds, Text(root, "Actor"), Text(root, "Reason"));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return Unknown; // written by another version or by hand: the run is still listed
         }

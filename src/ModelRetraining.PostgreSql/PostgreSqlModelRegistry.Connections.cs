@@ -142,7 +142,7 @@ internal sealed partial class PostgreSqlModelRegistry
                 await using var connectionScope = connection.ConfigureAwait(false);
                 return await work(connection, cancellationToken).ConfigureAwait(false);
             }
-            catch (NpgsqlException ex) when (attempt < BrokenConnectionAttempts && IsWorthRetrying(ex))
+            catch (NpgsqlException ex) when (attempt < BrokenConnectionAttempts && IsBrokenConnection(ex))
             {
                 await AfterBrokenConnectionAsync(ex, attempt, cancellationToken).ConfigureAwait(false);
             }
@@ -155,6 +155,13 @@ internal sealed partial class PostgreSqlModelRegistry
 
     // Three tries in all (0.2 s, then 0.4 s apart): a restart or failover is usually over by then.
     private const int BrokenConnectionAttempts = 3;
+
+    // The server ended the session (a restart, a failover, an administrator) or the socket broke: not a timeout,
+    // not an exhausted pool, not anything the server refused.
+    private static bool IsBrokenConnection(NpgsqlException exception)
+        => exception is PostgresException postgres
+            ? postgres.SqlState.StartsWith("08", StringComparison.Ordinal) || postgres.SqlState is "57P01" or "57P02" or "57P03"
+            : exception.InnerException is IOException or System.Net.Sockets.SocketException or EndOfStreamException;
 
     // A pooled connection the server closed (a restart, a failover, an idle timeout) fails its next command.
     // Nothing was committed then (the commit's own failure is never retried), so the work is done again on a
@@ -189,7 +196,7 @@ internal sealed partial class PostgreSqlModelRegistry
 
                 return result;
             }
-            catch (NpgsqlException ex) when (attempt < BrokenConnectionAttempts && IsWorthRetrying(ex))
+            catch (NpgsqlException ex) when (attempt < BrokenConnectionAttempts && IsBrokenConnection(ex))
             {
                 await AfterBrokenConnectionAsync(ex, attempt, cancellationToken).ConfigureAwait(false);
             }

@@ -21,9 +21,24 @@ internal sealed partial class PostgreSqlModelRegistry
                     ON CONFLICT (run_id, kind) WHERE closed_at IS NULL DO NOTHING
                     RETURNING seq
                     """;
-                if (await ScalarAsync(connection, transaction, Sql, ct, ("r", request.RunId), ("m", request.ModelName), ("k", request.Kind.ToString()), ("a", request.Actor), ("why", request.Reason), ("at", request.At)).ConfigureAwait(false) is null)
+                // The open one may be closed between the two statements (each reads its own snapshot): then insert again.
+                for (var attempt = 1; ; attempt++)
                 {
-                    return (await ReadRequestsAsync(connection, transaction, $"SELECT {RequestColumns} FROM run_requests WHERE run_id = @r AND kind = @k AND closed_at IS NULL", ct, ("r", request.RunId), ("k", request.Kind.ToString())).ConfigureAwait(false))[0];
+                    if (await ScalarAsync(connection, transaction, Sql, ct, ("r", request.RunId), ("m", request.ModelName), ("k", request.Kind.ToString()), ("a", request.Actor), ("why", request.Reason), ("at", request.At)).ConfigureAwait(false) is not null)
+                    {
+                        break;
+                    }
+
+                    var open = await ReadRequestsAsync(connection, transaction, $"SELECT {RequestColumns} FROM run_requests WHERE run_id = @r AND kind = @k AND closed_at IS NULL", ct, ("r", request.RunId), ("k", request.Kind.ToString())).ConfigureAwait(false);
+                    if (open.Count > 0)
+                    {
+                        return open[0];
+                    }
+
+                    if (attempt == 3)
+                    {
+                        throw new ModelRegistryException($"The request to {request.Kind.ToString().ToLowerInvariant()} run '{request.RunId}' kept meeting another one being closed; nothing was stored. Try again.");
+                    }
                 }
 
                 var batch = new NpgsqlBatch(connection, transaction);

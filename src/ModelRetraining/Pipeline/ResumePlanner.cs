@@ -31,7 +31,8 @@ internal sealed class ResumePlanner(PipelineDefinition definition)
         // A resumer takes the attempt after the latest claim, unless that claim's holder is still running it.
         var held = await definition.Journal.GetClaimAsync(runId, cancellationToken).ConfigureAwait(false);
         var attempt = Math.Max(entries.Count(e => e.Status is RunJournalStatus.Started or RunJournalStatus.Resumed), held?.Attempt ?? 0) + 1;
-        if (held is not null && IsAlive(held))
+        // (An attempt that journaled its end, failed or cancelled, holds nothing even while its process lives.)
+        if (held is not null && !entries[^1].Status.EndsAttempt() && IsAlive(held))
         {
             throw new RunClaimedException(new RunClaim(runId, definition.ModelName, attempt, "this resume", definition.TimeProvider.GetUtcNow()), held);
         }

@@ -160,6 +160,13 @@ public sealed class RetrainingPipeline
         }
         catch (Exception ex) when (ex is not RunClaimedException and not OperationCanceledException and not ArgumentException)
         {
+            // A run id shared with another node (a scheduler's firing) may be that node's live run: its journal
+            // is not this attempt's to end. Only a run nobody journaled ends Failed here.
+            if (await JournaledElsewhereAsync(run.RunId).ConfigureAwait(false))
+            {
+                throw;
+            }
+
             return await _recorder.FailedAsync(run, ex).ConfigureAwait(false);
         }
 
@@ -207,7 +214,7 @@ public sealed class RetrainingPipeline
             result = _recorder.TakenOver(run, new RunTakenOverException(lost, ex));
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, lost);
         }
-        catch (Exception ex) when (lease.CancelRequest is { } request && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (lease.CancelRequest is { } request && !cancellationToken.IsCancellationRequested && (ex is OperationCanceledException || ex.GetBaseException() is OperationCanceledException))
         {
             // An operator asked (IRunRequestStore): the holder journals the cancel, whatever the stage threw on it.
             result = await _recorder.CancelledAsync(run, ex, request).ConfigureAwait(false);
@@ -297,15 +304,18 @@ public sealed class RetrainingPipeline
 
             // An operator's cancel is honoured between stages too, not only at the next renewal (a resumed run
             // whose holder died with a cancel pending ends here, before its first stage).
-            if (_requests is not null && await _requests.GetOpenRequestAsync(run.RunId, RunRequestKind.Cancel, cancellationToken).ConfigureAwait(false) is { } cancel)
+            if (await OpenCancelAsync(run, cancellationToken).ConfigureAwait(false) is { } cancel)
             {
                 lease.CancelFor(cancel);
                 throw new OperationCanceledException($"Run {run.RunId} of '{ModelName}': {cancel.Actor} asked for it to be cancelled ({cancel.Reason}).", cancellationToken);
             }
 
+            // Registering and promoting are not cut short by an operator's cancel once begun (a run must not say
+            // Cancelled after it moved the alias); a stage's completion is journaled whatever came meanwhile.
+            var token = stage.Stage >= RetrainingStage.Registering ? lease.FinalStageToken : cancellationToken;
             var scope = _recorder.Begin(run, stage.Stage, stage.Describe(run));
-            var outcome = await stage.RunAsync(run, cancellationToken).ConfigureAwait(false);
-            await _recorder.CompleteAsync(run, scope, outcome, cancellationToken).ConfigureAwait(false);
+            var outcome = await stage.RunAsync(run, token).ConfigureAwait(false);
+            await _recorder.CompleteAsync(run, scope, outcome, token).ConfigureAwait(false);
             if (outcome.End is { } end)
             {
                 return end;
@@ -313,6 +323,43 @@ public sealed class RetrainingPipeline
         }
 
         throw new InvalidOperationException($"Run {run.RunId} of '{ModelName}' went through every stage without an outcome; the gates decided {run.Decision?.Outcome.ToString() ?? "nothing"}.");
+    }
+
+    // Whether the journal has entries for the run (or cannot say, which counts as yes: nothing is written then).
+    private async ValueTask<bool> JournaledElsewhereAsync(string runId)
+    {
+        try
+        {
+            await foreach (var _ in _definition.Journal.ReadRunAsync(runId, CancellationToken.None).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return true;
+        }
+    }
+
+    // The open cancel of this run, if any; a store that does not answer counts as none (the renewal looks again).
+    private async ValueTask<RunRequest?> OpenCancelAsync(RunState run, CancellationToken cancellationToken)
+    {
+        if (_requests is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await _requests.GetOpenRequestAsync(run.RunId, RunRequestKind.Cancel, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            Log.RequestNotClosed(_definition.Logger, ex, run.RunId, ModelName);
+            return null;
+        }
     }
 
     // Says what became of an operator's cancel: the run cancelled at its stage, or ended before the cancel took effect.

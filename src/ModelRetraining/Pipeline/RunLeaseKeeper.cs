@@ -20,7 +20,9 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _lost;
+    private readonly CancellationTokenSource _cancelled;
     private readonly CancellationTokenSource _linked;
+    private readonly CancellationTokenSource _fenced;
     private readonly Task _renewing;
     private volatile string? _lostReason;
     private volatile RunRequest? _cancelRequest;
@@ -34,12 +36,21 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
         _time = time;
         _logger = logger;
         _lost = new CancellationTokenSource();
-        _linked = CancellationTokenSource.CreateLinkedTokenSource(runToken, _lost.Token);
+        _cancelled = new CancellationTokenSource();
+        _linked = CancellationTokenSource.CreateLinkedTokenSource(runToken, _lost.Token, _cancelled.Token);
+        _fenced = CancellationTokenSource.CreateLinkedTokenSource(runToken, _lost.Token);
         _renewing = RenewAsync();
     }
 
-    /// <summary>Gets the token the attempt runs under: the caller's, cancelled too when the claim is lost.</summary>
+    /// <summary>Gets the token the attempt runs under: the caller's, cancelled too when the claim is lost or an operator asks.</summary>
     public CancellationToken Token => _linked.Token;
+
+    /// <summary>
+    /// Gets the token of the stages that cannot be undone once begun (registering, promoting): the caller's and
+    /// the lost claim's, not an operator's cancel, which is honoured before such a stage starts instead; so a
+    /// run never says Cancelled after it moved the alias.
+    /// </summary>
+    public CancellationToken FinalStageToken => _fenced.Token;
 
     /// <summary>Gets why the claim was lost, or <see langword="null"/> while it is held.</summary>
     public string? LostReason => _lostReason;
@@ -55,7 +66,7 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
     public void CancelFor(RunRequest request)
     {
         _cancelRequest ??= request;
-        _lost.Cancel();
+        _cancelled.Cancel();
     }
 
     public async ValueTask DisposeAsync()
@@ -71,6 +82,8 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
         }
 
         _linked.Dispose();
+        _fenced.Dispose();
+        _cancelled.Dispose();
         _lost.Dispose();
     }
 
@@ -93,10 +106,9 @@ internal sealed partial class RunLeaseKeeper : IAsyncDisposable
                 }
 
                 lastRenewed = now;
-                if (_requests is not null && await _requests.GetOpenRequestAsync(_claim.RunId, RunRequestKind.Cancel, bounded.Token).ConfigureAwait(false) is { } cancel)
+                if (_cancelRequest is null && _requests is not null && await _requests.GetOpenRequestAsync(_claim.RunId, RunRequestKind.Cancel, bounded.Token).ConfigureAwait(false) is { } cancel)
                 {
-                    CancelFor(cancel);
-                    return;
+                    CancelFor(cancel); // renewals go on: the attempt still holds the run until it has journaled the cancel
                 }
             }
             catch (Exception ex) when (!_lost.IsCancellationRequested)

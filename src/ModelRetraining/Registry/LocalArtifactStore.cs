@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace ModelRetraining;
@@ -143,7 +144,9 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
         // back) or finds it gone and writes it anew.
         var folder = Path.Combine(_root, "tmp");
         Directory.CreateDirectory(folder);
-        var aside = Path.Combine(folder, $"{artifact.Reference.Sha256}.{Guid.NewGuid():N}{DeletingSuffix}");
+        // The name carries when the bytes were moved aside (a rename keeps their old write time): the sweep of a
+        // later start puts back only what a collection left long ago, never what one is deciding about now.
+        var aside = Path.Combine(folder, $"{artifact.Reference.Sha256}.{_time.GetUtcNow().UtcTicks.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}{DeletingSuffix}");
         try
         {
             File.Move(path, aside);
@@ -153,14 +156,21 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
             return ValueTask.FromResult(false);
         }
 
-        if (File.GetLastWriteTimeUtc(aside) > artifact.LastWritten.UtcDateTime)
+        try
         {
-            File.Move(aside, path, overwrite: true); // stored again since it was listed: someone needs it (a rewrite meanwhile has equal bytes)
-            return ValueTask.FromResult(false);
-        }
+            if (File.GetLastWriteTimeUtc(aside) > artifact.LastWritten.UtcDateTime)
+            {
+                File.Move(aside, path, overwrite: true); // stored again since it was listed: someone needs it (a rewrite meanwhile has equal bytes)
+                return ValueTask.FromResult(false);
+            }
 
-        File.Delete(aside);
-        return ValueTask.FromResult(true);
+            File.Delete(aside);
+            return ValueTask.FromResult(true);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ValueTask.FromResult(false); // put back meanwhile (not by this collection): left as it is
+        }
     }
 
     // Refreshes the age of stored bytes; false when a collection moved them aside meanwhile (then they are written anew).
@@ -259,8 +269,10 @@ internal sealed class LocalArtifactStore : IArtifactStore, IArtifactInventory
         // A collection that died between moving bytes aside and deciding: put them back (the next one decides again).
         foreach (var file in new DirectoryInfo(folder).EnumerateFiles("*" + DeletingSuffix))
         {
-            var sha = file.Name.Split('.')[0];
-            if (file.LastWriteTimeUtc < olderThan.UtcDateTime && ArtifactReference.IsAddress(sha))
+            var parts = file.Name.Split('.');
+            var sha = parts[0];
+            var movedAside = parts.Length > 1 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ? ticks : long.MaxValue;
+            if (movedAside < olderThan.UtcTicks && ArtifactReference.IsAddress(sha))
             {
                 try
                 {

@@ -49,6 +49,6 @@ internal static partial class Log
     [LoggerMessage(15, LogLevel.Information, "A firing of {ModelName}'s schedule already started run {RunId} (held by {Holder}); it does not run again here")]
     public static partial void FiringAlreadyRan(ILogger logger, string modelName, string runId, string holder);
 
-    [LoggerMessage(16, LogLevel.Warning, "Run {RunId} of {ModelName}: the operator's request about it could not be closed; it stays open until the next look at it")]
+    [LoggerMessage(16, LogLevel.Warning, "Run {RunId} of {ModelName}: an operator's request about it could not be read or closed; the next look at it tries again")]
     public static partial void RequestNotClosed(ILogger logger, Exception exception, string runId, string modelName);
 }

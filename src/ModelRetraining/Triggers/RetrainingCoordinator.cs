@@ -292,10 +292,11 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
                 }
                 catch (RunClaimedException claimed) when (runId is not null)
                 {
-                    // These firings already started their run (on another node, or here before a restart): they
-                    // never run twice. Triggers that came with them and are not firings still get their run.
+                    // That firing already started its run (on another node, or here before a restart): it never
+                    // runs twice. The triggers that came with it still get their run, under the next firing's id.
                     Log.FiringAlreadyRan(_pipeline.Logger, _pipeline.ModelName, runId, claimed.Held?.Holder ?? "another holder");
-                    causes = [.. causes.Where(c => c.FiringId is null)];
+                    var ran = FirstFiring(causes);
+                    causes = [.. causes.Where(c => !string.Equals(c.FiringId, ran, StringComparison.Ordinal))];
                     if (causes.Length == 0)
                     {
                         throw;
@@ -437,19 +438,23 @@ public sealed class RetrainingCoordinator : IDisposable, IAsyncDisposable
         }
     }
 
-    // The run id of the firings among the causes, the same on every node (a digest of model and firing ids),
-    // or null (a fresh id) when no cause is a scheduler's firing.
+    // The run id of the first firing among the causes (ordinal order), the same on every node that runs that
+    // firing whatever else came with it there: a digest of model and firing id; null (a fresh id) when no cause
+    // is a scheduler's firing. Only that firing is claimed: one coalesced into it from a second delivery
+    // elsewhere is not (docs/scale-out.md says so).
     private string? FiringRunId(RetrainingTrigger[] causes)
     {
-        var firings = causes.Select(c => c.FiringId).OfType<string>().Order(StringComparer.Ordinal).ToArray();
-        if (firings.Length == 0)
+        if (FirstFiring(causes) is not { } firing)
         {
             return null;
         }
 
-        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{_pipeline.ModelName}\n{string.Join('\n', firings)}"));
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{_pipeline.ModelName}\n{firing}"));
         return Convert.ToHexStringLower(digest.AsSpan(0, 16));
     }
+
+    private static string? FirstFiring(RetrainingTrigger[] causes)
+        => causes.Select(c => c.FiringId).OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault();
 
     // A clock that steps back must not reopen the cooldown: time only moves forward here.
     private DateTimeOffset Now()

@@ -62,6 +62,23 @@ public class RunRequestTests
     }
 
     [Fact]
+    public async Task ACancelArrivingWhilePromoting_DoesNotCutThePromotionShort_TheRunSaysSucceeded_TheRequestSaysSo()
+    {
+        var fixture = new PipelineFixture();
+        await RunResumeTests.SeedChampionAsync(fixture);
+        var requests = Requests(fixture);
+        var promoting = new SlowPromotion(fixture.Registry, () => requests.RequestAsync(new RunRequest("r2", "churn", RunRequestKind.Cancel, "carol", "too late", At)).AsTask());
+        var pipeline = fixture.Builder().UseRegistry(promoting).Configure(o => o.RunLease = TimeSpan.FromSeconds(1)).Build();
+
+        var result = await Task.Run(async () => await pipeline.RunAsync(new RetrainingRunOptions { RunId = "r2" }));
+
+        Assert.Equal(RetrainingRunStatus.Succeeded, result.Status);
+        Assert.Equal(2, (await fixture.StateAsync()).Champion);
+        Assert.Equal(RunJournalStatus.Succeeded, (await fixture.JournalAsync("r2"))[^1].Status);
+        Assert.Equal("not cancelled: the run ended Succeeded before the cancel took effect", Assert.Single(await ToListAsync(requests.ReadRequestsAsync("r2"))).Outcome);
+    }
+
+    [Fact]
     public async Task ACancelPendingForARunWhoseProcessDied_EndsItAtOnceWhenAHostResumesIt_NoTrainingAgain()
     {
         var fixture = new PipelineFixture();
@@ -137,5 +154,16 @@ public class RunRequestTests
         }
 
         return list;
+    }
+
+    // Files a cancel as the alias move begins, then takes longer than a renewal (a quarter of the 1 s lease).
+    private sealed class SlowPromotion(IModelRegistry inner, Func<Task> onMove) : DelegatingModelRegistry(inner)
+    {
+        public override async ValueTask<AliasHistoryEntry> SetAliasAsync(AliasChange change, CancellationToken cancellationToken = default)
+        {
+            await onMove();
+            await Task.Delay(TimeSpan.FromMilliseconds(700), CancellationToken.None);
+            return await base.SetAliasAsync(change, cancellationToken);
+        }
     }
 }

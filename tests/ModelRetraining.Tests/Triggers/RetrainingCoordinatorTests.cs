@@ -75,6 +75,25 @@ public class RetrainingCoordinatorTests
     }
 
     [Fact]
+    public async Task AFiringCoalescedWithAnotherTriggerOnOneNode_StillRunsOnceAcrossNodes()
+    {
+        var fixture = new PipelineFixture();
+        await using var nodeA = new RetrainingCoordinator(fixture.Builder().Build(), new RetrainingCoordinatorOptions { Debounce = TimeSpan.FromMilliseconds(200) });
+        await using var nodeB = new RetrainingCoordinator(fixture.Builder().Build());
+        var firing = new RetrainingTrigger("cron", "0 3 * * *", "quartz", DateTimeOffset.UnixEpoch) { FiringId = "model-retraining.retrain-churn-cron@1" };
+
+        nodeA.Trigger(firing);
+        nodeA.TriggerManually("oncall", "customer complaint"); // one run on node A: the firing and the manual trigger
+        Assert.True(SpinWait.SpinUntil(() => nodeA.Runs.Count == 1, TimeSpan.FromSeconds(30)));
+        var ran = await nodeA.Runs[0];
+        nodeB.Trigger(firing with { At = DateTimeOffset.UnixEpoch.AddSeconds(4) });
+
+        await Assert.ThrowsAsync<RunClaimedException>(() => nodeB.Runs[0]);
+        Assert.Equal(["cron", "manual"], ran.Causes.Select(c => c.Kind));
+        Assert.Single(await ConformanceRuns(fixture));
+    }
+
+    [Fact]
     public async Task DifferentFirings_GetDifferentRunIds_AndTheSameFiringOfAnotherModelToo()
     {
         var fixture = new PipelineFixture();
