@@ -325,7 +325,8 @@ public sealed class RetrainingPipeline
         throw new InvalidOperationException($"Run {run.RunId} of '{ModelName}' went through every stage without an outcome; the gates decided {run.Decision?.Outcome.ToString() ?? "nothing"}.");
     }
 
-    // Whether the journal has entries for the run (or cannot say, which counts as yes: nothing is written then).
+    // Whether the journal has entries for the run. One it cannot read counts as no: the run then ends Failed as
+    // before (a read-only or unreachable registry), and the journal entry that tries to say so fails there too.
     private async ValueTask<bool> JournaledElsewhereAsync(string runId)
     {
         try
@@ -339,7 +340,7 @@ public sealed class RetrainingPipeline
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            return true;
+            return false;
         }
     }
 
