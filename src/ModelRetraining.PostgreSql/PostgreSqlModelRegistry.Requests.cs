@@ -59,24 +59,21 @@ internal sealed partial class PostgreSqlModelRegistry
         return open.Count == 0 ? null : open[0];
     }
 
-    public async IAsyncEnumerable<RunRequest> ListOpenRequestsAsync(string modelName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RunRequest> ListOpenRequestsAsync(string modelName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
-        var requests = await ReadAsync(
-            (connection, ct) => ReadRequestsAsync(connection, null, $"SELECT {RequestColumns} FROM run_requests WHERE model = @m AND closed_at IS NULL ORDER BY seq", ct, ("m", modelName)),
-            cancellationToken).ConfigureAwait(false);
-        foreach (var request in requests)
-        {
-            yield return request;
-        }
+        return QueryRequestsAsync($"SELECT {RequestColumns} FROM run_requests WHERE model = @m AND closed_at IS NULL ORDER BY seq", ("m", modelName), cancellationToken);
     }
 
-    public async IAsyncEnumerable<RunRequest> ReadRequestsAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RunRequest> ReadRequestsAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        var requests = await ReadAsync(
-            (connection, ct) => ReadRequestsAsync(connection, null, $"SELECT {RequestColumns} FROM run_requests WHERE run_id = @r ORDER BY seq", ct, ("r", runId)),
-            cancellationToken).ConfigureAwait(false);
+        return QueryRequestsAsync($"SELECT {RequestColumns} FROM run_requests WHERE run_id = @r ORDER BY seq", ("r", runId), cancellationToken);
+    }
+
+    private async IAsyncEnumerable<RunRequest> QueryRequestsAsync(string sql, (string Name, object? Value) parameter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var requests = await ReadAsync((connection, ct) => ReadRequestsAsync(connection, null, sql, ct, parameter), cancellationToken).ConfigureAwait(false);
         foreach (var request in requests)
         {
             yield return request;

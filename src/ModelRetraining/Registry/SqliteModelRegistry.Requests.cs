@@ -36,30 +36,26 @@ internal sealed partial class SqliteModelRegistry
         return ReadOpenRequest(connection, null, runId, kind);
     }
 
-    public async IAsyncEnumerable<RunRequest> ListOpenRequestsAsync(string modelName, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RunRequest> ListOpenRequestsAsync(string modelName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelName);
-        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
-        List<RunRequest> requests;
-        using (var connection = Open())
-        {
-            requests = ReadRequests(connection, null, $"SELECT {RequestColumns} FROM run_requests WHERE model = $m AND closed_at IS NULL ORDER BY seq", ("$m", modelName));
-        }
-
-        foreach (var request in requests)
-        {
-            yield return request;
-        }
+        return QueryRequestsAsync($"SELECT {RequestColumns} FROM run_requests WHERE model = $m AND closed_at IS NULL ORDER BY seq", ("$m", modelName), cancellationToken);
     }
 
-    public async IAsyncEnumerable<RunRequest> ReadRequestsAsync(string runId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<RunRequest> ReadRequestsAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        return QueryRequestsAsync($"SELECT {RequestColumns} FROM run_requests WHERE run_id = $r ORDER BY seq", ("$r", runId), cancellationToken);
+    }
+
+    // Read whole on one connection, then handed out: a slow consumer holds no connection.
+    private async IAsyncEnumerable<RunRequest> QueryRequestsAsync(string sql, (string Name, object? Value) parameter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
         List<RunRequest> requests;
         using (var connection = Open())
         {
-            requests = ReadRequests(connection, null, $"SELECT {RequestColumns} FROM run_requests WHERE run_id = $r ORDER BY seq", ("$r", runId));
+            requests = ReadRequests(connection, null, sql, parameter);
         }
 
         foreach (var request in requests)
