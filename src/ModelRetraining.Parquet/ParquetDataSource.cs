@@ -75,7 +75,7 @@ public sealed class ParquetDataSource : IDataSource
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         await ReadGroupAsync(reader, g, file, columns, builder!, cancellationToken).ConfigureAwait(false);
-                        context.ReportProgress(RetrainingStage.Ingesting, (Array.IndexOf(files, file) + ((g + 1.0) / reader.RowGroupCount)) / files.Length, $"{Path.GetFileName(file)}: row group {g + 1} of {reader.RowGroupCount} read");
+                        context.Progress?.Report(new RetrainingProgress(RetrainingStage.Ingesting, (Array.IndexOf(files, file) + ((g + 1.0) / reader.RowGroupCount)) / files.Length, $"{Path.GetFileName(file)}: row group {g + 1} of {reader.RowGroupCount} read") { Source = Name });
                     }
                 }
             }

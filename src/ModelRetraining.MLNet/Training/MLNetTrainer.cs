@@ -37,7 +37,12 @@ internal sealed class MLNetTrainer(Func<MLContext, IEstimator<ITransformer>> est
                     var estimator = estimatorFactory(ml);
                     estimatorName = Describe(estimator);
                     context.ReportProgress(RetrainingStage.Training, 0.05, $"fitting {estimatorName} on {training.RowCount} rows");
-                    var fitted = estimator.Fit(training.Data);
+                    ITransformer fitted;
+                    using (MLNetProgressReader.Start(ml, context, TimeSpan.FromMilliseconds(500)))
+                    {
+                        fitted = estimator.Fit(training.Data);
+                    }
+
                     token.ThrowIfCancellationRequested();
                     context.ReportProgress(RetrainingStage.Training, 0.9, "serializing the model");
                     using var buffer = new MemoryStream();

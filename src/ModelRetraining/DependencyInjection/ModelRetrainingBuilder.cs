@@ -81,6 +81,11 @@ public sealed class ModelRetrainingBuilder
             builder.UseApprovalStore(approvals);
         }
 
+        if (services.GetService<RunMonitor>() is { } monitor)
+        {
+            builder.UseRunMonitor(monitor);
+        }
+
         registration.Configure?.Invoke(builder, services);
 
         // One name: the key is the model every trigger, server and job of this registration refers to.

@@ -15,6 +15,10 @@ public static class ModelRetrainingServiceCollectionExtensions
         services.AddOptions();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PipelineCatalog>();
+
+        // What this process's runs are doing now, for the dashboard: cheap (a sample a second while a run is
+        // active) and GPU figures only where nvidia-smi answers.
+        services.TryAddSingleton(sp => new RunMonitor(sp.GetService<TimeProvider>(), new NvidiaSmiGpuProbe()));
         return new ModelRetrainingBuilder(services);
     }
 }

@@ -21,4 +21,8 @@ internal sealed record PipelineDefinition(
     ApprovalPolicy ApprovalPolicy,
     string Actor,
     TimeProvider TimeProvider,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>Gets the monitor runs report their progress and resources to, if any.</summary>
+    public RunMonitor? Monitor { get; init; }
+}

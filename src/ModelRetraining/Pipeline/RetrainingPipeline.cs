@@ -189,6 +189,8 @@ public sealed class RetrainingPipeline
         activity?.SetTag("modelretraining.run_id", run.RunId);
         RetrainingRunResult result;
         var claim = new RunClaim(run.RunId, ModelName, run.Attempt, _holder, _definition.TimeProvider.GetUtcNow());
+        using var live = _definition.Monitor?.Track(run.RunId, ModelName, run.Attempt);
+        run.Live = live;
         var lease = RunLeaseKeeper.Start(_definition.Journal, _requests, claim, _definition.Options.RunLease, _definition.TimeProvider, _definition.Logger, cancellationToken);
         await using var leaseScope = lease.ConfigureAwait(false);
         try
@@ -236,6 +238,7 @@ public sealed class RetrainingPipeline
             await CloseCancelRequestAsync(run, result).ConfigureAwait(false);
         }
 
+        live?.End(result.Status);
         MarkFailed(activity, result);
         RetrainingTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("status", result.Status.ToString()));
         return result;
@@ -286,7 +289,7 @@ public sealed class RetrainingPipeline
         {
             Actor = run.Actor,
             Champion = run.Champion,
-            Progress = options.Progress,
+            Progress = run.Live is null ? options.Progress : ProgressFanOut.Of(options.Progress, run.Live),
             Registry = registry,
         };
     }

@@ -24,6 +24,7 @@ public sealed partial class RetrainingPipelineBuilder
     private IModelRegistry? _registry;
     private IRunJournal? _journal;
     private IApprovalStore? _approvals;
+    private RunMonitor? _monitor;
     private string? _modelName;
     private string _actor = "system";
     private TimeProvider _timeProvider = TimeProvider.System;
@@ -266,6 +267,17 @@ public sealed partial class RetrainingPipelineBuilder
         return this;
     }
 
+    /// <summary>Sets the monitor the pipeline's runs report their progress to, so a dashboard shows them live with their resources; <c>services.AddModelRetraining()</c> sets the host's own.</summary>
+    /// <param name="monitor">The monitor.</param>
+    /// <returns>This builder.</returns>
+    public RetrainingPipelineBuilder UseRunMonitor(RunMonitor monitor)
+    {
+        ArgumentNullException.ThrowIfNull(monitor);
+        ThrowIfBuilt();
+        _monitor = monitor;
+        return this;
+    }
+
     /// <summary>Adjusts pipeline-wide options.</summary>
     /// <param name="configure">The adjustment.</param>
     /// <returns>This builder.</returns>
@@ -328,7 +340,10 @@ public sealed partial class RetrainingPipelineBuilder
             Approval,
             _actor,
             _timeProvider,
-            _loggerFactory.CreateLogger<RetrainingPipeline>()));
+            _loggerFactory.CreateLogger<RetrainingPipeline>())
+        {
+            Monitor = _monitor,
+        });
     }
 
     internal static void ThrowIfInvalid(string name, Type type, IReadOnlyList<string> errors)

@@ -33,6 +33,9 @@ internal sealed class RunState(string modelName, string runId, string actor, str
 
     public RetrainingContext Context { get; set; } = null!;
 
+    /// <summary>Gets or sets what follows the run for the host's <see cref="RunMonitor"/>, if it has one.</summary>
+    public LiveRunTracker? Live { get; set; }
+
     public DatasetSnapshot Training { get; set; } = null!;
 
     public DatasetSnapshot Holdout { get; set; } = null!;

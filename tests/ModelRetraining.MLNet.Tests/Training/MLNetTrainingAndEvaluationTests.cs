@@ -115,6 +115,27 @@ public class MLNetTrainingAndEvaluationTests
     }
 
     [Fact]
+    public async Task Train_LightGbm_ReportsItsIterationsAsTheyGo()
+    {
+        // Enough iterations that the half-second reader sees LightGBM mid-fit at least once on any machine.
+        var (train, _) = await DataAsync(20_000);
+        var reports = new Recorded();
+        var context = new RetrainingContext("model", "run", TimeProvider.System) { Progress = reports };
+        var trainer = new MLNetTrainer(
+            ml => ml.Transforms.Concatenate("Features", "x").Append(ml.BinaryClassification.Trainers.LightGbm(labelColumnName: "y", numberOfIterations: 3_000, numberOfLeaves: 64, minimumExampleCountPerLeaf: 2)),
+            new MLNetTrainingOptions());
+
+        await trainer.TrainAsync(train, context);
+
+        var iterations = reports.All.Where(r => r.Message.Contains("Training with LightGBM", StringComparison.Ordinal) && r.Fraction is not null).ToList();
+        Assert.NotEmpty(iterations);
+        Assert.All(iterations, r => Assert.InRange(r.Fraction!.Value, 0.05, 0.9));
+        Assert.Contains(iterations, r => r.Fraction < 0.9 && r.Message.Contains("iterations", StringComparison.Ordinal));
+        Assert.Equal(iterations.Select(r => r.Fraction), iterations.Select(r => r.Fraction).Order());
+        Assert.Equal(0.9, reports.All.Last(r => r.Fraction is not null).Fraction); // then the model is serialized
+    }
+
+    [Fact]
     public async Task Train_EstimatorNamesAnUnknownColumn_FailsWithML_NETsMessage()
     {
         var (train, _) = await DataAsync();
@@ -229,6 +250,30 @@ public class MLNetTrainingAndEvaluationTests
         }));
         Assert.Equal(2, error.Failures.Count());
         Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RetrainingPipelineBuilder().AddMLNetEvaluation((MLTask)42));
+    }
+
+    private sealed class Recorded : IProgress<RetrainingProgress>
+    {
+        private readonly List<RetrainingProgress> _all = [];
+
+        public IReadOnlyList<RetrainingProgress> All
+        {
+            get
+            {
+                lock (_all)
+                {
+                    return [.. _all];
+                }
+            }
+        }
+
+        public void Report(RetrainingProgress value)
+        {
+            lock (_all)
+            {
+                _all.Add(value);
+            }
+        }
     }
 
     private sealed class CancelOnFitting(CancellationTokenSource cancellation) : IProgress<RetrainingProgress>
