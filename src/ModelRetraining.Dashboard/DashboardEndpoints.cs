@@ -86,6 +86,10 @@ public static class DashboardEndpoints
         group.MapGet("/models/{model}/versions/{version:int}", (HttpContext http, string model, int version, CancellationToken ct) => ModelPages.VersionAsync(new DashboardRequest(http, site), model, version, ct));
         group.MapGet("/models/{model}/diff", (HttpContext http, string model, int? from, int? to, CancellationToken ct) => ModelPages.DiffAsync(new DashboardRequest(http, site), model, from, to, ct));
         group.MapGet("/models/{model}/runs/{runId}", (HttpContext http, string model, string runId, CancellationToken ct) => RunPages.RunAsync(new DashboardRequest(http, site), model, runId, ct));
+        group.MapGet("/models/{model}/runs/{runId}/live", (HttpContext http, string model, string runId, CancellationToken ct) =>
+            site.Monitor(http.RequestServices) is { } monitor && monitor.Find(runId) is { } live && live.ModelName == model
+                ? TypedResults.ServerSentEvents(LiveRunView.StreamAsync(monitor, runId, ct))
+                : Results.NotFound());
         group.MapGet("/approvals", (HttpContext http, CancellationToken ct) => ApprovalPages.InboxAsync(new DashboardRequest(http, site), ct));
         group.MapPost("/approvals/{id}/approve", (HttpContext http, string id, CancellationToken ct) => ApprovalPages.VoteAsync(new DashboardRequest(http, site), id, approve: true, ct)).DisableAntiforgery().WithFormOptions(multipartBodyLengthLimit: MaxFormBytes, valueLengthLimit: MaxFormBytes);
         group.MapPost("/approvals/{id}/reject", (HttpContext http, string id, CancellationToken ct) => ApprovalPages.VoteAsync(new DashboardRequest(http, site), id, approve: false, ct)).DisableAntiforgery().WithFormOptions(multipartBodyLengthLimit: MaxFormBytes, valueLengthLimit: MaxFormBytes);

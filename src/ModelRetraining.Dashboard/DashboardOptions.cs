@@ -19,6 +19,9 @@ public sealed class DashboardOptions
     /// <summary>Gets or sets the policy a user needs to roll a champion back; nobody may when <see langword="null"/> (rolling back from a page is opt-in).</summary>
     public string? RollbackPolicy { get; set; }
 
+    /// <summary>Gets or sets the monitor whose runs the run pages show live (progress, resources); the host's <see cref="RunMonitor"/> service when <see langword="null"/> (<c>services.AddModelRetraining()</c> registers one).</summary>
+    public RunMonitor? Monitor { get; set; }
+
     /// <summary>Gets or sets the clock for deadlines and staleness; <see cref="TimeProvider.System"/> when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 

@@ -20,6 +20,8 @@ internal sealed class DashboardSite(string prefix, DashboardOptions options)
         => options.Registry ?? services.GetService<IModelRegistry>()
             ?? throw new InvalidOperationException("The dashboard has no registry: set DashboardOptions.Registry, or register an IModelRegistry service (services.AddModelRetraining()...).");
 
+    public RunMonitor? Monitor(IServiceProvider services) => options.Monitor ?? services.GetService<RunMonitor>();
+
     public ChangeFeed Changes(IServiceProvider services) => _changes ??= new ChangeFeed(Registry(services), options.Approvals, options.ChangePollInterval, options.TimeProvider ?? TimeProvider.System);
 
     /// <summary>

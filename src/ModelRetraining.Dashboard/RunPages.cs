@@ -8,7 +8,7 @@ internal static class RunPages
 {
     public static async Task RunsTableAsync(DashboardRequest request, Html body, string model, string root, CancellationToken cancellationToken)
     {
-        body.Tag("h2", "Runs").Raw("<table id=\"runs\">").Head("Run", "Started", "Stage", "Status", "Duration", "Attempts");
+        body.Tag("h2", "Runs").Raw("<table id=\"runs\">").Head("Run", "Started", "Stage", "Status", "Progress", "Duration", "Attempts");
         if (request.Registry.GetService<IRunJournal>() is not { } journal)
         {
             body.Raw("</table><p class=\"muted\">This registry keeps no run journal.</p>");
@@ -25,6 +25,7 @@ internal static class RunPages
         {
             body.Raw("<tr><td>").Link($"{root}/runs/{Uri.EscapeDataString(run.RunId)}", run.RunId).Raw("</td>")
                 .Tag("td", Html.When(run.StartedAt)).Tag("td", run.Stage.ToString()).Tag("td", run.Status.ToString(), $"status-{run.Status}")
+                .Tag("td", request.Monitor?.Find(run.RunId) is { IsActive: true } live && live.ModelName == model ? LiveRunView.Summary(live) : string.Empty)
                 .Tag("td", Html.Span(run.UpdatedAt - run.StartedAt), "num").Tag("td", run.Attempts.ToString(CultureInfo.InvariantCulture), "num").Raw("</tr>");
         }
 
@@ -51,9 +52,11 @@ internal static class RunPages
         }
 
         var summary = RunSummary.FromEntries(entries);
+        var live = request.Monitor?.Find(runId) is { } found && found.ModelName == model ? found : null;
         var body = new Html().Tag("h1", $"Run {runId}")
-            .Raw("<p>").Text($"{model} · started {Html.When(summary.StartedAt)} · ").Raw($"<span id=\"run-status\" class=\"status-{summary.Status}\">").Text($"{summary.Status} at {summary.Stage}").Raw("</span></p>")
-            .Raw("<table id=\"journal\">").Head("#", "Stage", "Status", "At", "Duration", "Outputs");
+            .Raw("<p>").Text($"{model} · started {Html.When(summary.StartedAt)} · ").Raw($"<span id=\"run-status\" class=\"status-{summary.Status}\">").Text($"{summary.Status} at {summary.Stage}").Raw("</span></p>");
+        LiveRunView.Render(body, live, $"{request.Root}/models/{Uri.EscapeDataString(model)}/runs/{Uri.EscapeDataString(runId)}/live");
+        body.Tag("h2", "Journal").Raw("<table id=\"journal\">").Head("#", "Stage", "Status", "At", "Duration", "Outputs");
         foreach (var entry in entries.OrderBy(e => e.Sequence))
         {
             var outputs = entry.Outputs is { Length: > 300 } long_ ? long_[..300] + "…" : entry.Outputs;

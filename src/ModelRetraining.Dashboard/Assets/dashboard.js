@@ -36,6 +36,8 @@
         if (!next || !current) { return false; }
         if (busy(current)) { current.setAttribute("data-stale", "true"); return false; }
         current.replaceWith(next);
+        draw();
+        follow();
         return true;
       })
       .catch(function () { return false; })
@@ -71,11 +73,70 @@
     });
   }
 
+  // A run's progress and resources (LiveRunView), followed while it runs: frames at most once a second, the
+  // first with every sample and the next ones with the new samples only; the charts are redrawn from them into
+  // whatever <main> shows now (a refresh may have replaced it). Closed while the tab is hidden; on return the
+  // stream starts again with every sample. The server ends it when the run ends.
+  var runSource = null;
+  var series = [];
+  var W = 300, H = 80;
+  function bytes(v) { return v >= 1073741824 ? (v / 1073741824).toFixed(1) + " GiB" : Math.round(v / 1048576) + " MiB"; }
+  function percent(v) { return Math.round(v) + " %"; }
+  var charts = [
+    { key: "cpu", max: 100, format: percent }, { key: "memory", format: bytes }, { key: "heap", format: bytes },
+    { key: "gpu", max: 100, format: percent }, { key: "gpumemory", format: bytes }
+  ];
+
+  function draw() {
+    charts.forEach(function (c) {
+      var figure = document.getElementById("chart-" + c.key);
+      var points = series.filter(function (s) { return s[c.key] !== null && s[c.key] !== undefined; });
+      if (!figure || points.length === 0) { return; }
+      figure.hidden = false;
+      var first = points[0].t, span = Math.max(1, points[points.length - 1].t - first);
+      var top = c.max || Math.max(1, Math.max.apply(null, points.map(function (p) { return p[c.key]; })) * 1.1);
+      var text = points.map(function (p) {
+        var x = (p.t - first) / span * W, y = H - Math.min(1, Math.max(0, p[c.key] / top)) * H;
+        return x.toFixed(1) + "," + y.toFixed(1);
+      }).join(" ");
+      var svg = figure.querySelector("svg");
+      svg.querySelector("polyline").setAttribute("points", text);
+      svg.setAttribute("data-points", String(points.length));
+      figure.querySelector(".value").textContent = c.format(points[points.length - 1][c.key]);
+    });
+  }
+
+  function frame(f) {
+    if (f.reset) { series = []; }
+    series = series.concat(f.samples);
+    if (series.length > 3600) { series = series.slice(series.length - 3600); }
+    var bar = document.getElementById("live-progress");
+    if (bar && f.percent !== null) { bar.value = f.percent; }
+    var summary = document.getElementById("live-summary");
+    if (summary) { summary.textContent = f.summary; }
+    var message = document.getElementById("live-message");
+    if (message) { message.textContent = f.message; }
+    var section = document.getElementById("live");
+    if (section) { section.setAttribute("data-active", f.active ? "true" : "false"); }
+    draw();
+  }
+
+  function follow() {
+    var section = document.querySelector("[data-live-run]");
+    if (!section || runSource || !window.EventSource || document.hidden || section.getAttribute("data-active") === "false") { return; }
+    runSource = new EventSource(section.getAttribute("data-live-run"));
+    runSource.addEventListener("progress", function (e) { frame(JSON.parse(e.data)); });
+    // The end of the run ends the stream; a refused or broken one is not retried until the page changes.
+    runSource.addEventListener("error", function () { if (runSource) { runSource.close(); runSource = null; } });
+  }
+
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) {
       if (source) { source.close(); source = null; root.setAttribute("data-live", "paused"); }
-    } else if (!source && !poller && root.getAttribute("data-live") !== "off") {
-      open();
+      if (runSource) { runSource.close(); runSource = null; }
+    } else {
+      if (!source && !poller && root.getAttribute("data-live") !== "off") { open(); }
+      follow();
     }
   });
 
@@ -86,4 +147,5 @@
 
   root.setAttribute("data-script", "loaded");
   open();
+  follow();
 })();

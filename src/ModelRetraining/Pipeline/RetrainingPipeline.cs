@@ -239,9 +239,33 @@ public sealed class RetrainingPipeline
         }
 
         live?.End(result.Status);
+        if (result.Exception is not RunTakenOverException)
+        {
+            await ReportAnomaliesAsync(run, live?.Current).ConfigureAwait(false);
+        }
+
         MarkFailed(activity, result);
         RetrainingTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("status", result.Status.ToString()));
         return result;
+    }
+
+    // The run's anomalies, judged against the model's recent runs, logged as warnings with their figures. Never
+    // fails the run: a journal that cannot be read now leaves them to the dashboard's next look.
+    private async ValueTask ReportAnomaliesAsync(RunState run, LiveRun? live)
+    {
+        try
+        {
+            var rules = new RunAnomalyRules(_definition.Options.Anomalies);
+            var anomalies = await rules.FindAsync(_definition.Journal, run.RunId, _definition.TimeProvider.GetUtcNow(), _definition.Options.RunLease, live, CancellationToken.None).ConfigureAwait(false);
+            foreach (var anomaly in anomalies)
+            {
+                Log.RunAnomaly(_definition.Logger, run.RunId, ModelName, anomaly.Kind, anomaly.Stage?.ToString() ?? "-", anomaly.Message, string.Join(", ", anomaly.Parameters.Select(p => $"{p.Key}={SafeText.Escape(p.Value)}")));
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.AnomaliesNotJudged(_definition.Logger, ex, run.RunId, ModelName);
+        }
     }
 
     // OpenTelemetry's rules for a failed operation: status Error, the exception as an event, error.type

@@ -40,6 +40,9 @@ public sealed class RetrainingPipelineOptions
     /// <value>The default value is 60 seconds.</value>
     public TimeSpan RunLease { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Gets or sets the thresholds of the anomaly rules judged when a run ends (each anomaly is logged as a warning, event 17) and shown by the dashboard.</summary>
+    public RunAnomalyOptions Anomalies { get; set; } = new();
+
     /// <summary>Checks every setting and reports every problem at once; <see cref="RetrainingPipelineBuilder.Build"/> calls it.</summary>
     /// <returns>One sentence per problem naming the setting; empty when the options are valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -60,8 +63,22 @@ public sealed class RetrainingPipelineOptions
             errors.Add($"{nameof(RunLease)} must be at least one second; it is {RunLease}.");
         }
 
+        if (Anomalies is null)
+        {
+            errors.Add($"{nameof(Anomalies)} must be set.");
+        }
+        else
+        {
+            errors.AddRange(Anomalies.Validate().Select(e => $"{nameof(Anomalies)}.{e}"));
+        }
+
         return errors;
     }
 
-    internal RetrainingPipelineOptions Clone() => (RetrainingPipelineOptions)MemberwiseClone();
+    internal RetrainingPipelineOptions Clone()
+    {
+        var clone = (RetrainingPipelineOptions)MemberwiseClone();
+        clone.Anomalies = Anomalies.Clone();
+        return clone;
+    }
 }

@@ -51,4 +51,10 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Warning, "Run {RunId} of {ModelName}: an operator's request about it could not be read or closed; the next look at it tries again")]
     public static partial void RequestNotClosed(ILogger logger, Exception exception, string runId, string modelName);
+
+    [LoggerMessage(17, LogLevel.Warning, "Run {RunId} of {ModelName}: anomaly {Kind} at {Stage}: {Message} ({Parameters})")]
+    public static partial void RunAnomaly(ILogger logger, string runId, string modelName, RunAnomalyKind kind, string stage, string message, string parameters);
+
+    [LoggerMessage(18, LogLevel.Debug, "Run {RunId} of {ModelName}: its anomalies could not be judged (the journal could not be read)")]
+    public static partial void AnomaliesNotJudged(ILogger logger, Exception exception, string runId, string modelName);
 }
