@@ -22,6 +22,13 @@ public sealed class DashboardOptions
     /// <summary>Gets or sets the monitor whose runs the run pages show live (progress, resources); the host's <see cref="RunMonitor"/> service when <see langword="null"/> (<c>services.AddModelRetraining()</c> registers one).</summary>
     public RunMonitor? Monitor { get; set; }
 
+    /// <summary>Gets or sets how long a run's claim holds without renewal, as the pipelines' <see cref="RetrainingPipelineOptions.RunLease"/>: an unfinished run silent for longer shows as crashed.</summary>
+    /// <value>The default value is 60 seconds (the pipelines' default).</value>
+    public TimeSpan RunLease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets the thresholds of the anomaly rules the run pages judge; the defaults (as the pipelines') when <see langword="null"/>.</summary>
+    public RunAnomalyOptions? Anomalies { get; set; }
+
     /// <summary>Gets or sets the clock for deadlines and staleness; <see cref="TimeProvider.System"/> when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
@@ -53,6 +60,16 @@ public sealed class DashboardOptions
         if (ChangePollInterval < TimeSpan.FromMilliseconds(50))
         {
             errors.Add($"{nameof(ChangePollInterval)} must be at least 50 ms; it is {ChangePollInterval}.");
+        }
+
+        if (RunLease < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"{nameof(RunLease)} must be at least one second; it is {RunLease}.");
+        }
+
+        if (Anomalies is not null)
+        {
+            errors.AddRange(Anomalies.Validate().Select(e => $"{nameof(Anomalies)}.{e}"));
         }
 
         return errors;

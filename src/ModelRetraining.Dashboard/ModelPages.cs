@@ -204,6 +204,15 @@ internal static class ModelPages
             }
         }
 
+        // A model whose first run is still going has no version yet, but its runs are there to see.
+        if (registry.GetService<IRunJournal>() is { } journal)
+        {
+            await foreach (var _ in journal.ListRunsAsync(model, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 

@@ -106,6 +106,55 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task ARunsProgress_ReachesAHundredPercentOnThePage_WithoutAReload_AndItsChartsGainPoints()
+    {
+        var held = host.StartHeldRun("live-browser");
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(90);
+            while (host.Monitor.Find("live-browser") is not { Stage: RetrainingStage.Training, Samples.Count: > 0 })
+            {
+                Assert.True(DateTime.UtcNow < deadline, "The held run did not reach training in time.");
+                await Task.Delay(100);
+            }
+
+            var (page, errors) = await OpenAsync("bob", "models/flights-live/runs/live-browser");
+            await page.WaitForSelectorAsync("html[data-script='loaded']", new PageWaitForSelectorOptions { Timeout = 10_000 });
+            await page.EvaluateAsync("window.__sameDocument = true");
+            var before = int.Parse((await page.GetAttributeAsync("#chart-cpu svg", "data-points"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+            // A sample a second while it trains: the charts gain points over the stream, nothing else changes meanwhile.
+            // (Polled from here: the page's policy refuses the eval that Playwright's WaitForFunction needs.)
+            await UntilAsync(async () => await PointsAsync(page, "cpu") > before + 1, TimeSpan.FromSeconds(20));
+            await UntilAsync(async () => await PointsAsync(page, "memory") > before + 1, TimeSpan.FromSeconds(20));
+            Assert.True(await page.Locator("#chart-gpu").IsHiddenAsync()); // no GPU on this machine: no chart rather than a flat zero
+
+            held.Release();
+            await UntilAsync(async () => await page.EvaluateAsync<double>("document.getElementById('live-progress').value") == 100, TimeSpan.FromSeconds(90));
+            await page.Locator("#live-summary").Filter(new LocatorFilterOptions { HasText = "Succeeded" }).WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+            Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"));
+            Assert.Empty(errors);
+        }
+        finally
+        {
+            held.Release();
+        }
+    }
+
+    private static async Task<int> PointsAsync(IPage page, string chart)
+        => int.Parse((await page.GetAttributeAsync($"#chart-{chart} svg", "data-points"))!, System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Not seen on the page within {patience.TotalSeconds:0} s.");
+            await Task.Delay(200);
+        }
+    }
+
     // With MR_SCREENSHOTS=<folder>, saves each view (docs/images/dashboard-*.png come from here).
     [Fact]
     public async Task EveryView_Renders_AndIsSavedWhenScreenshotsAreAsked()

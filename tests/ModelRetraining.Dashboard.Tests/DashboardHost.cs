@@ -29,6 +29,9 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public Uri Root { get; private set; } = null!;
 
+    /// <summary>Gets the monitor the dashboard at <c>/retraining</c> shows runs of (no GPU probe: the charts show none).</summary>
+    public RunMonitor Monitor { get; } = new();
+
     public async Task InitializeAsync()
     {
         Registry = ModelRegistry.Embedded(_folder);
@@ -52,6 +55,7 @@ public sealed class DashboardHost : IAsyncLifetime
         {
             o.Registry = Registry;
             o.RollbackPolicy = "operators";
+            o.Monitor = Monitor;
             o.ChangePollInterval = TimeSpan.FromMilliseconds(200);
         });
         _app.MapRetrainingDashboard("/secured", o =>
@@ -92,11 +96,48 @@ public sealed class DashboardHost : IAsyncLifetime
         return await builder.Build().RunAsync(new RetrainingRunOptions { Actor = "alice", RunId = runId });
     }
 
+    /// <summary>
+    /// Starts a run of "flights-live" (the flight-delay pipeline under another name, so the flights stay as the
+    /// other tests expect) that the monitor follows and that holds in training, saying <paramref name="message"/>,
+    /// until <see cref="HeldRun.Release"/>.
+    /// </summary>
+    public HeldRun StartHeldRun(string runId, string message = "held by the test")
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flights = CsvDataSource.FromFile(FlightDelays.DataFile, FlightDelays.Schema());
+        var builder = FlightDelays.Configure(
+                new RetrainingPipelineBuilder { ModelName = "flights-live", Actor = "alice" },
+                flights.Between(new DateTime(2001, 1, 1), new DateTime(2001, 1, 15)),
+                flights.Between(new DateTime(2001, 2, 1), new DateTime(2001, 2, 8)))
+            .UseRegistry(Registry)
+            .UseRunMonitor(Monitor)
+            .DecorateTrainer(inner => new HeldTrainer(inner, release.Task, message));
+        var result = Task.Run(async () => await builder.Build().RunAsync(new RetrainingRunOptions { Actor = "alice", RunId = runId }));
+        return new HeldRun(result, release);
+    }
+
     public async Task DisposeAsync()
     {
+        Monitor.Dispose();
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>A run held in training until released.</summary>
+    public sealed record HeldRun(Task<RetrainingRunResult> Result, TaskCompletionSource Gate)
+    {
+        public void Release() => Gate.TrySetResult();
+    }
+
+    private sealed class HeldTrainer(ITrainer inner, Task release, string message) : DelegatingTrainer(inner)
+    {
+        public override async ValueTask<TrainedModel> TrainAsync(DatasetSnapshot training, RetrainingContext context, CancellationToken cancellationToken = default)
+        {
+            context.ReportProgress(RetrainingStage.Training, 0.01, message);
+            await release.WaitAsync(TimeSpan.FromMinutes(2), cancellationToken);
+            return await base.TrainAsync(training, context, cancellationToken);
+        }
     }
 
     /// <summary>Signs a request in as <c>X-Test-User</c> with the roles of <c>X-Test-Roles</c>; a request without them is anonymous.</summary>

@@ -7,7 +7,7 @@ namespace ModelRetraining;
 /// the champion alias moves only when every gate approves. Expected outcomes (rejection, failure,
 /// cancellation) come back as a result, not as exceptions.
 /// </summary>
-public sealed class RetrainingPipeline
+public sealed partial class RetrainingPipeline
 {
     private readonly PipelineDefinition _definition;
     private readonly RunRecorder _recorder;
@@ -247,43 +247,6 @@ public sealed class RetrainingPipeline
         MarkFailed(activity, result);
         RetrainingTelemetry.Runs.Add(1, new KeyValuePair<string, object?>("model", ModelName), new KeyValuePair<string, object?>("status", result.Status.ToString()));
         return result;
-    }
-
-    // The run's anomalies, judged against the model's recent runs, logged as warnings with their figures. Never
-    // fails the run: a journal that cannot be read now leaves them to the dashboard's next look.
-    private async ValueTask ReportAnomaliesAsync(RunState run, LiveRun? live)
-    {
-        try
-        {
-            var rules = new RunAnomalyRules(_definition.Options.Anomalies);
-            var anomalies = await rules.FindAsync(_definition.Journal, run.RunId, _definition.TimeProvider.GetUtcNow(), _definition.Options.RunLease, live, CancellationToken.None).ConfigureAwait(false);
-            foreach (var anomaly in anomalies)
-            {
-                Log.RunAnomaly(_definition.Logger, run.RunId, ModelName, anomaly.Kind, anomaly.Stage?.ToString() ?? "-", anomaly.Message, string.Join(", ", anomaly.Parameters.Select(p => $"{p.Key}={SafeText.Escape(p.Value)}")));
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Log.AnomaliesNotJudged(_definition.Logger, ex, run.RunId, ModelName);
-        }
-    }
-
-    // OpenTelemetry's rules for a failed operation: status Error, the exception as an event, error.type
-    // (the exception's type, or the run's status when a stage refused without one).
-    private static void MarkFailed(System.Diagnostics.Activity? activity, RetrainingRunResult result)
-    {
-        activity?.SetTag("modelretraining.status", result.Status.ToString());
-        if (activity is null || result.Status != RetrainingRunStatus.Failed)
-        {
-            return;
-        }
-
-        activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, result.Exception?.Message ?? string.Join(" ", result.Reasons));
-        activity.SetTag("error.type", result.Exception?.GetType().FullName ?? result.Status.ToString());
-        if (result.Exception is { } exception)
-        {
-            activity.AddException(exception);
-        }
     }
 
     // A new run journals the champion it starts against; a resumed one takes that champion from its first
