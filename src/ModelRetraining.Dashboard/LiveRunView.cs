@@ -49,8 +49,26 @@ internal static class LiveRunView
                 .Raw(Polyline(points, chart.Value, chart.Max)).Raw("\"/></svg></figure>");
         }
 
-        body.Raw("</div></section>");
+        body.Raw("</div><h3>Log</h3><pre id=\"live-log\" class=\"log\">");
+        foreach (var line in live.LogLines)
+        {
+            body.Text(LogText(line)).Raw("\n");
+        }
+
+        body.Raw("</pre></section>");
     }
+
+    internal static string LogText(RunLogLine line) => $"{line.At.UtcDateTime:HH:mm:ss} {Level(line.Level)} {line.Message}";
+
+    private static string Level(Microsoft.Extensions.Logging.LogLevel level) => level switch
+    {
+        Microsoft.Extensions.Logging.LogLevel.Warning => "warn",
+        Microsoft.Extensions.Logging.LogLevel.Error => "fail",
+        Microsoft.Extensions.Logging.LogLevel.Critical => "crit",
+        Microsoft.Extensions.Logging.LogLevel.Debug => "dbug",
+        Microsoft.Extensions.Logging.LogLevel.Trace => "trce",
+        _ => "info",
+    };
 
     /// <summary>Frames of one run while it runs, then its last frame; nothing while it does not change.</summary>
     public static async IAsyncEnumerable<SseItem<string>> StreamAsync(RunMonitor monitor, string runId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -58,6 +76,7 @@ internal static class LiveRunView
         long seenRevision = -1;
         var sent = 0;
         DateTimeOffset? lastSample = null;
+        long lastLine = 0;
         var quiet = TimeSpan.Zero;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -70,8 +89,10 @@ internal static class LiveRunView
             if (live.Revision != seenRevision || quiet >= TimeSpan.FromSeconds(15))
             {
                 var fresh = lastSample is { } after ? live.Samples.Where(s => s.At > after).ToList() : [.. live.Samples];
-                yield return new SseItem<string>(Frame(live, fresh, reset: sent == 0), "progress") { EventId = live.Revision.ToString(CultureInfo.InvariantCulture) };
+                var lines = live.LogLines.Where(l => l.Sequence > lastLine).ToList();
+                yield return new SseItem<string>(Frame(live, fresh, lines, reset: sent == 0), "progress") { EventId = live.Revision.ToString(CultureInfo.InvariantCulture) };
                 sent++;
+                lastLine = live.LogLines.Count > 0 ? live.LogLines[^1].Sequence : lastLine;
                 seenRevision = live.Revision;
                 lastSample = live.Samples.Count > 0 ? live.Samples[^1].At : lastSample;
                 quiet = TimeSpan.Zero;
@@ -93,7 +114,7 @@ internal static class LiveRunView
         }
     }
 
-    internal static string Frame(LiveRun live, IReadOnlyList<ResourceSample> samples, bool reset)
+    internal static string Frame(LiveRun live, IReadOnlyList<ResourceSample> samples, IReadOnlyList<RunLogLine> lines, bool reset)
     {
         var frame = new
         {
@@ -113,6 +134,7 @@ internal static class LiveRunView
                 gpu = s.Gpu?.UtilizationPercent,
                 gpumemory = s.Gpu?.MemoryUsedBytes,
             }),
+            log = lines.Select(LogText),
         };
 
         // The default encoder escapes <, > and & as well: a model's message is data wherever the frame lands.

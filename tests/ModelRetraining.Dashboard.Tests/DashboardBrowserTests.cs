@@ -133,6 +133,7 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
             held.Release();
             await UntilAsync(async () => await page.EvaluateAsync<double>("document.getElementById('live-progress').value") == 100, TimeSpan.FromSeconds(90));
             await page.Locator("#live-summary").Filter(new LocatorFilterOptions { HasText = "Succeeded" }).WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+            Assert.Contains("stage Evaluating completed", await page.Locator("#live-log").InnerTextAsync(), StringComparison.Ordinal); // the log tail grew
             Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"));
             Assert.Empty(errors);
         }

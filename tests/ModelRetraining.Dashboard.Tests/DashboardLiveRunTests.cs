@@ -26,6 +26,7 @@ public sealed class DashboardLiveRunTests(DashboardHost host) : IClassFixture<Da
             Assert.Contains("id=\"chart-cpu\"", page, StringComparison.Ordinal);
             Assert.Contains("id=\"chart-gpu\" hidden", page, StringComparison.Ordinal);               // no GPU here: no chart, not zero
             Assert.Matches("data-points=\"[1-9][0-9]*\"", page);
+            Assert.Contains("info Run live-http of model flights-live started by alice", WebUtility.HtmlDecode(page), StringComparison.Ordinal); // the log tail
             var table = await client.GetStringAsync(new Uri("models/flights-live", UriKind.Relative));
             Assert.Contains("Training · 1 %", WebUtility.HtmlDecode(table), StringComparison.Ordinal);                        // the runs table's progress column
 
@@ -38,6 +39,8 @@ public sealed class DashboardLiveRunTests(DashboardHost host) : IClassFixture<Da
             Assert.Equal("Training", first.GetProperty("stage").GetString());
             Assert.True(first.GetProperty("samples").GetArrayLength() > 0);
             Assert.Equal(JsonValueKind.Null, first.GetProperty("samples")[0].GetProperty("gpu").ValueKind);
+            Assert.Contains(first.GetProperty("log").EnumerateArray(), l => l.GetString()!.Contains("started by alice", StringComparison.Ordinal));
+            Assert.Contains("\\u003Cb\\u003Eheld", first.GetRawText(), StringComparison.Ordinal); // escaped in the frame too
 
             // Later frames carry only the samples taken since.
             var second = await NextFrameAsync(reader);

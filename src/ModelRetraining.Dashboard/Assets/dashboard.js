@@ -118,6 +118,13 @@
     if (message) { message.textContent = f.message; }
     var section = document.getElementById("live");
     if (section) { section.setAttribute("data-active", f.active ? "true" : "false"); }
+    var log = document.getElementById("live-log");
+    if (log) {
+      if (f.reset) { log.textContent = ""; }
+      // Text only: a line may carry a model's or a user's words.
+      f.log.forEach(function (line) { log.appendChild(document.createTextNode(line + "\n")); });
+      while (log.childNodes.length > 400) { log.removeChild(log.firstChild); }
+    }
     draw();
   }
 

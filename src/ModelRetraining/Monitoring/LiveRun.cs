@@ -44,6 +44,9 @@ public sealed record LiveRun(string RunId, string ModelName, int Attempt, DateTi
     /// <summary>Gets the resources sampled while the run was active, oldest first (at most <see cref="RunMonitorOptions.MaxSamples"/>: the latest).</summary>
     public IReadOnlyList<ResourceSample> Samples { get; init; } = [];
 
+    /// <summary>Gets the run's latest log lines, oldest first (at most <see cref="RunMonitorOptions.MaxLogLines"/>).</summary>
+    public IReadOnlyList<RunLogLine> LogLines { get; init; } = [];
+
     /// <summary>Gets a number that grows with every change of this run: a page that saw revision N has seen everything up to it.</summary>
     public long Revision { get; init; }
 }

@@ -10,8 +10,30 @@ internal sealed class LiveRunTracker(RunMonitor monitor, LiveRun start, TimeProv
     private readonly Dictionary<string, (double? Fraction, long? Rows)> _parts = new(StringComparer.Ordinal);
     private LiveRun _current = start;
     private ResourceSample[] _samples = [];
+    private RunLogLine[] _lines = [];
+    private long _lineSequence;
 
     public LiveRun Current => Volatile.Read(ref _current);
+
+    public RunMonitor Monitor => monitor;
+
+    public void AddLine(Microsoft.Extensions.Logging.LogLevel level, string category, string message, int max)
+    {
+        lock (_lock)
+        {
+            if (_current.EndedAt is not null)
+            {
+                return;
+            }
+
+            var keep = Math.Min(_lines.Length, max - 1);
+            var next = new RunLogLine[keep + 1];
+            Array.Copy(_lines, _lines.Length - keep, next, 0, keep);
+            next[keep] = new RunLogLine(++_lineSequence, time.GetUtcNow(), level, category, message);
+            _lines = next;
+            Volatile.Write(ref _current, _current with { LogLines = next, Revision = monitor.Revision + 1 });
+        }
+    }
 
     public void Report(RetrainingProgress value)
     {

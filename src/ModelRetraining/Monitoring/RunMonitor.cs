@@ -11,6 +11,8 @@ namespace ModelRetraining;
 /// </summary>
 public sealed class RunMonitor : IDisposable
 {
+    private static readonly AsyncLocal<LiveRunTracker?> Executing = new();
+
     private readonly object _lock = new();
     private readonly Dictionary<string, LiveRunTracker> _active = new(StringComparer.Ordinal);
     private readonly LinkedList<LiveRun> _ended = new();
@@ -110,6 +112,37 @@ public sealed class RunMonitor : IDisposable
 
     internal TimeProvider Time => _time;
 
+    /// <summary>Marks the run executing in this async flow (and the work it starts), so log lines without a run id reach it; dispose to unmark.</summary>
+    internal static IDisposable Executes(LiveRunTracker tracker)
+    {
+        var before = Executing.Value;
+        Executing.Value = tracker;
+        return new Unmark(before);
+    }
+
+    /// <summary>Keeps a log line for the run it names, or the run executing where it was written.</summary>
+    internal void Write(string? runId, Microsoft.Extensions.Logging.LogLevel level, string category, string message)
+    {
+        LiveRunTracker? tracker;
+        if (runId is null)
+        {
+            tracker = Executing.Value is { } executing && ReferenceEquals(executing.Monitor, this) ? executing : null;
+        }
+        else
+        {
+            lock (_lock)
+            {
+                tracker = _active.GetValueOrDefault(runId);
+            }
+        }
+
+        if (tracker is not null && Options.MaxLogLines > 0)
+        {
+            tracker.AddLine(level, category, message, Options.MaxLogLines);
+            Changed();
+        }
+    }
+
     internal void Changed() => Interlocked.Increment(ref _revision);
 
     internal void Ended(LiveRunTracker tracker)
@@ -134,6 +167,11 @@ public sealed class RunMonitor : IDisposable
         }
 
         Changed();
+    }
+
+    private sealed class Unmark(LiveRunTracker? before) : IDisposable
+    {
+        public void Dispose() => Executing.Value = before;
     }
 
     // One sample for every active run. A slow probe (nvidia-smi) never piles samples up: a tick that finds the

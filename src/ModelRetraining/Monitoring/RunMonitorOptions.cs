@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace ModelRetraining;
 
 /// <summary>How <see cref="RunMonitor"/> samples and what it keeps.</summary>
@@ -15,6 +17,14 @@ public sealed class RunMonitorOptions
     /// <value>The default value is 20.</value>
     public int KeepEnded { get; set; } = 20;
 
+    /// <summary>Gets or sets how many of a run's latest log lines are kept for its page.</summary>
+    /// <value>The default value is 200.</value>
+    public int MaxLogLines { get; set; } = 200;
+
+    /// <summary>Gets or sets the lowest level of the log lines kept (whatever the host's own logging keeps).</summary>
+    /// <value>The default value is <see cref="LogLevel.Debug"/> (each stage's completion and time are Debug lines).</value>
+    public LogLevel MinLogLevel { get; set; } = LogLevel.Debug;
+
     /// <summary>Checks every setting and reports every problem at once.</summary>
     /// <returns>One sentence per problem naming the setting; empty when the options are valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -28,6 +38,11 @@ public sealed class RunMonitorOptions
         if (MaxSamples < 1)
         {
             errors.Add($"{nameof(MaxSamples)} must be 1 or more; it is {MaxSamples}.");
+        }
+
+        if (MaxLogLines < 0)
+        {
+            errors.Add($"{nameof(MaxLogLines)} must be 0 or more; it is {MaxLogLines}.");
         }
 
         if (KeepEnded < 0)

@@ -190,6 +190,7 @@ public sealed partial class RetrainingPipeline
         RetrainingRunResult result;
         var claim = new RunClaim(run.RunId, ModelName, run.Attempt, _holder, _definition.TimeProvider.GetUtcNow());
         using var live = _definition.Monitor?.Track(run.RunId, ModelName, run.Attempt);
+        using var executing = live is null ? null : RunMonitor.Executes(live);
         run.Live = live;
         var lease = RunLeaseKeeper.Start(_definition.Journal, _requests, claim, _definition.Options.RunLease, _definition.TimeProvider, _definition.Logger, cancellationToken);
         await using var leaseScope = lease.ConfigureAwait(false);

@@ -304,7 +304,9 @@ public sealed partial class RetrainingPipelineBuilder
         }
 
         ThrowIfInvalid(_modelName ?? "pipeline", typeof(RetrainingPipeline), errors);
-        var context = new RetrainingBuildContext(_modelName!, _timeProvider, _loggerFactory, _registry!);
+        // With a monitor, every part's logger also hands the run's lines to it (the dashboard's log tail).
+        var loggers = _monitor is null ? _loggerFactory : new MonitoringLoggerFactory(_loggerFactory, _monitor);
+        var context = new RetrainingBuildContext(_modelName!, _timeProvider, loggers, _registry!);
         var evaluator = Decorated(_evaluator!(context));
         var gates = _gates.Select(f => Decorated(f(context))).ToArray();
         ThrowIfInvalid(_modelName!, typeof(RetrainingPipeline), UnreportedMetrics(evaluator, gates));
@@ -340,7 +342,7 @@ public sealed partial class RetrainingPipelineBuilder
             Approval,
             _actor,
             _timeProvider,
-            _loggerFactory.CreateLogger<RetrainingPipeline>())
+            loggers.CreateLogger<RetrainingPipeline>())
         {
             Monitor = _monitor,
         });

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -61,6 +62,40 @@ public class RunMonitorTests
         Assert.Equal(RetrainingStage.Training, ended.Stage);
         Assert.Equal(0.3, ended.Fraction);
         Assert.Null(ended.Remaining);
+    }
+
+    [Fact]
+    public async Task ARunsLogLines_AreKeptForItsPage_TheTrainersToo_UpToTheLimit()
+    {
+        using var monitor = new RunMonitor(options: new RunMonitorOptions { MaxLogLines = 50 });
+        var fixture = new PipelineFixture();
+        var defaultTrain = fixture.Trainer.OnTrain;
+        var builder = fixture.Builder().UseRunMonitor(monitor).UseTrainer(build =>
+        {
+            // A part's own logger, its lines carrying no run id: they belong to the run executing where they are written.
+            var logger = build.LoggerFactory.CreateLogger("custom.trainer");
+            fixture.Trainer.OnTrain = (data, context, ct) =>
+            {
+                for (var i = 0; i < 60; i++)
+                {
+                    logger.LogInformation("fitting <b>tree</b> {Tree}", i);
+                }
+
+                logger.LogTrace("too fine to keep");
+                return defaultTrain(data, context, ct);
+            };
+            return fixture.Trainer;
+        });
+
+        var result = await builder.Build().RunAsync();
+
+        var lines = monitor.Find(result.RunId)!.LogLines;
+        Assert.Equal(50, lines.Count);
+        Assert.Equal(lines.Select(l => l.Sequence), lines.Select(l => l.Sequence).Order());
+        Assert.Contains(lines, l => l.Category == "custom.trainer" && l.Message == "fitting <b>tree</b> 59");
+        Assert.Contains(lines, l => l.Message.Contains("completed", StringComparison.Ordinal) && l.Message.Contains(result.RunId, StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Message == "too fine to keep");
+        Assert.DoesNotContain(lines, l => l.Message.EndsWith(" 0", StringComparison.Ordinal) && l.Category == "custom.trainer"); // the oldest were dropped
     }
 
     [Fact]
