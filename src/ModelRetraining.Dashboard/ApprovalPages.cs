@@ -158,7 +158,7 @@ internal static class ApprovalPages
     }
 
     // The antiforgery token first (a forged post learns nothing more), then the user and permission, then the text.
-    private static async Task<(IResult? Refusal, string? Text)> CheckActionAsync(DashboardRequest request, string field, Func<Task<bool>> allowed, CancellationToken cancellationToken)
+    internal static async Task<(IResult? Refusal, string? Text)> CheckActionAsync(DashboardRequest request, string field, Func<Task<bool>> allowed, CancellationToken cancellationToken, bool required = true)
     {
         var http = request.Http;
         if (!http.Request.HasFormContentType)
@@ -188,7 +188,7 @@ internal static class ApprovalPages
         var form = await http.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
         var text = form[field].ToString().Trim();
         var limit = request.Site.Options.MaxCommentLength;
-        if (text.Length == 0 || text.Length > limit)
+        if ((required && text.Length == 0) || text.Length > limit)
         {
             return (request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", text.Length == 0 ? $"A {field} is required." : $"The {field} has {text.Length} characters; at most {limit} are accepted ({nameof(DashboardOptions.MaxCommentLength)})."), null);
         }

@@ -5,12 +5,12 @@ namespace ModelRetraining.Dashboard;
 
 /// <summary>
 /// What the pages show, summed up as one short hash: aliases, versions, runs and open approvals of every
-/// model. Looked at no more than once per interval however many pages are open (they share the look), so
+/// model, and the rollouts of this process's model servers. Looked at no more than once per interval however many pages are open (they share the look), so
 /// fifty watchers cost the registry what one does. The hash is the live stream's event id: a page that
 /// comes back with the id it last saw is told at once whether anything changed meanwhile.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The SemaphoreSlim's wait handle is never asked for; a feed lives as long as the app.")]
-internal sealed class ChangeFeed(IModelRegistry registry, IApprovalStore? approvalStore, TimeSpan interval, TimeProvider time)
+internal sealed class ChangeFeed(IModelRegistry registry, IApprovalStore? approvalStore, Func<IReadOnlyList<ModelRetraining.Serving.IRolloutControl>> rollouts, TimeSpan interval, TimeProvider time)
 {
     private readonly SemaphoreSlim _look = new(1, 1);
     private Seen? _last; // replaced whole, never changed: readers outside the lock see one look or the next
@@ -76,6 +76,7 @@ internal sealed class ChangeFeed(IModelRegistry registry, IApprovalStore? approv
             }
         }
 
+        RolloutPages.Describe(text, rollouts());
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 

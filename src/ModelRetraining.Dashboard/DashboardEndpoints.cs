@@ -94,6 +94,12 @@ public static class DashboardEndpoints
         group.MapPost("/approvals/{id}/approve", (HttpContext http, string id, CancellationToken ct) => ApprovalPages.VoteAsync(new DashboardRequest(http, site), id, approve: true, ct)).DisableAntiforgery().WithFormOptions(multipartBodyLengthLimit: MaxFormBytes, valueLengthLimit: MaxFormBytes);
         group.MapPost("/approvals/{id}/reject", (HttpContext http, string id, CancellationToken ct) => ApprovalPages.VoteAsync(new DashboardRequest(http, site), id, approve: false, ct)).DisableAntiforgery().WithFormOptions(multipartBodyLengthLimit: MaxFormBytes, valueLengthLimit: MaxFormBytes);
         group.MapPost("/models/{model}/rollback", (HttpContext http, string model, CancellationToken ct) => ApprovalPages.RollbackAsync(new DashboardRequest(http, site), model, ct)).DisableAntiforgery().WithFormOptions(multipartBodyLengthLimit: MaxFormBytes, valueLengthLimit: MaxFormBytes);
+        group.MapGet("/rollouts", async (HttpContext http) =>
+        {
+            var request = new DashboardRequest(http, site);
+            return RolloutPages.Rollouts(request, await request.CanRollBackAsync().ConfigureAwait(false));
+        });
+        group.MapPost("/rollouts/{model}/{action}", (HttpContext http, string model, string action, CancellationToken ct) => RolloutPages.ActAsync(new DashboardRequest(http, site), model, action, ct)).DisableAntiforgery().WithFormOptions(multipartBodyLengthLimit: MaxFormBytes, valueLengthLimit: MaxFormBytes);
         group.MapGet("/assets/{file}", (HttpContext http, string file) =>
         {
             if (!site.Assets.TryGet(file, out var content, out var type))

@@ -16,7 +16,7 @@ public sealed class DashboardOptions
     /// <summary>Gets or sets the policy a user needs to approve or reject a pending promotion; any signed-in user when <see langword="null"/>. The gateway's own rules (quorum, four-eyes, expiry) hold on top of it.</summary>
     public string? ApprovePolicy { get; set; }
 
-    /// <summary>Gets or sets the policy a user needs to roll a champion back; nobody may when <see langword="null"/> (rolling back from a page is opt-in).</summary>
+    /// <summary>Gets or sets the policy a user needs to roll a champion back, and to promote, pause, resume or abort a rollout; nobody may when <see langword="null"/> (acting from a page is opt-in).</summary>
     public string? RollbackPolicy { get; set; }
 
     /// <summary>Gets or sets the monitor whose runs the run pages show live (progress, resources); the host's <see cref="RunMonitor"/> service when <see langword="null"/> (<c>services.AddModelRetraining()</c> registers one).</summary>
@@ -28,6 +28,9 @@ public sealed class DashboardOptions
 
     /// <summary>Gets or sets the thresholds of the anomaly rules the run pages judge; the defaults (as the pipelines') when <see langword="null"/>.</summary>
     public RunAnomalyOptions? Anomalies { get; set; }
+
+    /// <summary>Gets or sets the model servers whose rollouts the rollouts view shows and steers; the host's <c>IRolloutControl</c> services (<c>AddModelServer</c> registers each) when <see langword="null"/>. Promote, pause, resume and abort need <see cref="RollbackPolicy"/>.</summary>
+    public IList<ModelRetraining.Serving.IRolloutControl>? RolloutServers { get; set; }
 
     /// <summary>Gets or sets the clock for deadlines and staleness; <see cref="TimeProvider.System"/> when <see langword="null"/>.</summary>
     public TimeProvider? TimeProvider { get; set; }

@@ -18,6 +18,8 @@ internal sealed class DashboardRequest(HttpContext http, DashboardSite site)
 
     public RunMonitor? Monitor => site.Monitor(http.RequestServices);
 
+    public IReadOnlyList<ModelRetraining.Serving.IRolloutControl> RolloutServers => site.RolloutServers(http.RequestServices);
+
     public TimeProvider Time => site.Options.TimeProvider ?? TimeProvider.System;
 
     /// <summary>Gets the dashboard's root URL, path base included (it works under a nested path behind a proxy).</summary>

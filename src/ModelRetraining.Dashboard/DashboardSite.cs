@@ -22,7 +22,10 @@ internal sealed class DashboardSite(string prefix, DashboardOptions options)
 
     public RunMonitor? Monitor(IServiceProvider services) => options.Monitor ?? services.GetService<RunMonitor>();
 
-    public ChangeFeed Changes(IServiceProvider services) => _changes ??= new ChangeFeed(Registry(services), options.Approvals, options.ChangePollInterval, options.TimeProvider ?? TimeProvider.System);
+    public IReadOnlyList<ModelRetraining.Serving.IRolloutControl> RolloutServers(IServiceProvider services)
+        => options.RolloutServers is { } given ? [.. given] : [.. services.GetServices<ModelRetraining.Serving.IRolloutControl>()];
+
+    public ChangeFeed Changes(IServiceProvider services) => _changes ??= new ChangeFeed(Registry(services), options.Approvals, () => RolloutServers(services), options.ChangePollInterval, options.TimeProvider ?? TimeProvider.System);
 
     /// <summary>
     /// The page around a view: navigation, the stylesheet and script by hashed URL, and where the live stream is.
@@ -40,7 +43,7 @@ internal sealed class DashboardSite(string prefix, DashboardOptions options)
             .Raw("<link rel=\"stylesheet\" href=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.css")}").Raw("\">")
             .Raw("<script defer src=\"").Attribute($"{root}/assets/{Assets.Url("dashboard.js")}").Raw("\"></script></head><body>")
             .Raw("<header><strong>ModelRetraining</strong><nav>")
-            .Link($"{root}/", "Models").Link($"{root}/approvals", "Approvals")
+            .Link($"{root}/", "Models").Link($"{root}/approvals", "Approvals").Link($"{root}/rollouts", "Rollouts")
             .Raw("</nav><span class=\"live\">live</span><span class=\"muted\">").Text(request.User is { } user ? $"signed in as {user}" : "not signed in").Raw("</span></header>")
             .Raw("<main>").Raw(body.ToString()).Raw("</main></body></html>");
         return Results.Content(page.ToString(), "text/html; charset=utf-8", statusCode: status);

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace ModelRetraining.Serving;
 
 /// <summary>Rollouts: a challenger tried against the champion in shadow, A/B or canary mode (the work is the <see cref="RolloutController{TInput, TOutput}"/>'s).</summary>
-public sealed partial class ModelServer<TInput, TOutput>
+public sealed partial class ModelServer<TInput, TOutput> : IRolloutControl
 {
     /// <summary>The tag a rollout writes on the challenger (audited as <c>tag.set</c>): how it started and how it ended, with the numbers.</summary>
     public const string RolloutTag = "rollout";
@@ -57,6 +57,17 @@ public sealed partial class ModelServer<TInput, TOutput>
     /// <exception cref="InvalidOperationException">No rollout is paused.</exception>
     public RolloutState ResumeRollout(string actor)
         => _rollouts.ResumeRollout(actor);
+
+    /// <inheritdoc/>
+    public RolloutState PauseRollout(string actor, string reason)
+        => _rollouts.PauseRollout(actor, reason);
+
+    /// <inheritdoc/>
+    public RolloutOptions? RolloutOptions => _rollouts.Options;
+
+    string IRolloutControl.ModelName => _modelName;
+
+    int? IRolloutControl.ServedVersion => Current?.Version;
 
     /// <summary>Promotes the rollout's challenger now (a person's decision after a pause, or an A/B test's winner): the alias moves, audited, only if it still names the champion the rollout started against.</summary>
     /// <param name="actor">Who promotes it.</param>

@@ -50,6 +50,7 @@ public static class ModelServerRegistration
             Derivations = derivations,
         });
         builder.Services.TryAddSingleton(services => services.GetRequiredKeyedService<ModelServer<TInput, TOutput>>(modelName));
+        builder.Services.AddSingleton<IRolloutControl>(services => services.GetRequiredKeyedService<ModelServer<TInput, TOutput>>(modelName)); // the dashboard's rollouts view
         builder.Services.AddSingleton<IHostedService>(services => new Starter<TInput, TOutput>(services.GetRequiredKeyedService<ModelServer<TInput, TOutput>>(modelName)));
         return builder;
     }

@@ -33,6 +33,10 @@ internal sealed partial class RolloutController<TInput, TOutput>(
     private readonly Func<LoadedModel<TInput, TOutput>?> _acquireChampion = acquireChampion;
     private RolloutRuntime<TInput, TOutput>? _rollout;
     private RolloutState? _lastEnded;
+    private RolloutOptions? _lastOptions;
+
+    /// <summary>Gets the options of the running rollout, or of the last one (its limits are what its analyses were judged against).</summary>
+    public RolloutOptions? Options => Volatile.Read(ref _rollout)?.Options ?? Volatile.Read(ref _lastOptions);
 
     /// <summary>Gets the rollout running now, if any (read on every prediction).</summary>
     public RolloutRuntime<TInput, TOutput>? Active => Volatile.Read(ref _rollout);
@@ -97,6 +101,8 @@ internal sealed partial class RolloutController<TInput, TOutput>(
             challenger.Retire();
             throw new InvalidOperationException($"Another rollout started on '{_modelName}' meanwhile.");
         }
+
+        Volatile.Write(ref _lastOptions, options);
 
         if (rollout.Shadow is not null)
         {
@@ -201,6 +207,24 @@ internal sealed partial class RolloutController<TInput, TOutput>(
 
         var (champion, challenger) = (rollout.ChampionCounters.Snapshot(), rollout.ChallengerCounters.Snapshot());
         return Changed(rollout, RolloutStatus.Running, FormattableString.Invariant($"resumed by {actor} at step {rollout.Step + 1}, keeping its evidence ({champion.Outcomes} champion and {challenger.Outcomes} challenger outcomes)"), null);
+    }
+
+    /// <summary>Pauses a running canary or A/B test at its step: traffic stays split as it is and analyses keep reporting, but nothing steps, promotes or rolls back on its own until <see cref="ResumeRollout"/>.</summary>
+    /// <param name="actor">Who pauses it.</param>
+    /// <param name="reason">Why.</param>
+    /// <returns>The rollout's state.</returns>
+    /// <exception cref="InvalidOperationException">No rollout is running (a paused, concluded or ended one cannot be paused).</exception>
+    public RolloutState PauseRollout(string actor, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        var rollout = Volatile.Read(ref _rollout);
+        if (rollout?.Status != RolloutStatus.Running)
+        {
+            throw new InvalidOperationException($"No rollout is running on '{_modelName}' (it is {(rollout is null ? "not running" : rollout.Status.ToString())}).");
+        }
+
+        return Changed(rollout, RolloutStatus.Paused, FormattableString.Invariant($"paused by {actor} at step {rollout.Step + 1}: {reason}"), null);
     }
 
     /// <summary>Promotes the rollout's challenger now (a person's decision after a pause, or an A/B test's winner): the alias moves, audited, only if it still names the champion the rollout started against.</summary>

@@ -16,6 +16,9 @@ public class PackageGraphTests
         ["ModelRetraining.Onnx.Gpu"] = ["ModelRetraining.Onnx"],
         ["ModelRetraining.Testing.Conformance"] = ["ModelRetraining.Testing"],
 
+        // The dashboard's rollouts view reads and steers model servers' rollouts (IRolloutControl).
+        ["ModelRetraining.Dashboard"] = ["ModelRetraining.Serving"],
+
         // mrt is an application, a composition root like a host: it reads Parquet files for drift and profile,
         // and opens PostgreSQL registries.
         ["ModelRetraining.Cli"] = ["ModelRetraining.Parquet", "ModelRetraining.PostgreSql"],

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using ModelRetraining.Serving;
 
 namespace ModelRetraining.Dashboard.Tests;
 
@@ -129,6 +130,10 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
             await UntilAsync(async () => await PointsAsync(page, "cpu") > before + 1, TimeSpan.FromSeconds(20));
             await UntilAsync(async () => await PointsAsync(page, "memory") > before + 1, TimeSpan.FromSeconds(20));
             Assert.True(await page.Locator("#chart-gpu").IsHiddenAsync()); // no GPU on this machine: no chart rather than a flat zero
+            if (Environment.GetEnvironmentVariable("MR_SCREENSHOTS") is { } folder)
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "dashboard-live-run.png"), FullPage = false });
+            }
 
             held.Release();
             await UntilAsync(async () => await page.EvaluateAsync<double>("document.getElementById('live-progress').value") == 100, TimeSpan.FromSeconds(90));
@@ -140,6 +145,43 @@ public sealed class DashboardBrowserTests(DashboardHost host) : IClassFixture<Da
         finally
         {
             held.Release();
+        }
+    }
+
+    [Fact]
+    public async Task TheRolloutsView_ShowsARollbackAsItHappens_WithoutAReload()
+    {
+        var server = await host.StartCanaryAsync();
+        try
+        {
+            var (page, errors) = await OpenAsync("dave", "rollouts", roles: "operator");
+            await page.WaitForSelectorAsync("html[data-live='on']", new PageWaitForSelectorOptions { Timeout = 10_000 });
+            await page.EvaluateAsync("window.__sameDocument = true");
+            var status = page.Locator("section[data-model='flight-delays'] .rollout-status");
+            Assert.Equal("Running", await status.InnerTextAsync());
+            Assert.Equal(1, await page.Locator("section[data-model='flight-delays'] form[action$='/abort']").CountAsync());
+
+            // The challenger answers wrong; the canary's own analysis rolls it back, and the open page follows.
+            for (var i = 0; i < 20 && server.Rollout is { Status: RolloutStatus.Running }; i++)
+            {
+                DashboardHost.Traffic(server, 2_000, challengerWrong: true);
+                await server.AnalyzeRolloutAsync();
+            }
+
+            await status.Filter(new LocatorFilterOptions { HasText = "RolledBack" }).WaitForAsync(new LocatorWaitForOptions { Timeout = 15_000 });
+            Assert.Contains("Failed", await page.Locator("section[data-model='flight-delays'] table.analyses").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(1, await page.Locator("#rollout-accuracy line.fail").CountAsync()); // the limit it failed against
+            Assert.Equal(0, await page.Locator("section[data-model='flight-delays'] form[action$='/abort']").CountAsync()); // nothing left to abort
+            Assert.True(await page.EvaluateAsync<bool>("window.__sameDocument === true"));
+            Assert.Empty(errors);
+            if (Environment.GetEnvironmentVariable("MR_SCREENSHOTS") is { } folder)
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, "dashboard-rollouts.png"), FullPage = false });
+            }
+        }
+        finally
+        {
+            await host.StopServingAsync(server);
         }
     }
 

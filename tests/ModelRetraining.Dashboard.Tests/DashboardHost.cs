@@ -10,6 +10,8 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ModelRetraining.MLNet;
+using ModelRetraining.Serving;
 using QuickStart;
 
 namespace ModelRetraining.Dashboard.Tests;
@@ -31,6 +33,9 @@ public sealed class DashboardHost : IAsyncLifetime
 
     /// <summary>Gets the monitor the dashboard at <c>/retraining</c> shows runs of (no GPU probe: the charts show none).</summary>
     public RunMonitor Monitor { get; } = new();
+
+    /// <summary>Gets the model servers the dashboard at <c>/retraining</c> shows the rollouts of (a test adds its own).</summary>
+    public List<IRolloutControl> Servers { get; } = [];
 
     public async Task InitializeAsync()
     {
@@ -56,6 +61,7 @@ public sealed class DashboardHost : IAsyncLifetime
             o.Registry = Registry;
             o.RollbackPolicy = "operators";
             o.Monitor = Monitor;
+            o.RolloutServers = Servers;
             o.ChangePollInterval = TimeSpan.FromMilliseconds(200);
         });
         _app.MapRetrainingDashboard("/secured", o =>
@@ -115,6 +121,55 @@ public sealed class DashboardHost : IAsyncLifetime
         var result = Task.Run(async () => await builder.Build().RunAsync(new RetrainingRunOptions { Actor = "alice", RunId = runId }));
         return new HeldRun(result, release);
     }
+
+    /// <summary>
+    /// Serves flight-delays (the champion) and starts a canary of v2 against it, shown by the dashboard until the
+    /// server is disposed. Its outcomes are the test's to record (<see cref="Traffic"/>).
+    /// </summary>
+    public async Task<ModelServer<FlightRow, FlightScore>> StartCanaryAsync()
+    {
+        var server = new ModelServer<FlightRow, FlightScore>(Registry, "flight-delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1) })
+        {
+            Derivations = FlightDelays.Schema().DerivationsFor<FlightRow>(),
+        };
+        await server.StartAsync();
+        var champion = server.Current!.Version;
+        await server.StartRolloutAsync(new RolloutOptions { ChallengerVersion = champion == 1 ? 2 : 1, MinOutcomes = 100, MinLatencyIncrease = TimeSpan.FromSeconds(10), Actor = "release-bot" });
+        lock (Servers)
+        {
+            Servers.Add(server);
+        }
+
+        return server;
+    }
+
+    public async Task StopServingAsync(ModelServer<FlightRow, FlightScore> server)
+    {
+        lock (Servers)
+        {
+            Servers.Remove(server);
+        }
+
+        await server.DisposeAsync();
+    }
+
+    /// <summary>Serves <paramref name="requests"/> February flights; each answer's outcome is right unless it came from the challenger and <paramref name="challengerWrong"/>.</summary>
+    public static void Traffic(ModelServer<FlightRow, FlightScore> server, int requests, bool challengerWrong)
+    {
+        var rows = FebruaryFlights.Value;
+        for (var i = 0; i < requests; i++)
+        {
+            var prediction = server.Predict(rows[i % rows.Count], $"passenger-{i}");
+            server.RecordOutcome(prediction.Id, !(challengerWrong && prediction.FromChallenger));
+        }
+    }
+
+    private static readonly Lazy<List<FlightRow>> FebruaryFlights = new(() =>
+    {
+        var flights = CsvDataSource.FromFile(FlightDelays.DataFile, FlightDelays.Schema()).Between(new DateTime(2001, 2, 1), new DateTime(2001, 2, 3));
+        var data = flights.LoadAsync(new RetrainingContext("flight-delays", "traffic", TimeProvider.System)).AsTask().GetAwaiter().GetResult();
+        return [.. new Microsoft.ML.MLContext(0).Data.CreateEnumerable<FlightRow>(data.Data, reuseRowObject: false)];
+    });
 
     public async Task DisposeAsync()
     {

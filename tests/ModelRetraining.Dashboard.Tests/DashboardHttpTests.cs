@@ -1,4 +1,5 @@
 using System.Net;
+using ModelRetraining.Serving;
 
 namespace ModelRetraining.Dashboard.Tests;
 
@@ -229,6 +230,60 @@ public sealed class DashboardHttpTests(DashboardHost host) : IClassFixture<Dashb
         }
 
         return (id!, data!);
+    }
+
+    [Fact]
+    public async Task TheRolloutsView_ShowsTheCanaryAgainstItsLimits_AndOnlyOperatorsPauseResumeAndAbortIt()
+    {
+        var server = await host.StartCanaryAsync();
+        try
+        {
+            using var anonymous = Client();
+            var html = await anonymous.GetStringAsync(new Uri("rollouts", UriKind.Relative));
+            var text = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(html, "<[^>]+>", string.Empty));
+            Assert.True(text.Contains("Canary v1 → v2 · Running · step 1 of 4 · 5 % of traffic to the challenger", StringComparison.Ordinal), text);
+            Assert.DoesNotContain("/rollouts/flight-delays/pause", html, StringComparison.Ordinal); // no actions for who may not act
+
+            var (frank, token) = await SessionAsync("frank", "rollouts", roles: "operator");
+            var forged = await frank.PostAsync(new Uri("rollouts/flight-delays/pause", UriKind.Relative), new FormUrlEncodedContent([new("comment", "no token")]));
+            Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+            var (bob, bobsToken) = await SessionAsync("bob", "approvals"); // a token of his own, from a page where he may act
+            Assert.Equal(HttpStatusCode.Forbidden, (await bob.PostAsync(new Uri("rollouts/flight-delays/pause", UriKind.Relative), Form(bobsToken, ("comment", "not mine to pause")))).StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, (await frank.PostAsync(new Uri("rollouts/flight-delays/abort", UriKind.Relative), Form(token, ("comment", " ")))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await frank.PostAsync(new Uri("rollouts/no-such-model/pause", UriKind.Relative), Form(token, ("comment", "?")))).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await frank.PostAsync(new Uri("rollouts/flight-delays/explode", UriKind.Relative), Form(token, ("comment", "?")))).StatusCode);
+            Assert.Equal(RolloutStatus.Running, server.Rollout!.Status); // nothing refused changed anything
+
+            var paused = await frank.PostAsync(new Uri("rollouts/flight-delays/pause", UriKind.Relative), Form(token, ("comment", "<i>hold</i> for the release freeze")));
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
+            Assert.Equal(RolloutStatus.Paused, server.Rollout!.Status);
+            Assert.Contains("paused by frank at step 1: <i>hold</i> for the release freeze", server.Rollout.LastChange, StringComparison.Ordinal);
+            Assert.Contains("&lt;i&gt;hold&lt;/i&gt;", await anonymous.GetStringAsync(new Uri("rollouts", UriKind.Relative)), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Conflict, (await frank.PostAsync(new Uri("rollouts/flight-delays/pause", UriKind.Relative), Form(token, ("comment", "again")))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await frank.PostAsync(new Uri("rollouts/flight-delays/resume", UriKind.Relative), Form(token))).StatusCode);
+            Assert.Equal(RolloutStatus.Running, server.Rollout!.Status);
+
+            // The challenger answers wrong: the canary rolls back on its own, and the view shows why, against the limits.
+            for (var i = 0; i < 20 && server.Rollout is { Status: RolloutStatus.Running }; i++)
+            {
+                DashboardHost.Traffic(server, 2_000, challengerWrong: true);
+                await server.AnalyzeRolloutAsync();
+            }
+
+            Assert.Null(server.Rollout);
+            html = await anonymous.GetStringAsync(new Uri("rollouts", UriKind.Relative));
+            Assert.Contains("Last rollout: ", html, StringComparison.Ordinal);
+            Assert.Contains("status-RolledBack", html, StringComparison.Ordinal);
+            Assert.Contains("<td>Failed</td>", html, StringComparison.Ordinal);
+            Assert.Contains("id=\"rollout-accuracy\"", html, StringComparison.Ordinal);
+            Assert.Contains("<line class=\"fail\"", html, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.Conflict, (await frank.PostAsync(new Uri("rollouts/flight-delays/abort", UriKind.Relative), Form(token, ("comment", "too late")))).StatusCode);
+            Assert.Equal(1, (await host.Registry.GetAliasAsync("flight-delays", ModelAliases.Champion))!.Version);
+        }
+        finally
+        {
+            await host.StopServingAsync(server);
+        }
     }
 
     [Fact]
