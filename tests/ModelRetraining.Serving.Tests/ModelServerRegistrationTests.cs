@@ -33,6 +33,7 @@ public sealed class ModelServerRegistrationTests : IDisposable
         await host.StartAsync();
         var server = host.Services.GetRequiredService<ModelServer<Row, Output>>();
         Assert.Same(server, host.Services.GetRequiredKeyedService<ModelServer<Row, Output>>("delays"));
+        Assert.Same(server, Assert.Single(host.Services.GetServices<IRolloutControl>())); // what the dashboard's rollouts view finds
         var first = server.Predict(new Row { X = 0.5f });
         Assert.Equal(1, first.Version);
         Assert.True(server.RecordActual(first.Id, 1f));

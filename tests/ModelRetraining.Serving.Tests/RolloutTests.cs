@@ -93,6 +93,41 @@ public sealed class RolloutTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task APersonsPause_HoldsTheCanaryAtItsStep_EvenWhenItsAnalysisFails_UntilResumed()
+    {
+        var (registry, server) = await ServeAsync();
+        IRolloutControl control = server;
+        await server.StartRolloutAsync(new RolloutOptions { ChallengerVersion = 2, MinOutcomes = 200, Actor = "release-bot", MinLatencyIncrease = NotJudged });
+        Assert.Equal(200, control.RolloutOptions!.MinOutcomes);
+        Assert.Equal("delays", control.ModelName);
+        Assert.Equal(1, control.ServedVersion);
+
+        var paused = control.PauseRollout("erin", "release freeze");
+        Assert.Equal(RolloutStatus.Paused, paused.Status);
+        Assert.Contains("paused by erin at step 1: release freeze", paused.LastChange, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => control.PauseRollout("erin", "twice"));
+
+        // A challenger that is plainly worse: the analysis says Failed, but a paused rollout only reports.
+        var random = new Random(3);
+        for (var i = 0; i < 5; i++)
+        {
+            Traffic(server, 4_000, championAccuracy: 0.9, challengerAccuracy: 0.3, random);
+            await server.AnalyzeRolloutAsync();
+        }
+
+        Assert.Equal(RolloutStatus.Paused, server.Rollout!.Status);
+        Assert.Equal(AnalysisOutcome.Failed, server.Rollout.Analyses[^1].Outcome);
+        Assert.Equal(1, (await registry.GetAliasAsync("delays", ModelAliases.Champion))!.Version);
+
+        Assert.Equal(RolloutStatus.Running, control.ResumeRollout("erin").Status);
+        Traffic(server, 4_000, championAccuracy: 0.9, challengerAccuracy: 0.3, random);
+        await server.AnalyzeRolloutAsync();
+        Assert.Null(server.Rollout);
+        Assert.Equal(RolloutStatus.RolledBack, control.LastRollout!.Status);
+        Assert.Throws<InvalidOperationException>(() => control.PauseRollout("erin", "nothing runs"));
+    }
+
+    [Fact]
     public async Task CanaryTraffic_FollowsTheStepShare_AndAKeyStaysOnItsArm()
     {
         var (_, server) = await ServeAsync();
