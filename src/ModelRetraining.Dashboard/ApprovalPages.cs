@@ -48,6 +48,7 @@ internal static class ApprovalPages
             }
 
             body.Raw("</p>");
+            await ReadinessAsync(request, body, pending, cancellationToken).ConfigureAwait(false);
             if (pending.Votes.Count > 0)
             {
                 body.Raw("<table class=\"votes\">").Head("Who", "Vote", "When", "Comment");
@@ -121,6 +122,58 @@ internal static class ApprovalPages
             return request.Site.Message(request, StatusCodes.Status400BadRequest, "Refused", ex.Message, back);
         }
     }
+
+    // The rollback-readiness checklist the run recorded when it asked for approval: the approvers' votes promote
+    // without rescoring, so they see here whether the way back works.
+    private static async Task ReadinessAsync(DashboardRequest request, Html body, ApprovalRequest pending, CancellationToken cancellationToken)
+    {
+        body.Raw("<ul class=\"checklist\" data-readiness=\"").Attribute(pending.Id).Raw("\">");
+        if (pending.ExpectedChampion is null)
+        {
+            body.Raw("<li class=\"muted\">").Text("No champion yet: nothing to roll back to.").Raw("</li></ul>");
+            return;
+        }
+
+        System.Text.Json.JsonElement? rollback = null;
+        if (request.Registry.GetService<IRunJournal>() is { } journal)
+        {
+            await foreach (var entry in journal.ReadRunAsync(pending.Id, cancellationToken).ConfigureAwait(false))
+            {
+                if (entry.Status == RunJournalStatus.AwaitingApproval && entry.Outputs is { } outputs)
+                {
+                    using var document = System.Text.Json.JsonDocument.Parse(outputs);
+                    rollback = document.RootElement.TryGetProperty("rollback", out var found) && found.ValueKind == System.Text.Json.JsonValueKind.Object ? found.Clone() : null;
+                }
+            }
+        }
+
+        if (rollback is not { } check)
+        {
+            body.Raw("<li class=\"muted\">").Text($"Rollback to v{pending.ExpectedChampion} was not checked when the request was opened (opened in code, or with VerifyRollbackReadiness off).").Raw("</li></ul>");
+            return;
+        }
+
+        var verified = check.TryGetProperty("verified", out var v) && v.ValueKind == System.Text.Json.JsonValueKind.True;
+        var rescored = check.TryGetProperty("rescored", out var r) && r.TryGetInt32(out var rows) ? rows : 0;
+        var problem = check.TryGetProperty("problem", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.String ? p.GetString() : null;
+        Item(body, verified, $"v{pending.ExpectedChampion} (the rollback target) read back from the registry, SHA-256 verified");
+        if (problem is not null)
+        {
+            Item(body, false, problem);
+        }
+        else if (rescored > 0)
+        {
+            Item(body, true, $"v{pending.ExpectedChampion} loaded and scored {rescored} holdout rows exactly as in this run's evaluation");
+        }
+        else
+        {
+            body.Raw("<li class=\"muted\">").Text("Not rescored: the evaluator keeps no per-row outputs to compare with.").Raw("</li>");
+        }
+
+        body.Raw("</ul>");
+    }
+
+    private static void Item(Html body, bool good, string text) => body.Raw(good ? "<li class=\"good\">✓ " : "<li class=\"bad\">✗ ").Text(text).Raw("</li>");
 
     public static async Task<IResult> RollbackAsync(DashboardRequest request, string model, CancellationToken cancellationToken)
     {

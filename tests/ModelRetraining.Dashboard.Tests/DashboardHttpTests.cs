@@ -233,6 +233,23 @@ public sealed class DashboardHttpTests(DashboardHost host) : IClassFixture<Dashb
     }
 
     [Fact]
+    public async Task TheInbox_ShowsEachCandidatesRollbackReadiness_AsTheRunCheckedIt()
+    {
+        using var local = Client();
+        var html = WebUtility.HtmlDecode(await local.GetStringAsync(new Uri("approvals", UriKind.Relative)));
+
+        // run-2 asked for approval against v1: its run read v1 back, verified its hash and rescored the holdout sample.
+        var run2 = System.Text.RegularExpressions.Regex.Match(html, "data-readiness=\"run-2\">(.*?)</ul>").Groups[1].Value;
+        Assert.Contains("✓ v1 (the rollback target) read back from the registry, SHA-256 verified", run2, StringComparison.Ordinal);
+        Assert.Contains("✓ v1 loaded and scored 256 holdout rows exactly as in this run's evaluation", run2, StringComparison.Ordinal);
+
+        // A request opened in code has no such record: the page says so rather than showing a tick.
+        var solo = System.Text.RegularExpressions.Regex.Match(html, "data-readiness=\"solo-quorum\">(.*?)</ul>").Groups[1].Value;
+        Assert.Contains("was not checked when the request was opened", solo, StringComparison.Ordinal);
+        Assert.DoesNotContain("✓", solo, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheRolloutsView_ShowsTheCanaryAgainstItsLimits_AndOnlyOperatorsPauseResumeAndAbortIt()
     {
         var server = await host.StartCanaryAsync();

@@ -47,6 +47,19 @@ public class ApprovalGatewayTests
     }
 
     [Fact]
+    public async Task ARunAskingForApproval_JournalsWhetherTheWayBackWorks_ForTheApprovers()
+    {
+        var (fixture, _, _) = await PendingAsync();
+
+        var waiting = Assert.Single(await fixture.JournalAsync("run-2"), e => e.Status == RunJournalStatus.AwaitingApproval);
+        using var outputs = System.Text.Json.JsonDocument.Parse(waiting.Outputs!);
+        var rollback = outputs.RootElement.GetProperty("rollback");
+        Assert.Equal(1, rollback.GetProperty("target").GetInt32());
+        Assert.True(rollback.GetProperty("verified").GetBoolean());
+        Assert.False(rollback.TryGetProperty("problem", out _)); // none: null is not written
+    }
+
+    [Fact]
     public async Task Quorum_NeedsDistinctApprovers_ThenPromotesWithTheirNames()
     {
         var (fixture, time, _) = await PendingAsync(p => p.Quorum = 2);

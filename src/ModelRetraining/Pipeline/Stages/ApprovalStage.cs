@@ -35,11 +35,16 @@ internal sealed class ApprovalStage(PipelineDefinition definition) : IRunStage
                 cancellationToken).ConfigureAwait(false);
         }
 
+        // The approvers see whether the way back works (the promotion their votes make does not rescore).
+        var readiness = run.Champion is { } champion && definition.Options.VerifyRollbackReadiness
+            ? await RollbackReadiness.CheckAsync(definition, champion, run, cancellationToken).ConfigureAwait(false)
+            : null;
         Log.AwaitingApproval(definition.Logger, run.RunId, definition.ModelName, registered.Version);
         var result = run.End(RetrainingRunStatus.AwaitingApproval, definition.TimeProvider) with
         {
             Reasons = [.. run.Decision!.Criteria.Where(c => c.Criterion is "first run" or "human approval").Select(c => c.Explanation), $"Approval request '{run.RunId}' waits for {policy.Quorum} approver(s)."],
         };
-        return new StageOutcome(RunJournalStatus.AwaitingApproval, $"v{registered.Version}", new { version = registered.Version }) { End = result };
+        var rollback = readiness is null ? null : new { target = readiness.Target, verified = readiness.ArtifactVerified, rescored = readiness.RescoredRows, problem = readiness.Problem };
+        return new StageOutcome(RunJournalStatus.AwaitingApproval, $"v{registered.Version}", new { version = registered.Version, rollback }) { End = result };
     }
 }
