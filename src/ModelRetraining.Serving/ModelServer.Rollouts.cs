@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace ModelRetraining.Serving;
 
 /// <summary>Rollouts: a challenger tried against the champion in shadow, A/B or canary mode (the work is the <see cref="RolloutController{TInput, TOutput}"/>'s).</summary>
-public sealed partial class ModelServer<TInput, TOutput> : IRolloutControl
+public sealed partial class ModelServer<TInput, TOutput> : IRolloutControl, IRolloutArms
 {
     /// <summary>The tag a rollout writes on the challenger (audited as <c>tag.set</c>): how it started and how it ended, with the numbers.</summary>
     public const string RolloutTag = "rollout";
@@ -66,6 +66,18 @@ public sealed partial class ModelServer<TInput, TOutput> : IRolloutControl
     public RolloutOptions? RolloutOptions => _rollouts.Options;
 
     string IRolloutControl.ModelName => _modelName;
+
+    string IRolloutArms.ModelName => _modelName;
+
+    IEnumerable<(string Arm, ArmStatistics Statistics)> IRolloutArms.CurrentArms()
+    {
+        if (_rollouts.Active is not { } rollout)
+        {
+            return [];
+        }
+
+        return [("champion", rollout.ChampionCounters.Snapshot()), ("challenger", rollout.ChallengerCounters.Snapshot())];
+    }
 
     int? IRolloutControl.ServedVersion => Current?.Version;
 

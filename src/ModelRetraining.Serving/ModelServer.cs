@@ -110,6 +110,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
 
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         _poll ??= _timeProvider.CreateTimer(_ => _ = PollAsync(), null, _options.PollInterval, _options.PollInterval);
+        ServingTelemetry.Follow(this); // its rollout's arms are observed until it is disposed
     }
 
     /// <summary>Reads the alias now and swaps in the version it names if that differs from the one served.</summary>
@@ -260,6 +261,8 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         {
             return; // a container that registered the server twice (keyed and not) disposes it twice
         }
+
+        ServingTelemetry.Forget(this);
 
         if (_registry.GetService<IAliasMoveSource>() is { } source)
         {

@@ -128,6 +128,58 @@ public sealed class RolloutTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task EachArmsFigures_AreObservedByTheServingMeter_WhileTheRolloutRuns()
+    {
+        var (_, server) = await ServeAsync();
+        var seen = new List<(string Instrument, double Value, string Model, string Arm, int Version)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "ModelRetraining.Serving" && instrument.Name.StartsWith("modelretraining.serving.rollout.", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        void Keep(System.Diagnostics.Metrics.Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string model = "", arm = "";
+            var version = 0;
+            foreach (var tag in tags)
+            {
+                (model, arm, version) = tag.Key switch
+                {
+                    "model" => ((string)tag.Value!, arm, version),
+                    "arm" => (model, (string)tag.Value!, version),
+                    "version" => (model, arm, (int)tag.Value!),
+                    _ => (model, arm, version),
+                };
+            }
+
+            lock (seen)
+            {
+                seen.Add((instrument.Name, value, model, arm, version));
+            }
+        }
+
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Keep(instrument, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Keep(instrument, value, tags));
+        listener.Start();
+        await server.StartRolloutAsync(new RolloutOptions { ChallengerVersion = 2, MinOutcomes = 100_000, LatencyWarmUpCalls = 10, MinLatencyIncrease = NotJudged });
+        Traffic(server, 4_000, championAccuracy: 0.8, challengerAccuracy: 0.6, new Random(9));
+        var analysis = await server.AnalyzeRolloutAsync(); // waiting: the step's counters stay as they are
+
+        listener.RecordObservableInstruments();
+        var mine = seen.Where(m => m.Model == "delays").ToList();
+        Assert.Contains(mine, m => m.Instrument == "modelretraining.serving.rollout.requests" && m.Arm == "challenger" && m.Version == 2 && m.Value == analysis.Challenger.Requests);
+        Assert.Contains(mine, m => m.Instrument == "modelretraining.serving.rollout.requests" && m.Arm == "champion" && m.Version == 1 && m.Value == analysis.Champion.Requests);
+        Assert.Contains(mine, m => m.Instrument == "modelretraining.serving.rollout.latency.p99" && m.Arm == "challenger" && m.Value > 0 && m.Value < 1);
+        Assert.Contains(mine, m => m.Instrument == "modelretraining.serving.rollout.accuracy" && m.Arm == "champion" && Math.Abs(m.Value - analysis.Champion.Accuracy) < 1e-12);
+
+        await server.StopRolloutAsync("tests", "done");
+        Assert.Empty(((IRolloutArms)server).CurrentArms()); // nothing is observed of a rollout that ended
+    }
+
+    [Fact]
     public async Task CanaryTraffic_FollowsTheStepShare_AndAKeyStaysOnItsArm()
     {
         var (_, server) = await ServeAsync();
