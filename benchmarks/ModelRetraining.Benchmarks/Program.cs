@@ -10,6 +10,7 @@
 // CSV ingest against pandas:  bash benchmarks/ingest/run.sh   (calls this program with "ingest <file.csv>"; "ingest-breakdown <file.csv>" times each stage)
 // Upload endpoint MB/s:        dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- upload <file.csv>
 // Dashboards watching a run:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- dashboard-watchers [watchers] [rounds]
+// A run followed live:        dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- run-monitor [watchers] [rounds]
 // Registry ops/s, SQLite vs PostgreSQL: bash benchmarks/registry/run.sh   (calls this program with "registry-throughput [seconds]")
 // Promotion to swap across processes: bash benchmarks/swap/run.sh   (calls this program with "swap-latency <serving node dll> [promotions]")
 // Parquet read overhead:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- parquet-overhead <file.csv>
@@ -30,6 +31,7 @@ return args switch
     ["parquet-overhead", var csv] => ParquetOverheadMeasurement.Run(csv),
     ["ingest-breakdown", var csv] => IngestBreakdown.Run(csv),
     ["dashboard-watchers", ..] => DashboardWatchersMeasurement.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5),
+    ["run-monitor", ..] => RunMonitorMeasurement.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),
 };

@@ -199,27 +199,23 @@ internal static class ReadCommands
 
         // The latest runs only (--last): each one's trigger is one more read of its journal.
         var runs = all.OrderByDescending(r => r.StartedAt).Take(last).ToList();
-        var triggers = new Dictionary<string, RunTrigger>(StringComparer.Ordinal);
+        var triggers = new Dictionary<string, RunOrigin>(StringComparer.Ordinal);
         foreach (var run in runs)
         {
-            await foreach (var entry in journal.ReadRunAsync(run.RunId, cancellationToken).ConfigureAwait(false))
-            {
-                triggers[run.RunId] = RunTrigger.Of(entry);
-                break;
-            }
+            triggers[run.RunId] = await RunOrigin.ReadAsync(journal, run.RunId, cancellationToken).ConfigureAwait(false);
         }
 
         var table = Output.Table("Run", "Started", "Trigger", "Stage", "Status", "Duration", "Attempts");
         foreach (var run in runs)
         {
-            var trigger = triggers.GetValueOrDefault(run.RunId) ?? RunTrigger.Unknown;
+            var trigger = triggers.GetValueOrDefault(run.RunId) ?? RunOrigin.Unknown;
             Output.Row(table, run.RunId, Output.When(run.StartedAt), trigger.Describe(), run.Stage.ToString(), run.Status.ToString(), $"{(run.UpdatedAt - run.StartedAt).TotalSeconds:0.0} s", run.Attempts.ToString(CultureInfo.InvariantCulture));
         }
 
         output.Result(
             runs.OrderBy(r => r.StartedAt).Select(r =>
             {
-                var trigger = triggers.GetValueOrDefault(r.RunId) ?? RunTrigger.Unknown;
+                var trigger = triggers.GetValueOrDefault(r.RunId) ?? RunOrigin.Unknown;
                 return new { id = r.RunId, status = r.Status.ToString(), stage = r.Stage.ToString(), startedAt = r.StartedAt, updatedAt = r.UpdatedAt, durationSeconds = (r.UpdatedAt - r.StartedAt).TotalSeconds, attempts = r.Attempts, unfinished = r.IsUnfinished, trigger = new { kinds = trigger.Kinds, actor = trigger.Actor, reason = trigger.Reason } };
             }).ToArray(),
             console =>

@@ -8,7 +8,7 @@ internal static class RunPages
 {
     public static async Task RunsTableAsync(DashboardRequest request, Html body, string model, string root, CancellationToken cancellationToken)
     {
-        body.Tag("h2", "Runs").Raw("<table id=\"runs\">").Head("Run", "Started", "Stage", "Status", "Progress", "Heartbeat", "Duration", "Attempts");
+        body.Tag("h2", "Runs").Raw("<table id=\"runs\">").Head("Run", "Started", "Trigger", "Stage", "Status", "Progress", "Heartbeat", "Duration", "Attempts");
         if (request.Registry.GetService<IRunJournal>() is not { } journal)
         {
             body.Raw("</table><p class=\"muted\">This registry keeps no run journal.</p>");
@@ -30,7 +30,8 @@ internal static class RunPages
             var crashed = claim is not null && now - claim.At > request.Site.Options.RunLease;
             var (status, css) = crashed ? ("Crashed (no heartbeat)", "status-Failed") : (run.Status.ToString(), $"status-{run.Status}");
             body.Raw("<tr><td>").Link($"{root}/runs/{Uri.EscapeDataString(run.RunId)}", run.RunId).Raw("</td>")
-                .Tag("td", Html.When(run.StartedAt)).Tag("td", run.Stage.ToString()).Tag("td", status, css)
+                .Tag("td", Html.When(run.StartedAt)).Tag("td", (await RunOrigin.ReadAsync(journal, run.RunId, cancellationToken).ConfigureAwait(false)).Describe(), "trigger")
+                .Tag("td", run.Stage.ToString()).Tag("td", status, css)
                 .Tag("td", request.Monitor?.Find(run.RunId) is { IsActive: true } live && live.ModelName == model ? LiveRunView.Summary(live) : string.Empty)
                 .Tag("td", claim is null ? string.Empty : $"{Html.Span(now - claim.At)} ago ({claim.Holder})")
                 .Tag("td", Html.Span(run.UpdatedAt - run.StartedAt), "num").Tag("td", run.Attempts.ToString(CultureInfo.InvariantCulture), "num").Raw("</tr>");

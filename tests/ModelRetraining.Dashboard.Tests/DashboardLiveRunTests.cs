@@ -103,6 +103,14 @@ public sealed class DashboardLiveRunTests(DashboardHost host) : IClassFixture<Da
     }
 
     [Fact]
+    public async Task TheRunsTable_SaysWhatStartedEachRun()
+    {
+        using var client = Client();
+        var table = await client.GetStringAsync(new Uri("models/flight-delays", UriKind.Relative));
+        Assert.Contains("<td class=\"trigger\">call by alice</td>", table, StringComparison.Ordinal); // started by code, with no trigger
+    }
+
+    [Fact]
     public async Task ARunWithoutAnomalies_SaysSo()
     {
         using var client = Client();

@@ -26,12 +26,8 @@ internal sealed class LiveRunTracker(RunMonitor monitor, LiveRun start, TimeProv
                 return;
             }
 
-            var keep = Math.Min(_lines.Length, max - 1);
-            var next = new RunLogLine[keep + 1];
-            Array.Copy(_lines, _lines.Length - keep, next, 0, keep);
-            next[keep] = new RunLogLine(++_lineSequence, time.GetUtcNow(), level, category, message);
-            _lines = next;
-            Volatile.Write(ref _current, _current with { LogLines = next, Revision = monitor.Revision + 1 });
+            _lines = Appended(_lines, new RunLogLine(++_lineSequence, time.GetUtcNow(), level, category, message), max);
+            Volatile.Write(ref _current, _current with { LogLines = _lines, Revision = monitor.Revision + 1 });
         }
     }
 
@@ -93,14 +89,19 @@ internal sealed class LiveRunTracker(RunMonitor monitor, LiveRun start, TimeProv
                 return;
             }
 
-            // Copy on write: a snapshot handed out keeps its samples while new ones arrive.
-            var keep = Math.Min(_samples.Length, max - 1);
-            var next = new ResourceSample[keep + 1];
-            Array.Copy(_samples, _samples.Length - keep, next, 0, keep);
-            next[keep] = sample with { Stage = _current.Stage };
-            _samples = next;
-            Volatile.Write(ref _current, _current with { Samples = next, Revision = monitor.Revision + 1 });
+            _samples = Appended(_samples, sample with { Stage = _current.Stage }, max);
+            Volatile.Write(ref _current, _current with { Samples = _samples, Revision = monitor.Revision + 1 });
         }
+    }
+
+    // Copy on write, keeping the latest `max`: a snapshot handed out keeps its items while new ones arrive.
+    private static T[] Appended<T>(T[] items, T item, int max)
+    {
+        var keep = Math.Min(items.Length, max - 1);
+        var next = new T[keep + 1];
+        Array.Copy(items, items.Length - keep, next, 0, keep);
+        next[keep] = item;
+        return next;
     }
 
     /// <summary>Ends the run with its outcome: a succeeded run's last stage shows done.</summary>
