@@ -40,6 +40,11 @@ internal static class RunMonitorMeasurement
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        if (Environment.GetEnvironmentVariable("MR_BENCH_LOG") is not null)
+        {
+            builder.Logging.AddConsole();
+        }
+
         builder.Services.AddRetrainingDashboard();
         await using var app = builder.Build();
         app.MapRetrainingDashboard("/retraining", o => { o.Registry = registry; o.Monitor = monitor; });
@@ -79,6 +84,10 @@ internal static class RunMonitorMeasurement
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException)
                 {
+                    if (i == 0 && ex is HttpRequestException)
+                    {
+                        Console.WriteLine($"watcher refused: {ex.Message}");
+                    }
                 }
             })).ToArray() : [];
             var clock = Stopwatch.StartNew();

@@ -51,7 +51,7 @@ public static class DashboardEndpoints
             throw new InvalidOperationException("The dashboard needs antiforgery and authorization services: call builder.Services.AddRetrainingDashboard() before building the app.");
         }
 
-        var site = new DashboardSite(prefix, options);
+        var site = new DashboardSite(prefix, options, endpoints.ServiceProvider);
         var group = endpoints.MapGroup(site.Prefix);
         if (options.ViewPolicy is { } viewPolicy)
         {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ModelRetraining.Dashboard;
 
 /// <summary>One mapped dashboard: its prefix, options, embedded assets and the change feed its open pages share.</summary>
-internal sealed class DashboardSite(string prefix, DashboardOptions options)
+internal sealed class DashboardSite(string prefix, DashboardOptions options, IServiceProvider root)
 {
     public const string StateKey = "ModelRetraining.Dashboard.State";
 
@@ -25,7 +25,9 @@ internal sealed class DashboardSite(string prefix, DashboardOptions options)
     public IReadOnlyList<ModelRetraining.Serving.IRolloutControl> RolloutServers(IServiceProvider services)
         => options.RolloutServers is { } given ? [.. given] : [.. services.GetServices<ModelRetraining.Serving.IRolloutControl>()];
 
-    public ChangeFeed Changes(IServiceProvider services) => _changes ??= new ChangeFeed(Registry(services), options.Approvals, () => RolloutServers(services), options.ChangePollInterval, options.TimeProvider ?? TimeProvider.System);
+    // The feed outlives the request that created it: it resolves servers from the app's root services, never
+    // from a request's scope (disposed when that request ends).
+    public ChangeFeed Changes(IServiceProvider services) => _changes ??= new ChangeFeed(Registry(services), options.Approvals, () => RolloutServers(root), options.ChangePollInterval, options.TimeProvider ?? TimeProvider.System);
 
     /// <summary>
     /// The page around a view: navigation, the stylesheet and script by hashed URL, and where the live stream is.
