@@ -141,8 +141,15 @@ internal static class ApprovalPages
             {
                 if (entry.Status == RunJournalStatus.AwaitingApproval && entry.Outputs is { } outputs)
                 {
-                    using var document = System.Text.Json.JsonDocument.Parse(outputs);
-                    rollback = document.RootElement.TryGetProperty("rollback", out var found) && found.ValueKind == System.Text.Json.JsonValueKind.Object ? found.Clone() : null;
+                    try
+                    {
+                        using var document = System.Text.Json.JsonDocument.Parse(outputs);
+                        rollback = document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && document.RootElement.TryGetProperty("rollback", out var found) && found.ValueKind == System.Text.Json.JsonValueKind.Object ? found.Clone() : null;
+                    }
+                    catch (System.Text.Json.JsonException)
+                    {
+                        rollback = null; // written by hand or another version: shown as not checked, the inbox still renders
+                    }
                 }
             }
         }
@@ -154,7 +161,7 @@ internal static class ApprovalPages
         }
 
         var verified = check.TryGetProperty("verified", out var v) && v.ValueKind == System.Text.Json.JsonValueKind.True;
-        var rescored = check.TryGetProperty("rescored", out var r) && r.TryGetInt32(out var rows) ? rows : 0;
+        var rescored = check.TryGetProperty("rescored", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.Number && r.TryGetInt32(out var rows) ? rows : 0;
         var problem = check.TryGetProperty("problem", out var p) && p.ValueKind == System.Text.Json.JsonValueKind.String ? p.GetString() : null;
         Item(body, verified, $"v{pending.ExpectedChampion} (the rollback target) read back from the registry, SHA-256 verified");
         if (problem is not null)

@@ -46,7 +46,18 @@ internal static class RunPages
     {
         body.Tag("h2", "Anomalies");
         var rules = new RunAnomalyRules(request.Site.Options.Anomalies);
-        var anomalies = await rules.FindAsync(request.Registry.GetService<IRunJournal>()!, runId, request.Time.GetUtcNow(), request.Site.Options.RunLease, live, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RunAnomaly> anomalies;
+        try
+        {
+            anomalies = await rules.FindAsync(request.Registry.GetService<IRunJournal>()!, runId, request.Time.GetUtcNow(), request.Site.Options.RunLease, live, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The history could not be read now: the rest of the page (the journal read already) still shows.
+            body.Raw("<p id=\"anomalies\" class=\"muted\">").Text($"Not judged: the model's recent runs could not be read ({ex.GetType().Name}).").Raw("</p>");
+            return;
+        }
+
         if (anomalies.Count == 0)
         {
             body.Raw("<p id=\"anomalies\" class=\"muted\">").Text($"None: no stage beyond mean + {rules.Options.SlowStageDeviations:0.#}σ of the last runs, heartbeat on time, metrics finite and not collapsed.").Raw("</p>");

@@ -110,7 +110,10 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
 
         await RefreshAsync(cancellationToken).ConfigureAwait(false);
         _poll ??= _timeProvider.CreateTimer(_ => _ = PollAsync(), null, _options.PollInterval, _options.PollInterval);
-        ServingTelemetry.Follow(this); // its rollout's arms are observed until it is disposed
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            ServingTelemetry.Follow(this); // its rollout's arms are observed until it is disposed
+        }
     }
 
     /// <summary>Reads the alias now and swaps in the version it names if that differs from the one served.</summary>

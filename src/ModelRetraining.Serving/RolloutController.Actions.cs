@@ -32,13 +32,19 @@ internal sealed partial class RolloutController<TInput, TOutput>
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        var rollout = Volatile.Read(ref _rollout);
-        if (rollout?.Status != RolloutStatus.Running)
-        {
-            throw new InvalidOperationException($"No rollout is running on '{_modelName}' (it is {(rollout is null ? "not running" : rollout.Status.ToString())}).");
-        }
+        var rollout = Volatile.Read(ref _rollout) ?? throw new InvalidOperationException($"No rollout is running on '{_modelName}'.");
 
-        return Changed(rollout, RolloutStatus.Paused, FormattableString.Invariant($"paused by {actor} at step {rollout.Step + 1}: {reason}"), null);
+        // Checked and changed under the rollout's gate (re-entrant: Changed takes it too), so a decision being made
+        // meanwhile either happened first (and the pause is refused) or sees the pause.
+        lock (rollout.Gate)
+        {
+            if (rollout.Status != RolloutStatus.Running || Volatile.Read(ref _rollout) != rollout)
+            {
+                throw new InvalidOperationException($"No rollout is running on '{_modelName}' (it is {rollout.Status}).");
+            }
+
+            return Changed(rollout, RolloutStatus.Paused, FormattableString.Invariant($"paused by {actor} at step {rollout.Step + 1}: {reason}"), null);
+        }
     }
 
     /// <summary>Promotes the rollout's challenger now (a person's decision after a pause, or an A/B test's winner): the alias moves, audited, only if it still names the champion the rollout started against.</summary>

@@ -235,6 +235,8 @@ public sealed class DashboardHttpTests(DashboardHost host) : IClassFixture<Dashb
     [Fact]
     public async Task TheInbox_ShowsEachCandidatesRollbackReadiness_AsTheRunCheckedIt()
     {
+        // A journal entry written by hand, not JSON: the inbox still renders, that check shown as not made.
+        await host.Registry.GetService<IRunJournal>()!.AppendAsync(new RunJournalEntry("solo-quorum", "solo", RetrainingStage.AwaitingApproval, RunJournalStatus.AwaitingApproval, DateTimeOffset.UtcNow) { Outputs = "{not json" });
         using var local = Client();
         var html = WebUtility.HtmlDecode(await local.GetStringAsync(new Uri("approvals", UriKind.Relative)));
 

@@ -88,9 +88,11 @@ internal sealed class MLNetProgressReader : IDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is TargetInvocationException or InvalidCastException or ArgumentException or NullReferenceException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _broken = true; // internals that do not look as expected: stop reading, the run goes on
+            // Internals that do not look as expected, or a caller's progress sink that throws: stop reading, the run
+            // goes on (a timer callback that throws would end the process).
+            _broken = true;
         }
         finally
         {

@@ -17,17 +17,18 @@ internal sealed class LiveRunTracker(RunMonitor monitor, LiveRun start, TimeProv
 
     public RunMonitor Monitor => monitor;
 
-    public void AddLine(Microsoft.Extensions.Logging.LogLevel level, string category, string message, int max)
+    public bool AddLine(Microsoft.Extensions.Logging.LogLevel level, string category, string message, int max)
     {
         lock (_lock)
         {
             if (_current.EndedAt is not null)
             {
-                return;
+                return false;
             }
 
             _lines = Appended(_lines, new RunLogLine(++_lineSequence, time.GetUtcNow(), level, category, message), max);
             Volatile.Write(ref _current, _current with { LogLines = _lines, Revision = monitor.Revision + 1 });
+            return true;
         }
     }
 
@@ -60,8 +61,12 @@ internal sealed class LiveRunTracker(RunMonitor monitor, LiveRun start, TimeProv
                 _parts.Remove(string.Empty);
             }
 
-            var previous = _parts.GetValueOrDefault(value.Source ?? string.Empty);
-            _parts[value.Source ?? string.Empty] = (value.Fraction ?? previous.Fraction, value.Rows ?? previous.Rows);
+            // What the reporter said before: the whole stage's figures for a report without a source.
+            var previous = value.Source is null ? (run.Fraction, run.Rows) : _parts.GetValueOrDefault(value.Source);
+
+            // A fraction that is not a number says nothing (and would break the page's JSON).
+            var reported = value.Fraction is { } f && double.IsFinite(f) ? f : (double?)null;
+            _parts[value.Source ?? string.Empty] = (reported ?? previous.Fraction, value.Rows ?? previous.Rows);
             var fractions = _parts.Values.Where(p => p.Fraction is not null).Select(p => Math.Clamp(p.Fraction!.Value, 0, 1)).ToList();
             double? fraction = fractions.Count > 0 ? fractions.Average() : null;
             long? rows = _parts.Values.Any(p => p.Rows is not null) ? _parts.Values.Sum(p => p.Rows ?? 0) : null;

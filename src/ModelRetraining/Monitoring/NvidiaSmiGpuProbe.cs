@@ -6,8 +6,8 @@ namespace ModelRetraining;
 
 /// <summary>
 /// Reads NVIDIA GPUs through <c>nvidia-smi</c> (shipped with the driver), one short process per reading. A machine
-/// without the tool, or whose tool fails (no driver, no device), has no GPU for the rest of the process's life:
-/// the probe stops asking after the first failure.
+/// without the tool has no GPU for the rest of the process's life (the probe stops asking); a tool that fails or
+/// is slow (no driver now, a loaded machine) is asked again a minute later, the samples in between having none.
 /// </summary>
 public sealed class NvidiaSmiGpuProbe : IGpuProbe
 {
@@ -16,6 +16,7 @@ public sealed class NvidiaSmiGpuProbe : IGpuProbe
     private readonly string _executable;
     private readonly TimeSpan _timeout;
     private volatile bool _absent;
+    private long _quietUntil; // Environment.TickCount64 before which a tool that failed is not asked again
 
     /// <summary>Initializes a new instance of the <see cref="NvidiaSmiGpuProbe"/> class.</summary>
     /// <param name="executable">The tool to run; <c>nvidia-smi</c> on the PATH by default.</param>
@@ -30,7 +31,7 @@ public sealed class NvidiaSmiGpuProbe : IGpuProbe
     /// <inheritdoc/>
     public GpuReading? Read()
     {
-        if (_absent)
+        if (_absent || Environment.TickCount64 < Interlocked.Read(ref _quietUntil))
         {
             return null;
         }
@@ -51,22 +52,31 @@ public sealed class NvidiaSmiGpuProbe : IGpuProbe
             }
 
             var output = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync(); // drained, so a chatty failure never blocks the tool
             if (!process.WaitForExit(_timeout))
             {
                 process.Kill(entireProcessTree: true);
-                _absent = true;
-                return null;
+                return BackOff(); // slow under load (or without persistence mode): asked again later
             }
 
             var reading = process.ExitCode == 0 ? Parse(output.GetAwaiter().GetResult()) : null;
-            _absent = reading is null;
-            return reading;
+            return reading ?? BackOff(); // no driver or no device now: asked again later, not every second
         }
-        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is Win32Exception or FileNotFoundException)
         {
-            _absent = true; // no such tool here: no GPU
+            _absent = true; // no such tool here: no GPU, for good
             return null;
         }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            return BackOff();
+        }
+    }
+
+    private GpuReading? BackOff()
+    {
+        Interlocked.Exchange(ref _quietUntil, Environment.TickCount64 + (long)TimeSpan.FromMinutes(1).TotalMilliseconds);
+        return null;
     }
 
     /// <summary>Reads <c>nvidia-smi</c>'s CSV answer: one line per device, utilisation in percent and memory in MiB.</summary>

@@ -31,7 +31,7 @@ public sealed class RunMonitor : IDisposable
     /// <exception cref="OptionsValidationException">The options are invalid; every problem is listed.</exception>
     public RunMonitor(TimeProvider? time = null, IGpuProbe? gpu = null, RunMonitorOptions? options = null)
     {
-        Options = options ?? new RunMonitorOptions();
+        Options = options?.Clone() ?? new RunMonitorOptions(); // validated once: later changes to the caller's object do not reach it
         var errors = Options.Validate();
         if (errors.Count > 0)
         {
@@ -136,9 +136,8 @@ public sealed class RunMonitor : IDisposable
             }
         }
 
-        if (tracker is not null && Options.MaxLogLines > 0)
+        if (tracker is not null && Options.MaxLogLines > 0 && tracker.AddLine(level, category, message, Options.MaxLogLines))
         {
-            tracker.AddLine(level, category, message, Options.MaxLogLines);
             Changed();
         }
     }
@@ -169,6 +168,19 @@ public sealed class RunMonitor : IDisposable
         Changed();
     }
 
+    // A host's own probe may throw: that sample has no GPU, the next one asks again.
+    private GpuReading? ReadGpu()
+    {
+        try
+        {
+            return _gpu?.Read();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
     private sealed class Unmark(LiveRunTracker? before) : IDisposable
     {
         public void Dispose() => Executing.Value = before;
@@ -196,7 +208,7 @@ public sealed class RunMonitor : IDisposable
                 return;
             }
 
-            var gpu = _gpu?.Read();
+            var gpu = ReadGpu();
             var sample = _sampler.Sample() with { Gpu = gpu };
             foreach (var tracker in trackers)
             {
@@ -204,6 +216,10 @@ public sealed class RunMonitor : IDisposable
             }
 
             Changed();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A timer callback that throws ends the process: a sample is worth less than the runs it watches.
         }
         finally
         {

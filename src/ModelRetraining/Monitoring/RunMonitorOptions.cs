@@ -25,6 +25,8 @@ public sealed class RunMonitorOptions
     /// <value>The default value is <see cref="LogLevel.Debug"/> (each stage's completion and time are Debug lines).</value>
     public LogLevel MinLogLevel { get; set; } = LogLevel.Debug;
 
+    internal RunMonitorOptions Clone() => (RunMonitorOptions)MemberwiseClone();
+
     /// <summary>Checks every setting and reports every problem at once.</summary>
     /// <returns>One sentence per problem naming the setting; empty when the options are valid.</returns>
     public IReadOnlyList<string> Validate()

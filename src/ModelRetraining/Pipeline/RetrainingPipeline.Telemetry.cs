@@ -9,8 +9,10 @@ public sealed partial class RetrainingPipeline
     {
         try
         {
+            // Bounded: a slow journal delays the run's answer by five seconds at most, and the anomalies go unlogged.
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5), _definition.TimeProvider);
             var rules = new RunAnomalyRules(_definition.Options.Anomalies);
-            var anomalies = await rules.FindAsync(_definition.Journal, run.RunId, _definition.TimeProvider.GetUtcNow(), _definition.Options.RunLease, live, CancellationToken.None).ConfigureAwait(false);
+            var anomalies = await rules.FindAsync(_definition.Journal, run.RunId, _definition.TimeProvider.GetUtcNow(), _definition.Options.RunLease, live, limit.Token).ConfigureAwait(false);
             foreach (var anomaly in anomalies)
             {
                 Log.RunAnomaly(_definition.Logger, run.RunId, ModelName, anomaly.Kind, anomaly.Stage?.ToString() ?? "-", anomaly.Message, string.Join(", ", anomaly.Parameters.Select(p => $"{p.Key}={SafeText.Escape(p.Value)}")));

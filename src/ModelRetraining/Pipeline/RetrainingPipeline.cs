@@ -240,7 +240,7 @@ public sealed partial class RetrainingPipeline
         }
 
         live?.End(result.Status);
-        if (result.Exception is not RunTakenOverException)
+        if (result.Exception is not RunTakenOverException && result.Status != RetrainingRunStatus.Cancelled)
         {
             await ReportAnomaliesAsync(run, live?.Current).ConfigureAwait(false);
         }

@@ -231,6 +231,42 @@ public class RunMonitorTests
     }
 
     [Fact]
+    public void AProbeThatThrows_CostsThatSampleItsGpu_NotTheProcess()
+    {
+        var time = new FakeTimeProvider(Start);
+        using var monitor = new RunMonitor(time, new ThrowingGpu());
+        using var tracker = monitor.Track("r1", "flights", 1);
+        time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.InRange(monitor.Find("r1")!.Samples.Count, 3, 4);
+        Assert.All(monitor.Find("r1")!.Samples, s => Assert.Null(s.Gpu));
+    }
+
+    [Fact]
+    public void AFractionThatIsNotANumber_SaysNothing()
+    {
+        using var monitor = new RunMonitor(new FakeTimeProvider(Start));
+        using var tracker = monitor.Track("r1", "flights", 1);
+        tracker.Report(new RetrainingProgress(RetrainingStage.Training, 0.4, "fitting"));
+        tracker.Report(new RetrainingProgress(RetrainingStage.Training, double.NaN, "odd"));
+
+        Assert.Equal(0.4, monitor.Find("r1")!.Fraction);
+    }
+
+    [Fact]
+    public void OptionsChangedAfterTheMonitorWasMade_DoNotReachIt()
+    {
+        var options = new RunMonitorOptions { MaxSamples = 5 };
+        var time = new FakeTimeProvider(Start);
+        using var monitor = new RunMonitor(time, options: options);
+        options.MaxSamples = 0; // would break the sample buffer if the monitor read it
+        using var tracker = monitor.Track("r1", "flights", 1);
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(5, monitor.Find("r1")!.Samples.Count);
+    }
+
+    [Fact]
     public void BadOptions_AreRefusedNamingEachSetting()
     {
         var error = Assert.Throws<OptionsValidationException>(() => new RunMonitor(options: new RunMonitorOptions { SampleInterval = TimeSpan.FromMilliseconds(10), MaxSamples = 0, KeepEnded = -1 }));
@@ -258,6 +294,11 @@ public class RunMonitorTests
 
         Assert.Null(probe.Read());
         Assert.Null(probe.Read());
+    }
+
+    private sealed class ThrowingGpu : IGpuProbe
+    {
+        public GpuReading? Read() => throw new InvalidOperationException("the host's probe broke");
     }
 
     private sealed class FakeGpu : IGpuProbe

@@ -19,6 +19,12 @@ internal sealed class ApprovalStage(PipelineDefinition definition) : IRunStage
             ?? throw new InvalidOperationException($"A gate of '{definition.ModelName}' asks for human approval, but the pipeline has no approval store: call UseApprovalStore(...) or use a registry that keeps approvals (the embedded one does).");
         var registered = run.Registered!;
         var policy = definition.ApprovalPolicy;
+
+        // The approvers see whether the way back works (the promotion their votes make does not rescore). Checked
+        // before the request opens, so a run that fails or is cancelled here leaves no request to vote on.
+        var readiness = run.Champion is { } champion && definition.Options.VerifyRollbackReadiness
+            ? await ReadinessAsync(champion, run, cancellationToken).ConfigureAwait(false)
+            : null;
         var now = definition.TimeProvider.GetUtcNow();
         if (await approvals.GetAsync(run.RunId, cancellationToken).ConfigureAwait(false) is null)
         {
@@ -35,10 +41,6 @@ internal sealed class ApprovalStage(PipelineDefinition definition) : IRunStage
                 cancellationToken).ConfigureAwait(false);
         }
 
-        // The approvers see whether the way back works (the promotion their votes make does not rescore).
-        var readiness = run.Champion is { } champion && definition.Options.VerifyRollbackReadiness
-            ? await RollbackReadiness.CheckAsync(definition, champion, run, cancellationToken).ConfigureAwait(false)
-            : null;
         Log.AwaitingApproval(definition.Logger, run.RunId, definition.ModelName, registered.Version);
         var result = run.End(RetrainingRunStatus.AwaitingApproval, definition.TimeProvider) with
         {
@@ -46,5 +48,19 @@ internal sealed class ApprovalStage(PipelineDefinition definition) : IRunStage
         };
         var rollback = readiness is null ? null : new { target = readiness.Target, verified = readiness.ArtifactVerified, rescored = readiness.RescoredRows, problem = readiness.Problem };
         return new StageOutcome(RunJournalStatus.AwaitingApproval, $"v{registered.Version}", new { version = registered.Version, rollback }) { End = result };
+    }
+
+    // Whatever the check meets (a store that cannot be reached, a scorer that throws) is what the approvers read,
+    // not a failed run; only a cancellation ends the run.
+    private async ValueTask<RollbackReadiness> ReadinessAsync(ModelVersion champion, RunState run, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RollbackReadiness.CheckAsync(definition, champion, run, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            return new RollbackReadiness(champion.Version, ArtifactVerified: false, RescoredRows: 0, $"{champion} could not be checked: {ex.GetType().Name}: {ex.Message}");
+        }
     }
 }
