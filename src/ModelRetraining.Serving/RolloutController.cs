@@ -211,15 +211,25 @@ internal sealed partial class RolloutController<TInput, TOutput>(
             return;
         }
 
+        RolloutState state;
+        string change;
         lock (rollout.Gate)
         {
+            if (rollout.Status != RolloutStatus.Running)
+            {
+                return; // a person paused it while this analysis ran: the step waits for them
+            }
+
             rollout.Step++;
             rollout.ChampionCounters = new ArmCounters(rollout.ChampionVersion, rollout.Options.LatencyWarmUpCalls);
             rollout.ChallengerCounters = new ArmCounters(rollout.Challenger.Version.Version, rollout.Options.LatencyWarmUpCalls);
             rollout.Share = steps[rollout.Step];
+            change = FormattableString.Invariant($"step {rollout.Step + 1}: {steps[rollout.Step] * 100:0.##}% of traffic to the challenger");
+            rollout.LastChange = change;
+            state = rollout.Snapshot();
         }
 
-        Changed(rollout, RolloutStatus.Running, FormattableString.Invariant($"step {rollout.Step + 1}: {steps[rollout.Step] * 100:0.##}% of traffic to the challenger"), analysis);
+        Announce(rollout, RolloutStatus.Running, change, analysis, state);
     }
 
     private async Task RollBackRolloutAsync(RolloutRuntime<TInput, TOutput> rollout, RolloutAnalysis analysis, CancellationToken cancellationToken)
@@ -282,6 +292,13 @@ internal sealed partial class RolloutController<TInput, TOutput>(
             state = rollout.Snapshot();
         }
 
+        return Announce(rollout, status, change, analysis, state);
+    }
+
+    // After a change made under the gate: the last state kept, the counter, the log line and the event (outside
+    // the gate, so a handler that reads the rollout cannot deadlock it).
+    private RolloutState Announce(RolloutRuntime<TInput, TOutput> rollout, RolloutStatus status, string change, RolloutAnalysis? analysis, RolloutState state)
+    {
         if (status is RolloutStatus.Promoted or RolloutStatus.RolledBack or RolloutStatus.Stopped)
         {
             Volatile.Write(ref _lastEnded, state);

@@ -9,7 +9,7 @@ namespace ModelRetraining.MLNet;
 /// Turns ML.NET's own training progress into the run's progress while <c>Fit</c> runs. ML.NET's trainers report
 /// iterations (LightGBM) and trees (FastTree) to a progress tracker its MLContext keeps but does not expose, and
 /// its public Log event carries no per-iteration line (checked on LightGBM and FastTree); so the tracker is read
-/// by reflection every half second, as ML.NET's own console host reads it. When a later ML.NET moves those
+/// by reflection every half second on a thread of its own, as ML.NET's own console host reads it. When a later ML.NET moves those
 /// internals the reader finds nothing and the run reports the coarse steps it reported before (start, fitted).
 /// </summary>
 internal sealed class MLNetProgressReader : IDisposable
@@ -20,7 +20,8 @@ internal sealed class MLNetProgressReader : IDisposable
     private readonly object _tracker;
     private readonly MethodInfo _getAllProgress;
     private readonly RetrainingContext _context;
-    private readonly ITimer _timer;
+    private readonly Thread _reader;
+    private readonly ManualResetEventSlim _stop = new();
     private readonly Dictionary<string, double> _limits = new(StringComparer.Ordinal);
     private int _reading;
     private bool _broken;
@@ -30,7 +31,20 @@ internal sealed class MLNetProgressReader : IDisposable
         _tracker = tracker;
         _getAllProgress = getAllProgress;
         _context = context;
-        _timer = context.TimeProvider.CreateTimer(_ => Read(), null, interval, interval);
+        // Its own thread, not the thread pool's timer: a busy pool (training, other runs, parallel tests) would
+        // delay the reads until the fit is over, and the run would report nothing while it trains.
+        _reader = new Thread(() =>
+        {
+            while (!_stop.Wait(interval))
+            {
+                Read();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "ML.NET progress",
+        };
+        _reader.Start();
     }
 
     /// <summary>Starts reading <paramref name="ml"/>'s progress into <paramref name="context"/>; <see langword="null"/> when nobody listens or ML.NET's internals are not there.</summary>
@@ -64,7 +78,9 @@ internal sealed class MLNetProgressReader : IDisposable
     /// <summary>Stops reading, after reading what is left.</summary>
     public void Dispose()
     {
-        _timer.Dispose();
+        _stop.Set();
+        _reader.Join();
+        _stop.Dispose();
         Read();
     }
 

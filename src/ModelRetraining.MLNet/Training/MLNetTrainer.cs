@@ -38,7 +38,7 @@ internal sealed class MLNetTrainer(Func<MLContext, IEstimator<ITransformer>> est
                     estimatorName = Describe(estimator);
                     context.ReportProgress(RetrainingStage.Training, 0.05, $"fitting {estimatorName} on {training.RowCount} rows");
                     ITransformer fitted;
-                    using (MLNetProgressReader.Start(ml, context, TimeSpan.FromMilliseconds(500)))
+                    using (MLNetProgressReader.Start(ml, context, options.ProgressInterval))
                     {
                         fitted = estimator.Fit(training.Data);
                     }

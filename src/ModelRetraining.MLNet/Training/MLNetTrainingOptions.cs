@@ -15,9 +15,18 @@ public sealed class MLNetTrainingOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public TimeSpan? Timeout { get; set; }
 
+    /// <summary>Gets or sets how often ML.NET's own training progress (LightGBM iterations, FastTree trees) is read into the run's progress while it fits.</summary>
+    /// <value>The default value is 500 milliseconds.</value>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
+        if (ProgressInterval < TimeSpan.FromMilliseconds(10))
+        {
+            errors.Add($"{nameof(ProgressInterval)} must be at least 10 ms; it is {ProgressInterval}.");
+        }
+
         if (string.IsNullOrWhiteSpace(Name))
         {
             errors.Add($"{nameof(Name)} is empty.");
