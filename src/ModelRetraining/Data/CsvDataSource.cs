@@ -193,11 +193,8 @@ public sealed partial class CsvDataSource : IDataSource
                 if (context.Progress is not null && (dataRow & 0xFFFF) == 0 && file.Length > 0)
                 {
                     // The share of the file's bytes read (compressed bytes for .gz): what a progress bar needs, at no cost without a sink.
-                    context.Progress.Report(new RetrainingProgress(RetrainingStage.Ingesting, Math.Min(1.0, (double)file.Position / file.Length), string.Create(CultureInfo.InvariantCulture, $"{FileName}: {dataRow - _rowsBefore:N0} rows read"))
-                    {
-                        Rows = dataRow - _rowsBefore,
-                        Source = FileName,
-                    });
+                    var read = dataRow - _rowsBefore;
+                    context.Progress.Report(new RetrainingProgress(RetrainingStage.Ingesting, Math.Min(1.0, (double)file.Position / file.Length), string.Create(CultureInfo.InvariantCulture, $"{FileName}: {read:N0} rows read")) { Rows = read, Source = FileName });
                 }
             }
 
