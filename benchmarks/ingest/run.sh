@@ -9,6 +9,7 @@ cd "$(dirname "$0")/../.."
 source_csv=${FLIGHTS_CSV:-../shared/datasets/flights-2001/flights-2001-500k.csv}
 work=${TMPDIR:-/tmp}/mr-ingest-bench
 mkdir -p "$work"
+/usr/bin/python3 -c 'import pandas' 2>/dev/null || { echo "pandas is missing: apt-get install python3-pandas" >&2; exit 2; }
 dotnet build benchmarks/ModelRetraining.Benchmarks -c Release -nologo -v q >/dev/null
 bench=benchmarks/ModelRetraining.Benchmarks/bin/Release/net10.0/ModelRetraining.Benchmarks.dll
 for rows in "${@:-1000000 10000000}"; do

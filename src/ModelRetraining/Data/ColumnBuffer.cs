@@ -1,6 +1,6 @@
 namespace ModelRetraining;
 
-/// <summary>Grows one typed column while a file is read; <see cref="Add"/> tells whether the value was present.</summary>
+/// <summary>Grows one typed column while a file is read; <see cref="Add(object)"/> tells whether the value was present.</summary>
 internal abstract class ColumnBuffer
 {
     public static ColumnBuffer Create(DataColumnKind kind) => kind switch
@@ -13,6 +13,9 @@ internal abstract class ColumnBuffer
     };
 
     public abstract bool Add(object? value);
+
+    /// <summary>Adds a parsed CSV field of the buffer's kind, unboxed.</summary>
+    public abstract bool Add(in CsvCell cell);
 
     public abstract Array ToArray();
 
@@ -27,6 +30,12 @@ internal abstract class ColumnBuffer
             return !float.IsNaN(number);
         }
 
+        public override bool Add(in CsvCell cell)
+        {
+            _values.Add(cell.Number);
+            return !float.IsNaN(cell.Number);
+        }
+
         public override Array ToArray() => _values.ToArray();
     }
 
@@ -37,6 +46,13 @@ internal abstract class ColumnBuffer
         public override bool Add(object? value)
         {
             var text = value as string ?? string.Empty;
+            _values.Add(text.AsMemory());
+            return text.Length > 0;
+        }
+
+        public override bool Add(in CsvCell cell)
+        {
+            var text = cell.Text ?? string.Empty;
             _values.Add(text.AsMemory());
             return text.Length > 0;
         }
@@ -54,6 +70,12 @@ internal abstract class ColumnBuffer
             return value is bool;
         }
 
+        public override bool Add(in CsvCell cell)
+        {
+            _values.Add(cell.HasFlag && cell.Flag);
+            return cell.HasFlag;
+        }
+
         public override Array ToArray() => _values.ToArray();
     }
 
@@ -65,6 +87,12 @@ internal abstract class ColumnBuffer
         {
             _values.Add(value is DateTime at ? at : default);
             return value is DateTime;
+        }
+
+        public override bool Add(in CsvCell cell)
+        {
+            _values.Add(cell.HasTime ? cell.Time : default);
+            return cell.HasTime;
         }
 
         public override Array ToArray() => _values.ToArray();

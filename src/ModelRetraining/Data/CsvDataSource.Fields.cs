@@ -9,16 +9,16 @@ namespace ModelRetraining;
 // Reading one field as its declared kind, and the tallies of fields that could not be read.
 public sealed partial class CsvDataSource
 {
-    internal static bool TryParse(DataColumnKind kind, ReadOnlySpan<char> field, CsvSchema schema, out object? value, out bool outOfRange)
+    internal static bool TryParse(DataColumnKind kind, ReadOnlySpan<char> field, CsvSchema schema, out CsvCell cell, out bool outOfRange)
     {
         field = field.Trim();
         outOfRange = false;
+        cell = CsvCell.Missing;
         switch (kind)
         {
             case DataColumnKind.Numeric:
                 if (field.IsEmpty)
                 {
-                    value = float.NaN;
                     return true;
                 }
 
@@ -28,55 +28,47 @@ public sealed partial class CsvDataSource
                     if (float.IsInfinity(number) && !schema.AllowInfinity)
                     {
                         outOfRange = true;
-                        break;
+                        return false;
                     }
 
-                    value = number;
+                    cell.Number = number;
                     return true;
                 }
 
-                break;
+                return false;
             case DataColumnKind.Text:
-                value = field.IsEmpty ? string.Empty : TextPool.Intern(field);
+                cell.Text = field.IsEmpty ? string.Empty : TextPool.Intern(field);
                 return true;
             case DataColumnKind.Boolean:
                 if (field.IsEmpty)
                 {
-                    value = null;
                     return true;
                 }
 
                 if (field.Equals("true", StringComparison.OrdinalIgnoreCase) || field.SequenceEqual("1") || field.Equals("yes", StringComparison.OrdinalIgnoreCase))
                 {
-                    value = true;
+                    cell.Flag = cell.HasFlag = true;
                     return true;
                 }
 
                 if (field.Equals("false", StringComparison.OrdinalIgnoreCase) || field.SequenceEqual("0") || field.Equals("no", StringComparison.OrdinalIgnoreCase))
                 {
-                    value = false;
+                    cell.HasFlag = true;
                     return true;
                 }
 
-                break;
+                return false;
             case DataColumnKind.DateTime:
                 if (field.IsEmpty)
                 {
-                    value = null;
                     return true;
                 }
 
-                if (TryParseTime(field, schema, out var at))
-                {
-                    value = at;
-                    return true;
-                }
-
-                break;
+                cell.HasTime = TryParseTime(field, schema, out cell.Time);
+                return cell.HasTime;
+            default:
+                return false;
         }
-
-        value = null;
-        return false;
     }
 
     // ISO 8601 in the forms files use; anything else (01/02/2001: January or February?) needs a format.
@@ -95,7 +87,11 @@ public sealed partial class CsvDataSource
 
     // The one date-time rule of every text source (CSV cells, text columns of a query): ISO 8601 unless formats are given, in UTC.
     internal static bool TryParseUtc(ReadOnlySpan<char> field, string[]? formats, CultureInfo culture, out DateTime at)
-        => System.DateTime.TryParseExact(field.Trim(), formats ?? IsoFormats, culture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out at);
+    {
+        field = field.Trim();
+        return (formats is null && IsoDateTime.TryParse(field, culture, out at))
+            || System.DateTime.TryParseExact(field, formats ?? IsoFormats, culture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out at);
+    }
 
     // A header of 10,000 columns must not make a 69k-character message: name the first few and count the rest.
     private static string HeaderList(string[] header, int shown = 20)

@@ -103,10 +103,32 @@ public sealed partial class CsvDataSource : IDataSource
         return new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
     }
 
+    // Sep splits the records unless its quoting would read this file differently from the rule (or a
+    // record is too long, or a quote never closes): then the file is read again, by the rule, with the
+    // line reader, which also words the error. Only such files pay for a second read.
     private DatasetSnapshot Read(RetrainingContext context, CancellationToken cancellationToken)
     {
+        try
+        {
+            using var reader = OpenText(_path, out var file);
+            using var records = new SepRecordReader(reader, _schema.Separator, _schema.MaxRecordLength, cancellationToken);
+            return Read(records, file, context, cancellationToken);
+        }
+        catch (CsvFastPathDeclinedException)
+        {
+            return ReadByTheRule(context, cancellationToken);
+        }
+    }
+
+    // The line reader alone: the fallback, and what tests hold the fast path to.
+    internal DatasetSnapshot ReadByTheRule(RetrainingContext context, CancellationToken cancellationToken)
+    {
         using var reader = OpenText(_path, out var file);
-        var records = new CsvRecordReader(reader, _schema.Separator, _path, _schema.MaxRecordLength, cancellationToken);
+        return Read(new CsvRecordReader(reader, _schema.Separator, _path, _schema.MaxRecordLength, cancellationToken), file, context, cancellationToken);
+    }
+
+    private DatasetSnapshot Read(ICsvRecords records, FileStream file, RetrainingContext context, CancellationToken cancellationToken)
+    {
         var issues = new List<DataValidationIssue>();
 
         if (!records.Read())
@@ -166,6 +188,7 @@ public sealed partial class CsvDataSource : IDataSource
         var buffers = columns.Select(c => ColumnBuffer.Create(c.Kind)).ToArray();
         var rowIndex = columns.Select((c, i) => (c.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var values = new object?[columns.Count];
+        var cells = new CsvCell[columns.Count];
         var row = new CsvRow(rowIndex, values);
         var errorsByColumn = new ColumnProblems[columns.Count];
         var timeIndex = _schema.TimeColumn is null ? -1 : rowIndex[_schema.TimeColumn];
@@ -173,16 +196,12 @@ public sealed partial class CsvDataSource : IDataSource
         var hasDerived = columns.Any(c => c.IsDerived);
         records.SkipLineNumbers(_linesBefore);
         long dataRow = _rowsBefore;
-        long badFieldCountRows = 0;
-        long firstBadFieldCountRow = 0;
-        long firstBadFieldCountLine = 0;
-        long lastBadFieldCountLine = 0;
+        var badFieldCounts = default(FieldCountProblems);
         long missingTimeRows = 0;
         var kept = 0;
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(_schema.ToDataSchema().ToString() + "\n"));
-        var encodeBuffer = new byte[4096];
+        var hash = new BlockHash();
+        hash.AppendUtf8(_schema.ToDataSchema().ToString(), (byte)'\n');
 
         while (records.Read())
         {
@@ -206,10 +225,10 @@ public sealed partial class CsvDataSource : IDataSource
 
             if (records.FieldCount != header.Length)
             {
-                badFieldCountRows++;
-                firstBadFieldCountRow = firstBadFieldCountRow == 0 ? dataRow : firstBadFieldCountRow;
-                firstBadFieldCountLine = firstBadFieldCountLine == 0 ? records.LineNumber : firstBadFieldCountLine;
-                lastBadFieldCountLine = records.EndLineNumber;
+                badFieldCounts.Rows++;
+                badFieldCounts.FirstRow = badFieldCounts.FirstRow == 0 ? dataRow : badFieldCounts.FirstRow;
+                badFieldCounts.FirstLine = badFieldCounts.FirstLine == 0 ? records.LineNumber : badFieldCounts.FirstLine;
+                badFieldCounts.LastLine = records.EndLineNumber;
                 continue;
             }
 
@@ -218,13 +237,14 @@ public sealed partial class CsvDataSource : IDataSource
             {
                 if (position[c] < 0)
                 {
-                    values[c] = null;
+                    cells[c] = CsvCell.Missing;
                     continue;
                 }
 
                 var field = records.Field(position[c]);
-                if (!TryParse(columns[c].Kind, field, _schema, out var value, out var outOfRange))
+                if (!TryParse(columns[c].Kind, field, _schema, out cells[c], out var outOfRange))
                 {
+                    cells[c] = CsvCell.Missing;
                     ref var problem = ref errorsByColumn[c];
                     if (outOfRange)
                     {
@@ -236,7 +256,6 @@ public sealed partial class CsvDataSource : IDataSource
                             problem.FirstOutOfRangeValue = field.ToString();
                         }
 
-                        values[c] = null;
                         continue;
                     }
 
@@ -249,20 +268,18 @@ public sealed partial class CsvDataSource : IDataSource
                     }
 
                     observedKind[c] = DataColumnKind.Text;
-                    value = null;
                 }
-
-                values[c] = value;
             }
 
             if (timeIndex >= 0 && (_from is not null || _to is not null))
             {
-                if (values[timeIndex] is not DateTime at)
+                if (!cells[timeIndex].HasTime)
                 {
                     missingTimeRows++;
                     continue;
                 }
 
+                var at = cells[timeIndex].Time;
                 if ((_from is { } f && at < f) || (_to is { } t && at >= t))
                 {
                     continue;
@@ -276,10 +293,7 @@ public sealed partial class CsvDataSource : IDataSource
                 // A derivation that reads a column derived after it sees it missing, not the previous row's value.
                 for (var c = 0; c < columns.Count; c++)
                 {
-                    if (columns[c].IsDerived)
-                    {
-                        values[c] = null;
-                    }
+                    values[c] = columns[c].IsDerived ? null : cells[c].Box(columns[c].Kind);
                 }
 
                 for (var c = 0; c < columns.Count; c++)
@@ -293,7 +307,8 @@ public sealed partial class CsvDataSource : IDataSource
 
             for (var c = 0; c < columns.Count; c++)
             {
-                if (!buffers[c].Add(values[c]) && c == labelIndex)
+                var present = hasDerived && columns[c].IsDerived ? buffers[c].Add(values[c]) : buffers[c].Add(in cells[c]);
+                if (!present && c == labelIndex)
                 {
                     ref var problem = ref errorsByColumn[c];
                     problem.MissingLabels++;
@@ -301,81 +316,11 @@ public sealed partial class CsvDataSource : IDataSource
                 }
             }
 
-            var line = records.RawRecord;
-            var needed = Encoding.UTF8.GetMaxByteCount(line.Length) + 1;
-            if (encodeBuffer.Length < needed)
-            {
-                encodeBuffer = new byte[needed * 2];
-            }
-
-            var written = Encoding.UTF8.GetBytes(line, encodeBuffer);
-            encodeBuffer[written] = (byte)'\n';
-            hash.AppendData(encodeBuffer, 0, written + 1);
+            hash.AppendUtf8(records.RawRecord, (byte)'\n');
             kept++;
         }
 
-        for (var c = 0; c < columns.Count; c++)
-        {
-            var problem = errorsByColumn[c];
-            if (problem.Count > 0)
-            {
-                issues.Add(new DataValidationIssue(
-                    ValidationSeverity.Error,
-                    "csv.type",
-                    $"Column '{columns[c].Name}' of '{FileName}' is {columns[c].Kind}, but data row {problem.FirstRow} (line {problem.FirstLine}) holds '{Shorten(problem.FirstValue)}'{(problem.Count > 1 ? $"; {problem.Count} values in all cannot be read as {columns[c].Kind}" : string.Empty)}.")
-                {
-                    Column = columns[c].Name,
-                    Row = problem.FirstRow,
-                    Source = _path,
-                });
-            }
-
-            if (problem.OutOfRange > 0)
-            {
-                issues.Add(new DataValidationIssue(
-                    ValidationSeverity.Error,
-                    "csv.out-of-range",
-                    $"Column '{columns[c].Name}' of '{FileName}' holds '{Shorten(problem.FirstOutOfRangeValue)}' at data row {problem.FirstOutOfRangeRow} (line {problem.FirstOutOfRangeLine}), beyond the range of a 32-bit float (it would read as infinity){(problem.OutOfRange > 1 ? $"; {problem.OutOfRange} values in all" : string.Empty)}. Set {nameof(CsvSchema)}.{nameof(CsvSchema.AllowInfinity)} if infinities are meant.")
-                {
-                    Column = columns[c].Name,
-                    Row = problem.FirstOutOfRangeRow,
-                    Source = _path,
-                });
-            }
-
-            if (problem.MissingLabels > 0)
-            {
-                issues.Add(new DataValidationIssue(
-                    ValidationSeverity.Error,
-                    "label.missing-values",
-                    $"Label column '{columns[c].Name}' of '{FileName}' is missing (empty, NaN or not computable) in {problem.MissingLabels} rows, first at data row {problem.FirstMissingLabelRow}.")
-                {
-                    Column = columns[c].Name,
-                    Row = problem.FirstMissingLabelRow,
-                    Source = _path,
-                });
-            }
-        }
-
-        if (badFieldCountRows > 0)
-        {
-            var share = (double)badFieldCountRows / Math.Max(1, dataRow - _rowsBefore);
-            var severity = share > _schema.MalformedRowTolerance ? ValidationSeverity.Error : ValidationSeverity.Warning;
-            issues.Add(new DataValidationIssue(severity, "csv.field-count", $"'{FileName}' has {badFieldCountRows} of {dataRow - _rowsBefore} data rows ({share * 100:0.##}%) whose field count differs from the header's {header.Length}, on lines {firstBadFieldCountLine}–{lastBadFieldCountLine} (first at data row {firstBadFieldCountRow}); they were not read{(severity == ValidationSeverity.Error ? $", which is more than the {_schema.MalformedRowTolerance * 100:0.##}% allowed ({nameof(CsvSchema)}.{nameof(CsvSchema.MalformedRowTolerance)})" : string.Empty)}.")
-            {
-                Row = firstBadFieldCountRow,
-                Source = _path,
-            });
-        }
-
-        if (missingTimeRows > 0)
-        {
-            issues.Add(new DataValidationIssue(ValidationSeverity.Warning, "csv.missing-time", $"{missingTimeRows} rows of '{FileName}' have no time in '{_schema.TimeColumn}' and fall outside every time window.")
-            {
-                Column = _schema.TimeColumn,
-                Source = _path,
-            });
-        }
+        ReportProblems(issues, errorsByColumn, badFieldCounts, dataRow - _rowsBefore, header.Length, missingTimeRows);
 
         var observed = new List<DataColumn>();
         for (var c = 0; c < columns.Count; c++)
@@ -388,7 +333,7 @@ public sealed partial class CsvDataSource : IDataSource
 
         observed.AddRange(extra.Select(e => new DataColumn(e, DataColumnKind.Text)));
         var view = new ColumnarDataView(columns.Select((c, i) => (c.Name, c.Kind, buffers[i].ToArray())).ToArray(), kept);
-        return new DatasetSnapshot(Name, view, new DataSchema(observed, _schema.LabelColumn, _schema.TimeColumn), kept, "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()))
+        return new DatasetSnapshot(Name, view, new DataSchema(observed, _schema.LabelColumn, _schema.TimeColumn), kept, hash.Finish())
         {
             ReadIssues = issues,
             DeclaredSchema = _schema.ToDataSchema(),

@@ -6,7 +6,7 @@ namespace ModelRetraining;
 /// Splits RFC 4180 records: separators inside quotes, doubled quotes as one quote, and line breaks
 /// inside quoted fields. Fields are handed out as spans of the current record, unescaped only when needed.
 /// </summary>
-internal sealed class CsvRecordReader(TextReader reader, char separator, string source, int maxRecordLength, CancellationToken cancellationToken)
+internal sealed class CsvRecordReader(TextReader reader, char separator, string source, int maxRecordLength, CancellationToken cancellationToken) : ICsvRecords
 {
     private readonly LineReader _lines = new(reader);
     private readonly List<(int Start, int Length)> _fields = [];
@@ -14,7 +14,6 @@ internal sealed class CsvRecordReader(TextReader reader, char separator, string 
     private readonly StringBuilder _multiLine = new();
     private string _record = string.Empty;
     private string _escaped = string.Empty;
-    private bool _hasEscapes;
     private long _nextLine = 1;
 
     public int FieldCount => _fields.Count;
@@ -25,7 +24,7 @@ internal sealed class CsvRecordReader(TextReader reader, char separator, string 
     /// <summary>Gets the 1-based line where the current record ends (later than <see cref="LineNumber"/> when a quoted field spans lines).</summary>
     public long EndLineNumber => _nextLine - 1;
 
-    public string RawRecord => _record;
+    public ReadOnlySpan<char> RawRecord => _record;
 
     // A part of a larger file: the lines before it in the whole are counted as read.
     public void SkipLineNumbers(long lines) => _nextLine += lines;
@@ -127,71 +126,8 @@ internal sealed class CsvRecordReader(TextReader reader, char separator, string 
 
     private void Split(string line)
     {
-        _fields.Clear();
-        _hasEscapes = false;
-        _unescaped.Clear();
-        var i = 0;
-        while (true)
-        {
-            if (i < line.Length && line[i] == '"')
-            {
-                // Quoted field: unescape into the side buffer; its span is addressed with a negative start.
-                var begin = _unescaped.Length;
-                i++;
-                while (i < line.Length)
-                {
-                    if (line[i] == '"')
-                    {
-                        if (i + 1 < line.Length && line[i + 1] == '"')
-                        {
-                            _unescaped.Append('"');
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    _unescaped.Append(line[i]);
-                    i++;
-                }
-
-                // Anything between the closing quote and the separator is kept, as most readers do.
-                while (i < line.Length && line[i] != separator)
-                {
-                    _unescaped.Append(line[i]);
-                    i++;
-                }
-
-                _hasEscapes = true;
-                _fields.Add((-begin - 1, _unescaped.Length - begin));
-            }
-            else
-            {
-                var end = line.IndexOf(separator, i);
-                if (end < 0)
-                {
-                    end = line.Length;
-                }
-
-                _fields.Add((i, end - i));
-                i = end;
-            }
-
-            if (i >= line.Length)
-            {
-                break;
-            }
-
-            i++; // separator
-            if (i == line.Length)
-            {
-                _fields.Add((i, 0));
-                break;
-            }
-        }
-
-        _escaped = _hasEscapes ? _unescaped.ToString() : string.Empty;
+        // The record reader ended the record outside quotes, so the splitter sees exactly one record.
+        CsvFieldSplitter.Split(line, separator, _fields, _unescaped);
+        _escaped = _unescaped.Length > 0 ? _unescaped.ToString() : string.Empty;
     }
 }

@@ -14,7 +14,7 @@ public sealed class DatasetSnapshotBuilder
 {
     private readonly IReadOnlyList<DataColumn> _columns;
     private readonly ColumnBuffer[] _buffers;
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly BlockHash _hash = new();
     private byte[] _encoded = new byte[256];
     private byte[] _scratch = new byte[256];
 
@@ -51,7 +51,7 @@ public sealed class DatasetSnapshotBuilder
 
         Reserve(length, 1);
         _encoded[length] = (byte)'\n';
-        _hash.AppendData(_encoded, 0, length + 1);
+        _hash.Append(_encoded.AsSpan(0, length + 1));
         Rows++;
     }
 
@@ -138,7 +138,7 @@ public sealed class DatasetSnapshotBuilder
     {
         var view = new ColumnarDataView([.. _columns.Select((c, i) => (c.Name, c.Kind, _buffers[i].ToArray()))], Rows);
         var schema = new DataSchema(_columns, labelColumn, timeColumn);
-        return new DatasetSnapshot(name, view, schema, Rows, "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset()))
+        return new DatasetSnapshot(name, view, schema, Rows, _hash.Finish())
         {
             ReadIssues = issues,
             DeclaredSchema = schema,
