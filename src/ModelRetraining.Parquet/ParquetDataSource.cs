@@ -1,3 +1,4 @@
+using System.Numerics;
 using Parquet;
 using Parquet.Schema;
 
@@ -146,7 +147,7 @@ public sealed class ParquetDataSource : IDataSource
     {
         using var rowGroup = reader.OpenRowGroupReader(group);
         var rows = checked((int)rowGroup.RowCount);
-        var values = new object?[columns.Length][];
+        var values = new Array[columns.Length];
         try
         {
             for (var c = 0; c < columns.Length; c++)
@@ -159,35 +160,27 @@ public sealed class ParquetDataSource : IDataSource
             throw new InvalidDataException($"Row group {group + 1} of '{Path.GetFileName(file)}' cannot be read ({ex.Message}): the file is truncated or damaged; nothing was read.", ex);
         }
 
-        var row = new object?[columns.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < columns.Length; c++)
-            {
-                row[c] = values[c][r];
-            }
-
-            builder.Add(row);
-        }
+        builder.AddColumns(rows, values);
     }
 
-    // One column of one row group, as the pipeline's values: numbers as float (NaN for null), times in UTC.
-    private static async Task<object?[]> ReadColumnAsync(ParquetRowGroupReader rowGroup, DataField field, int rows, CancellationToken cancellationToken)
+    // One column of one row group, typed as the snapshot keeps it (no object per value): numbers as float
+    // (NaN for null), text as strings, flags and times as nullables, times in UTC.
+    private static async Task<Array> ReadColumnAsync(ParquetRowGroupReader rowGroup, DataField field, int rows, CancellationToken cancellationToken)
     {
         var type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
         if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
         {
             var text = new string?[rows];
             await rowGroup.ReadAsync(field, text.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-            return [.. text.Select(t => (object?)t)];
+            return text;
         }
 
         return type switch
         {
-            _ when type == typeof(bool) => await Nullables<bool>(rowGroup, field, rows, v => v, cancellationToken).ConfigureAwait(false),
-            _ when type == typeof(DateTime) => await Nullables<DateTime>(rowGroup, field, rows, v => v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : v, cancellationToken).ConfigureAwait(false),
-            _ when type == typeof(DateTimeOffset) => await Nullables<DateTimeOffset>(rowGroup, field, rows, v => v.UtcDateTime, cancellationToken).ConfigureAwait(false),
-            _ when type == typeof(DateOnly) => await Nullables<DateOnly>(rowGroup, field, rows, v => v.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(bool) => await Nullables<bool, bool>(rowGroup, field, rows, v => v, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(DateTime) => await Nullables<DateTime, DateTime>(rowGroup, field, rows, v => v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : v, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(DateTimeOffset) => await Nullables<DateTimeOffset, DateTime>(rowGroup, field, rows, v => v.UtcDateTime, cancellationToken).ConfigureAwait(false),
+            _ when type == typeof(DateOnly) => await Nullables<DateOnly, DateTime>(rowGroup, field, rows, v => v.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), cancellationToken).ConfigureAwait(false),
             _ when type == typeof(double) => await Numbers<double>(rowGroup, field, rows, cancellationToken).ConfigureAwait(false),
             _ when type == typeof(float) => await Numbers<float>(rowGroup, field, rows, cancellationToken).ConfigureAwait(false),
             _ when type == typeof(decimal) => await Numbers<decimal>(rowGroup, field, rows, cancellationToken).ConfigureAwait(false),
@@ -202,21 +195,45 @@ public sealed class ParquetDataSource : IDataSource
         };
     }
 
-    private static Task<object?[]> Numbers<T>(ParquetRowGroupReader rowGroup, DataField field, int rows, CancellationToken cancellationToken)
-        where T : struct, IConvertible
-        => Nullables<T>(rowGroup, field, rows, v => Convert.ToSingle(v, System.Globalization.CultureInfo.InvariantCulture), cancellationToken, float.NaN);
-
-    private static async Task<object?[]> Nullables<T>(ParquetRowGroupReader rowGroup, DataField field, int rows, Func<T, object> convert, CancellationToken cancellationToken, object? missing = null)
-        where T : struct
+    // Numbers of any width as float, as a cast would (CreateTruncating is the cast for every numeric type).
+    private static async Task<Array> Numbers<T>(ParquetRowGroupReader rowGroup, DataField field, int rows, CancellationToken cancellationToken)
+        where T : struct, INumberBase<T>
     {
-        var result = new object?[rows];
+        var result = new float[rows];
         if (field.IsNullable)
         {
             var read = new T?[rows];
             await rowGroup.ReadAsync(field, read.AsMemory(), null, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < rows; i++)
             {
-                result[i] = read[i] is { } v ? convert(v) : missing;
+                result[i] = read[i] is { } v ? float.CreateTruncating(v) : float.NaN;
+            }
+        }
+        else
+        {
+            var read = new T[rows];
+            await rowGroup.ReadAsync(field, read.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < rows; i++)
+            {
+                result[i] = float.CreateTruncating(read[i]);
+            }
+        }
+
+        return result;
+    }
+
+    private static async Task<Array> Nullables<T, TOut>(ParquetRowGroupReader rowGroup, DataField field, int rows, Func<T, TOut> convert, CancellationToken cancellationToken)
+        where T : struct
+        where TOut : struct
+    {
+        var result = new TOut?[rows];
+        if (field.IsNullable)
+        {
+            var read = new T?[rows];
+            await rowGroup.ReadAsync(field, read.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < rows; i++)
+            {
+                result[i] = read[i] is { } v ? convert(v) : null;
             }
         }
         else

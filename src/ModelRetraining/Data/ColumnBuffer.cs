@@ -17,84 +17,111 @@ internal abstract class ColumnBuffer
     /// <summary>Adds a parsed CSV field of the buffer's kind, unboxed.</summary>
     public abstract bool Add(in CsvCell cell);
 
-    public abstract Array ToArray();
+    /// <summary>
+    /// Gets the values: the buffer's own array, whose first values are the column (it may be up to an eighth
+    /// longer; <see cref="ColumnarDataView"/> reads only its rows), so a presized column is not copied a last time.
+    /// </summary>
+    public abstract Array Values();
 
-    private sealed class Numeric : ColumnBuffer
+    /// <summary>Makes room for <paramref name="capacity"/> values without growing.</summary>
+    public abstract void EnsureCapacity(int capacity);
+
+    private abstract class Of<T> : ColumnBuffer
     {
-        private readonly List<float> _values = [];
+        private T[] _items = new T[16];
+        private int _count;
 
+        // A presized column (a few percent over) is handed out as it is; one grown by doubling is cut to
+        // size, so a snapshot does not hold up to twice its values for its whole life.
+        public override Array Values()
+        {
+            if (_count < _items.Length - (_items.Length / 8))
+            {
+                Array.Resize(ref _items, _count);
+            }
+
+            return _items;
+        }
+
+        public override void EnsureCapacity(int capacity)
+        {
+            if (capacity > _items.Length)
+            {
+                Array.Resize(ref _items, capacity);
+            }
+        }
+
+        protected void Append(T value)
+        {
+            if (_count == _items.Length)
+            {
+                Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, 2L * _items.Length));
+            }
+
+            _items[_count++] = value;
+        }
+    }
+
+    private sealed class Numeric : Of<float>
+    {
         public override bool Add(object? value)
         {
             var number = value is float f ? f : float.NaN;
-            _values.Add(number);
+            Append(number);
             return !float.IsNaN(number);
         }
 
         public override bool Add(in CsvCell cell)
         {
-            _values.Add(cell.Number);
+            Append(cell.Number);
             return !float.IsNaN(cell.Number);
         }
-
-        public override Array ToArray() => _values.ToArray();
     }
 
-    private sealed class Text : ColumnBuffer
+    private sealed class Text : Of<ReadOnlyMemory<char>>
     {
-        private readonly List<ReadOnlyMemory<char>> _values = [];
-
         public override bool Add(object? value)
         {
             var text = value as string ?? string.Empty;
-            _values.Add(text.AsMemory());
+            Append(text.AsMemory());
             return text.Length > 0;
         }
 
         public override bool Add(in CsvCell cell)
         {
             var text = cell.Text ?? string.Empty;
-            _values.Add(text.AsMemory());
+            Append(text.AsMemory());
             return text.Length > 0;
         }
-
-        public override Array ToArray() => _values.ToArray();
     }
 
-    private sealed class Boolean : ColumnBuffer
+    private sealed class Boolean : Of<bool>
     {
-        private readonly List<bool> _values = [];
-
         public override bool Add(object? value)
         {
-            _values.Add(value is true);
+            Append(value is true);
             return value is bool;
         }
 
         public override bool Add(in CsvCell cell)
         {
-            _values.Add(cell.HasFlag && cell.Flag);
+            Append(cell.HasFlag && cell.Flag);
             return cell.HasFlag;
         }
-
-        public override Array ToArray() => _values.ToArray();
     }
 
-    private sealed class Time : ColumnBuffer
+    private sealed class Time : Of<DateTime>
     {
-        private readonly List<DateTime> _values = [];
-
         public override bool Add(object? value)
         {
-            _values.Add(value is DateTime at ? at : default);
+            Append(value is DateTime at ? at : default);
             return value is DateTime;
         }
 
         public override bool Add(in CsvCell cell)
         {
-            _values.Add(cell.HasTime ? cell.Time : default);
+            Append(cell.HasTime ? cell.Time : default);
             return cell.HasTime;
         }
-
-        public override Array ToArray() => _values.ToArray();
     }
 }

@@ -39,7 +39,7 @@ internal sealed class ColumnarDataView : IColumnarDataView
     {
         if (columnIndex >= 0 && columnIndex < _columns.Length && _columns[columnIndex] is T[] array)
         {
-            values = array;
+            values = array.AsMemory(0, _rowCount);
             return true;
         }
 

@@ -17,4 +17,23 @@ public sealed partial class CsvDataSource
         ArgumentOutOfRangeException.ThrowIfNegative(rowsBefore);
         return new CsvDataSource(_path, _schema, _from, _to, linesBefore, rowsBefore);
     }
+
+    // After the first rows, the columns are given room for the rows the file's size promises (a plain file,
+    // no time window): growing them by doubling copied each column about twice and left the garbage of every
+    // smaller array, which at 10M rows was most of the read's time in the GC. A guess too small grows as
+    // before; one too large is cut to size at the end.
+    private static void Presize(ColumnBuffer[] buffers, FileStream file, long sampleChars)
+    {
+        if (file.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || sampleChars <= 0)
+        {
+            return;
+        }
+
+        var rows = (double)file.Length / sampleChars * SizingSample * 1.02;
+        var capacity = (int)Math.Min(rows, Array.MaxLength / 2);
+        foreach (var buffer in buffers)
+        {
+            buffer.EnsureCapacity(capacity);
+        }
+    }
 }

@@ -14,6 +14,7 @@ namespace ModelRetraining;
 public sealed partial class CsvDataSource : IDataSource
 {
     private const int MaxReportedRows = 5;
+    private const int SizingSample = 16_384;
     private readonly string _path;
     private readonly CsvSchema _schema;
     private readonly DateTime? _from;
@@ -198,6 +199,7 @@ public sealed partial class CsvDataSource : IDataSource
         long dataRow = _rowsBefore;
         var badFieldCounts = default(FieldCountProblems);
         long missingTimeRows = 0;
+        long sampleChars = 0;
         var kept = 0;
 
         var hash = new BlockHash();
@@ -206,6 +208,15 @@ public sealed partial class CsvDataSource : IDataSource
         while (records.Read())
         {
             dataRow++;
+            if (dataRow - _rowsBefore <= SizingSample)
+            {
+                sampleChars += records.RawRecord.Length + 1;
+                if (dataRow - _rowsBefore == SizingSample && _from is null && _to is null)
+                {
+                    Presize(buffers, file, sampleChars);
+                }
+            }
+
             if ((dataRow & 0x3FFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -332,7 +343,7 @@ public sealed partial class CsvDataSource : IDataSource
         }
 
         observed.AddRange(extra.Select(e => new DataColumn(e, DataColumnKind.Text)));
-        var view = new ColumnarDataView(columns.Select((c, i) => (c.Name, c.Kind, buffers[i].ToArray())).ToArray(), kept);
+        var view = new ColumnarDataView(columns.Select((c, i) => (c.Name, c.Kind, buffers[i].Values())).ToArray(), kept);
         return new DatasetSnapshot(Name, view, new DataSchema(observed, _schema.LabelColumn, _schema.TimeColumn), kept, hash.Finish())
         {
             ReadIssues = issues,

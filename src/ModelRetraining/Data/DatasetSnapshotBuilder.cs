@@ -10,7 +10,7 @@ namespace ModelRetraining;
 /// fingerprinted as they come from a canonical form of each value (its kind, length and invariant text), so
 /// the same values give the same fingerprint whatever produced them (objects, a query, a Parquet file).
 /// </summary>
-public sealed class DatasetSnapshotBuilder
+public sealed partial class DatasetSnapshotBuilder
 {
     private readonly IReadOnlyList<DataColumn> _columns;
     private readonly ColumnBuffer[] _buffers;
@@ -66,11 +66,7 @@ public sealed class DatasetSnapshotBuilder
             case float f:
                 return Formatted(f, "R", at);
             case bool b:
-                Reserve(at, 5);
-                "1:"u8.CopyTo(_encoded.AsSpan(at));
-                _encoded[at + 2] = b ? (byte)'1' : (byte)'0';
-                _encoded[at + 3] = (byte)';';
-                return at + 4;
+                return Flag(b, at);
             case DateTime time:
                 return Formatted(time.Ticks, null, at);
             case string text:
@@ -78,6 +74,15 @@ public sealed class DatasetSnapshotBuilder
             default:
                 return Text(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty, at);
         }
+    }
+
+    private int Flag(bool value, int at)
+    {
+        Reserve(at, 5);
+        "1:"u8.CopyTo(_encoded.AsSpan(at));
+        _encoded[at + 2] = value ? (byte)'1' : (byte)'0';
+        _encoded[at + 3] = (byte)';';
+        return at + 4;
     }
 
     private int Empty(int at)
@@ -136,7 +141,7 @@ public sealed class DatasetSnapshotBuilder
     /// <returns>The snapshot.</returns>
     public DatasetSnapshot Build(string name, string? labelColumn, string? timeColumn, IReadOnlyList<DataValidationIssue> issues, string? location)
     {
-        var view = new ColumnarDataView([.. _columns.Select((c, i) => (c.Name, c.Kind, _buffers[i].ToArray()))], Rows);
+        var view = new ColumnarDataView([.. _columns.Select((c, i) => (c.Name, c.Kind, _buffers[i].Values()))], Rows);
         var schema = new DataSchema(_columns, labelColumn, timeColumn);
         return new DatasetSnapshot(name, view, schema, Rows, _hash.Finish())
         {

@@ -21,7 +21,8 @@ internal static class BatchCodec
     public static byte[] Encode(DatasetSnapshot snapshot)
     {
         var columns = snapshot.Schema.Columns.Where(c => snapshot.Data.Schema.GetColumnOrNull(c.Name) is not null).ToArray();
-        var arrays = Columns(snapshot.Data, columns, checked((int)snapshot.RowCount));
+        var rows = checked((int)snapshot.RowCount);
+        var arrays = Columns(snapshot.Data, columns, rows);
         using var buffer = new MemoryStream();
         buffer.Write(Magic);
         using (var zip = new DeflateStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
@@ -41,16 +42,16 @@ internal static class BatchCodec
                 switch (arrays[c])
                 {
                     case float[] numbers:
-                        writer.Write(MemoryMarshal.AsBytes(numbers.AsSpan()));
+                        writer.Write(MemoryMarshal.AsBytes(numbers.AsSpan(0, rows)));
                         break;
                     case DateTime[] times:
-                        writer.Write(MemoryMarshal.AsBytes(Array.ConvertAll(times, at => at.Ticks).AsSpan()));
+                        WriteTicks(writer, times.AsSpan(0, rows));
                         break;
                     case bool[] flags:
-                        writer.Write(MemoryMarshal.AsBytes(flags.AsSpan()));
+                        writer.Write(MemoryMarshal.AsBytes(flags.AsSpan(0, rows)));
                         break;
                     case ReadOnlyMemory<char>[] texts:
-                        WriteText(writer, texts);
+                        WriteText(writer, texts.AsSpan(0, rows));
                         break;
                 }
             }
@@ -114,7 +115,7 @@ internal static class BatchCodec
         return values;
     }
 
-    private static void WriteText(BinaryWriter writer, ReadOnlyMemory<char>[] texts)
+    private static void WriteText(BinaryWriter writer, ReadOnlySpan<ReadOnlyMemory<char>> texts)
     {
         var dictionary = new Dictionary<string, int>(StringComparer.Ordinal);
         var order = new List<string>();
@@ -169,7 +170,7 @@ internal static class BatchCodec
         var pending = new List<int>();
         for (var c = 0; c < columns.Length; c++)
         {
-            if ((data is IColumnarDataView columnar ? Direct(columnar, schemaColumns[c].Index, columns[c].Kind) : null) is { } direct && direct.Length == rows)
+            if ((data is IColumnarDataView columnar ? Direct(columnar, schemaColumns[c].Index, columns[c].Kind, rows) : null) is { } direct)
             {
                 arrays[c] = direct;
             }
@@ -201,17 +202,34 @@ internal static class BatchCodec
         return arrays;
     }
 
-    private static Array? Direct(IColumnarDataView view, int index, DataColumnKind kind) => kind switch
+    private static Array? Direct(IColumnarDataView view, int index, DataColumnKind kind, int rows) => kind switch
     {
-        DataColumnKind.Numeric => view.TryGetColumn<float>(index, out var numbers) ? Whole(numbers) : null,
-        DataColumnKind.Boolean => view.TryGetColumn<bool>(index, out var flags) ? Whole(flags) : null,
-        DataColumnKind.DateTime => view.TryGetColumn<DateTime>(index, out var times) ? Whole(times) : null,
-        _ => view.TryGetColumn<ReadOnlyMemory<char>>(index, out var texts) ? Whole(texts) : null,
+        DataColumnKind.Numeric => view.TryGetColumn<float>(index, out var numbers) ? Whole(numbers, rows) : null,
+        DataColumnKind.Boolean => view.TryGetColumn<bool>(index, out var flags) ? Whole(flags, rows) : null,
+        DataColumnKind.DateTime => view.TryGetColumn<DateTime>(index, out var times) ? Whole(times, rows) : null,
+        _ => view.TryGetColumn<ReadOnlyMemory<char>>(index, out var texts) ? Whole(texts, rows) : null,
     };
 
-    // The view's own array when the memory is all of it (a snapshot's columns are), a copy otherwise.
-    private static T[] Whole<T>(ReadOnlyMemory<T> values)
-        => MemoryMarshal.TryGetArray(values, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : values.ToArray();
+    // The view's own array when the memory starts it (a snapshot's columns do; the array may be longer than
+    // the rows, whose values are its first ones), a copy otherwise; null when the view has another number of rows.
+    private static T[]? Whole<T>(ReadOnlyMemory<T> values, int rows)
+        => values.Length != rows ? null
+            : MemoryMarshal.TryGetArray(values, out var segment) && segment.Offset == 0 ? segment.Array! : values.ToArray();
+
+    private static void WriteTicks(BinaryWriter writer, ReadOnlySpan<DateTime> times)
+    {
+        var ticks = new long[Math.Min(times.Length, 1 << 16)];
+        for (var start = 0; start < times.Length; start += ticks.Length)
+        {
+            var count = Math.Min(ticks.Length, times.Length - start);
+            for (var i = 0; i < count; i++)
+            {
+                ticks[i] = times[start + i].Ticks;
+            }
+
+            writer.Write(MemoryMarshal.AsBytes(ticks.AsSpan(0, count)));
+        }
+    }
 
     private static Action<int> Filler(DataViewRowCursor cursor, DataViewSchema.Column column, DataColumnKind kind, int rows, out Array array)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.ML;
 
 namespace ModelRetraining.Tests.Data;
 
@@ -56,5 +57,48 @@ public sealed class DatasetSnapshotBuilderTests
         }
 
         Assert.Equal(Reference(columns, rows), builder.Build("values", null, null, [], null).Fingerprint);
+
+        // The same rows given column by column (as Parquet's row groups are) and in two calls: the same
+        // fingerprint and the same values, with nothing boxed.
+        var byColumns = new DatasetSnapshotBuilder(columns);
+        foreach (var (start, count) in new[] { (0, 700), (700, 1_300) })
+        {
+            var slice = rows.Skip(start).Take(count).ToArray();
+            byColumns.AddColumns(
+                count,
+                slice.Select(r => (float)r[0]!).ToArray(),
+                slice.Select(r => (string?)r[1]).ToArray(),
+                slice.Select(r => (bool?)r[2]).ToArray(),
+                slice.Select(r => (DateTime?)r[3]).ToArray());
+        }
+
+        var columnar = byColumns.Build("values", null, null, [], null);
+        var rowwise = RowWise(columns, rows);
+        Assert.Equal(Reference(columns, rows), columnar.Fingerprint);
+        Assert.Equal(2_000, columnar.RowCount);
+        Assert.Equal(rowwise.Data.Preview(2_000).RowView.Select(r => string.Join("|", r.Values.Select(v => v.Value.ToString()))), columnar.Data.Preview(2_000).RowView.Select(r => string.Join("|", r.Values.Select(v => v.Value.ToString()))));
+    }
+
+    [Fact]
+    public void RowsGivenByColumns_OfTheWrongTypeOrTooFew_AreRefusedNamingTheColumn()
+    {
+        var builder = new DatasetSnapshotBuilder([new("x", DataColumnKind.Numeric), new("at", DataColumnKind.DateTime)]);
+        var wrongType = Assert.Throws<ArgumentException>(() => builder.AddColumns(2, new float[2], new DateTime[2]));
+        Assert.Contains("Column 'at' (DateTime) must be given as DateTime?[] of at least 2 values; it was DateTime[] of 2", wrongType.Message, StringComparison.Ordinal);
+        var tooFew = Assert.Throws<ArgumentException>(() => builder.AddColumns(3, new float[2], new DateTime?[3]));
+        Assert.Contains("Column 'x' (Numeric)", tooFew.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => builder.AddColumns(1, new float[1]));
+        Assert.Equal(0, builder.Rows);
+    }
+
+    private static DatasetSnapshot RowWise(DataColumn[] columns, object?[][] rows)
+    {
+        var builder = new DatasetSnapshotBuilder(columns);
+        foreach (var row in rows)
+        {
+            builder.Add(row);
+        }
+
+        return builder.Build("values", null, null, [], null);
     }
 }

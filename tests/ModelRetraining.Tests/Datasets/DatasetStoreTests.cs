@@ -136,6 +136,38 @@ public sealed class DatasetStoreTests : IDisposable
         Assert.Equal(2, (await ListAsync(store)).Length);
     }
 
+    [Theory]
+    [InlineData(30)] // grown by doubling to 32, not cut: the column's array is longer than its rows
+    [InlineData(20_000)] // presized from the first 16,384 rows and the file's length
+    public async Task ACsvBatch_WhoseColumnsAreLongerThanItsRows_StoresAndReadsBackExactlyItsRows(int rows)
+    {
+        var text = new System.Text.StringBuilder("at,x,name\n");
+        for (var i = 0; i < rows; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"2001-01-{1 + (i % 28):00} 10:00:00,{i},n{i % 5}\n");
+        }
+
+        var source = CsvDataSource.FromFile(Csv.Write(text.ToString()), new CsvSchema().Time("at").Numeric("x").Text("name"));
+        var snapshot = await source.LoadAsync(Csv.Context);
+        var ml = new MLContext();
+        Assert.Equal(rows, ml.Data.CreateEnumerable<Read>(snapshot.Data, reuseRowObject: false).Count());
+        Assert.Equal(Enumerable.Range(0, rows).Select(i => (float)i), snapshot.Data.GetColumn<float>("x"));
+
+        var store = Store();
+        var batch = await store.AppendAsync("orders", source, "bot");
+        var back = await store.Window("orders").LoadAsync(Csv.Context);
+        Assert.Equal(rows, batch.Rows);
+        Assert.Equal(rows, back.RowCount);
+        Assert.Equal(snapshot.Data.GetColumn<float>("x"), back.Data.GetColumn<float>("x"));
+        Assert.Equal(snapshot.Data.GetColumn<DateTime>("at"), back.Data.GetColumn<DateTime>("at"));
+        Assert.Equal(snapshot.Data.GetColumn<ReadOnlyMemory<char>>("name").Select(m => m.ToString()), back.Data.GetColumn<ReadOnlyMemory<char>>("name").Select(m => m.ToString()));
+    }
+
+    private sealed class Read
+    {
+        public float x { get; set; }
+    }
+
     [Fact]
     public async Task AWindowByArrival_KeepsOnlyTheBatchesReceivedInIt()
     {
