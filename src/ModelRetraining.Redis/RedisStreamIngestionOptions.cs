@@ -53,6 +53,16 @@ public sealed class RedisStreamIngestionOptions
     /// <summary>Gets or sets the time column of the rows, if any.</summary>
     public string? TimeColumn { get; set; }
 
+    /// <summary>
+    /// Gets or sets how long the hosted consumer (<c>AddRedisStreamIngestion</c>) waits before it starts again
+    /// after a failure (Redis unreachable, the store refusing a write); doubled after each failure in a row up
+    /// to <see cref="MaxRestartDelay"/>, and back to this once a batch is stored. One second by default.
+    /// </summary>
+    public TimeSpan RestartDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest wait between restarts of the hosted consumer; one minute by default.</summary>
+    public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Gets or sets the clock batch ages are measured with; <see cref="TimeProvider.System"/> by default.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -81,6 +91,11 @@ public sealed class RedisStreamIngestionOptions
         if (MaxAge <= TimeSpan.Zero || PollInterval <= TimeSpan.Zero || ClaimIdleAfter < TimeSpan.Zero)
         {
             problems.Add($"{nameof(MaxAge)} and {nameof(PollInterval)} must be positive and {nameof(ClaimIdleAfter)} not negative (given {MaxAge}, {PollInterval}, {ClaimIdleAfter})");
+        }
+
+        if (RestartDelay <= TimeSpan.Zero || MaxRestartDelay < RestartDelay)
+        {
+            problems.Add($"{nameof(RestartDelay)} must be positive and {nameof(MaxRestartDelay)} at least as long (given {RestartDelay}, {MaxRestartDelay})");
         }
 
         if (ClaimIdleAfter > TimeSpan.Zero && ClaimIdleAfter <= MaxAge + PollInterval)
