@@ -7,7 +7,7 @@ namespace ModelRetraining;
 /// SHA-256 fed in 64 KB blocks. A fingerprint hashes every row, and one call into the crypto library per
 /// row (tens of bytes) cost more than parsing the row; gathering rows into blocks gives the same hash.
 /// </summary>
-internal sealed class BlockHash
+internal sealed class BlockHash : IDisposable
 {
     private const int BlockSize = 1 << 16;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -51,14 +51,14 @@ internal sealed class BlockHash
         _block[_used++] = terminator;
     }
 
-    /// <summary>Gets the hash of everything added, as <c>sha256:</c> and lower-case hex; the hash is done with (a read that fails leaves its handle to the finalizer).</summary>
+    /// <summary>Gets the hash of everything added, as <c>sha256:</c> and lower-case hex, and starts again empty.</summary>
     public string Finish()
     {
         Flush();
-        var hex = "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset());
-        _hash.Dispose();
-        return hex;
+        return "sha256:" + Convert.ToHexStringLower(_hash.GetHashAndReset());
     }
+
+    public void Dispose() => _hash.Dispose();
 
     private void Flush()
     {

@@ -26,10 +26,15 @@ internal abstract class ColumnBuffer
     /// <summary>Makes room for <paramref name="capacity"/> values without growing.</summary>
     public abstract void EnsureCapacity(int capacity);
 
+    /// <summary>Gets the bytes one value takes in the buffer.</summary>
+    public abstract int ValueSize { get; }
+
     private abstract class Of<T> : ColumnBuffer
     {
         private T[] _items = new T[16];
         private int _count;
+
+        public override int ValueSize => System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
 
         // A presized column (a few percent over) is handed out as it is; one grown by doubling is cut to
         // size, so a snapshot does not hold up to twice its values for its whole life.
@@ -55,7 +60,7 @@ internal abstract class ColumnBuffer
         {
             if (_count == _items.Length)
             {
-                Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, 2L * _items.Length));
+                Array.Resize(ref _items, (int)Math.Min(Array.MaxLength, Math.Max(16, 2L * _items.Length)));
             }
 
             _items[_count++] = value;

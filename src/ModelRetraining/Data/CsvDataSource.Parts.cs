@@ -21,19 +21,26 @@ public sealed partial class CsvDataSource
     // After the first rows, the columns are given room for the rows the file's size promises (a plain file,
     // no time window): growing them by doubling copied each column about twice and left the garbage of every
     // smaller array, which at 10M rows was most of the read's time in the GC. A guess too small grows as
-    // before; one too large is cut to size at the end.
-    private static void Presize(ColumnBuffer[] buffers, FileStream file, long sampleChars)
+    // before; one too large is cut to size at the end. The first rows can mislead (short at the start, long
+    // later): a guess whose columns would take more than a quarter of the memory the GC may use is not
+    // acted on, and the columns grow as they go.
+    private static void Presize(ColumnBuffer[] buffers, FileStream file, long sampleBytes)
     {
-        if (file.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || sampleChars <= 0)
+        if (file.Name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || sampleBytes <= 0)
         {
             return;
         }
 
-        var rows = (double)file.Length / sampleChars * SizingSample * 1.02;
-        var capacity = (int)Math.Min(rows, Array.MaxLength / 2);
+        var rows = (double)file.Length / sampleBytes * SizingSample * 1.02;
+        var bytesPerRow = buffers.Sum(b => b.ValueSize);
+        if (rows > Array.MaxLength / 2 || rows * bytesPerRow > GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4.0)
+        {
+            return;
+        }
+
         foreach (var buffer in buffers)
         {
-            buffer.EnsureCapacity(capacity);
+            buffer.EnsureCapacity((int)rows);
         }
     }
 }

@@ -109,6 +109,11 @@ public sealed partial class CsvDataSource : IDataSource
     // line reader, which also words the error. Only such files pay for a second read.
     private DatasetSnapshot Read(RetrainingContext context, CancellationToken cancellationToken)
     {
+        if (!SepRecordReader.Accepts(_schema.Separator))
+        {
+            return ReadByTheRule(context, cancellationToken);
+        }
+
         try
         {
             using var reader = OpenText(_path, out var file);
@@ -199,10 +204,10 @@ public sealed partial class CsvDataSource : IDataSource
         long dataRow = _rowsBefore;
         var badFieldCounts = default(FieldCountProblems);
         long missingTimeRows = 0;
-        long sampleChars = 0;
+        long sampleBytes = 0;
         var kept = 0;
 
-        var hash = new BlockHash();
+        using var hash = new BlockHash();
         hash.AppendUtf8(_schema.ToDataSchema().ToString(), (byte)'\n');
 
         while (records.Read())
@@ -210,10 +215,10 @@ public sealed partial class CsvDataSource : IDataSource
             dataRow++;
             if (dataRow - _rowsBefore <= SizingSample)
             {
-                sampleChars += records.RawRecord.Length + 1;
+                sampleBytes += Encoding.UTF8.GetByteCount(records.RawRecord) + 1;
                 if (dataRow - _rowsBefore == SizingSample && _from is null && _to is null)
                 {
-                    Presize(buffers, file, sampleChars);
+                    Presize(buffers, file, sampleBytes);
                 }
             }
 

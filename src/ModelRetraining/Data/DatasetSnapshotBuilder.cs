@@ -10,6 +10,7 @@ namespace ModelRetraining;
 /// fingerprinted as they come from a canonical form of each value (its kind, length and invariant text), so
 /// the same values give the same fingerprint whatever produced them (objects, a query, a Parquet file).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A public type that was never disposable; its hash's native context is released by the finalizer.")]
 public sealed partial class DatasetSnapshotBuilder
 {
     private readonly IReadOnlyList<DataColumn> _columns;

@@ -8,7 +8,7 @@ namespace ModelRetraining;
 /// </summary>
 internal sealed class RecordBoundTextReader(TextReader inner, long limit, CancellationToken cancellationToken) : TextReader
 {
-    private const int MaxBlock = 1 << 16;
+    public const int MaxBlock = 1 << 16;
     private long _handedOut;
     private long _atLastRecord;
 

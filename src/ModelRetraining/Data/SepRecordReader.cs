@@ -15,7 +15,11 @@ internal sealed class SepRecordReader : ICsvRecords, IDisposable
 {
     private readonly SepReader _sep;
     private readonly RecordBoundTextReader _text;
+    private const int MaxFastRecordLength = 1 << 22;
     private readonly char _separator;
+    private readonly int _maxRecordLength;
+    private int _lastLine;
+    private long _wrappedLines; // Sep counts lines in an int: past 2^31 lines it wraps, and this carries on
     private readonly List<(int Start, int Length)> _fields = [];
     private readonly StringBuilder _unescaped = new();
     private string _escaped = string.Empty;
@@ -25,10 +29,17 @@ internal sealed class SepRecordReader : ICsvRecords, IDisposable
     public SepRecordReader(TextReader reader, char separator, int maxRecordLength, CancellationToken cancellationToken)
     {
         _separator = separator;
-        _text = new RecordBoundTextReader(reader, maxRecordLength, cancellationToken);
+        _maxRecordLength = maxRecordLength;
+
+        // The guard stops a runaway record (Sep buffers it whole, up to its own 16M-character limit) well
+        // before Sep would: a record really longer than this is declined and read by the line reader.
+        _text = new RecordBoundTextReader(reader, Math.Min(maxRecordLength, MaxFastRecordLength) + (2L * RecordBoundTextReader.MaxBlock), cancellationToken);
         _sep = new SepReaderOptions(new Sep(separator)) { HasHeader = false, DisableColCountCheck = true }
             .From("csv", _ => _text, leaveOpen: true);
     }
+
+    /// <summary>Gets whether Sep takes <paramref name="separator"/> (a tab, or printable ASCII other than <c>#</c> and the quote); the line reader reads any other.</summary>
+    public static bool Accepts(char separator) => separator == '\t' || (separator is >= ' ' and <= '~' && separator is not ('#' or '"'));
 
     public int FieldCount => _splitHere ? _fields.Count : _sep.Current.ColCount;
 
@@ -42,16 +53,34 @@ internal sealed class SepRecordReader : ICsvRecords, IDisposable
 
     public bool Read()
     {
-        if (!_sep.MoveNext())
+        try
         {
-            return false;
+            if (!_sep.MoveNext())
+            {
+                return false;
+            }
+        }
+        catch (NotSupportedException)
+        {
+            throw new CsvFastPathDeclinedException(); // a record past Sep's own maximum length
         }
 
         _text.RecordEnded();
         var row = _sep.Current;
-        LineNumber = row.LineNumberFrom + _linesBefore;
-        EndLineNumber = row.LineNumberToExcl - 1 + _linesBefore;
+        if (row.LineNumberFrom < _lastLine)
+        {
+            _wrappedLines += 1L << 32;
+        }
+
+        _lastLine = row.LineNumberFrom;
+        LineNumber = row.LineNumberFrom + _wrappedLines + _linesBefore;
+        EndLineNumber = (row.LineNumberToExcl < row.LineNumberFrom ? (1L << 32) : 0) + row.LineNumberToExcl - 1 + _wrappedLines + _linesBefore;
         var span = row.Span;
+        if (span.Length > _maxRecordLength)
+        {
+            throw new CsvFastPathDeclinedException(); // the line reader refuses it, naming its line
+        }
+
         _splitHere = span.Contains('"');
         if (_splitHere)
         {

@@ -89,6 +89,53 @@ public class CsvTokenizerAgreementTests
         Assert.Equal(byTheRule.ReadIssues.Select(i => i.Message), fast.ReadIssues.Select(i => i.Message));
     }
 
+    [Theory]
+    [InlineData(';')]
+    [InlineData('\t')]
+    [InlineData('#')] // Sep refuses it: the line reader reads the file
+    [InlineData('§')] // outside ASCII: likewise
+    [InlineData('|')]
+    public async Task AnySeparatorTheSchemaTakes_ReadsAsTheLineReaderReadsIt(char separator)
+    {
+        var text = "at,x,name,flag\n2001-01-01,1,\"a,b\",true\n2001-01-02,2,\"two\nlines\",false\n".Replace(',', separator);
+        var schema = new CsvSchema { Separator = separator }.Time("at").Numeric("x").Text("name").Boolean("flag");
+        var source = CsvDataSource.FromFile(Csv.Write(text), schema);
+
+        var fast = await source.LoadAsync(Csv.Context);
+        var byTheRule = source.ReadByTheRule(Csv.Context, CancellationToken.None);
+
+        Assert.Empty(fast.ReadIssues);
+        Assert.Equal(2, fast.RowCount);
+        Assert.Equal(byTheRule.Fingerprint, fast.Fingerprint);
+        Assert.Equal(Describe(byTheRule), Describe(fast));
+    }
+
+    [Fact]
+    public async Task AnUnquotedLineLongerThanTheLimit_IsRefusedNamingItsLine()
+    {
+        var schema = new CsvSchema { MaxRecordLength = 1024 }.Time("at").Numeric("x").Text("name").Boolean("flag");
+        var path = Csv.Write("at,x,name,flag\n2001-01-01,1,a,true\n2001-01-02,2," + new string('n', 5_000) + ",false\n");
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await CsvDataSource.FromFile(path, schema).LoadAsync(Csv.Context));
+
+        Assert.Contains("line 3 is 5019 characters long, more than the 1024 allowed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARecordLongerThanTheFastPathTakes_IsReadWhole_WhenTheLimitAllowsIt()
+    {
+        // 5M characters in one quoted field: beyond what the fast path buffers, within a raised limit.
+        var schema = new CsvSchema { MaxRecordLength = 8 << 20 }.Time("at").Numeric("x").Text("name").Boolean("flag");
+        var huge = new string('h', 5_000_000);
+        var source = CsvDataSource.FromFile(Csv.Write($"at,x,name,flag\n2001-01-01,1,\"{huge}\",true\n2001-01-02,2,b,false\n"), schema);
+
+        var snapshot = await source.LoadAsync(Csv.Context);
+
+        Assert.Equal(2, snapshot.RowCount);
+        Assert.Equal(huge, snapshot.Data.GetColumn<ReadOnlyMemory<char>>("name").First().ToString());
+        Assert.Equal(source.ReadByTheRule(Csv.Context, CancellationToken.None).Fingerprint, snapshot.Fingerprint);
+    }
+
     private static string Describe(DatasetSnapshot snapshot)
     {
         var text = new StringBuilder(snapshot.Schema.ToString()).Append('\n');
