@@ -72,9 +72,9 @@ public sealed class IngestionService : IAsyncDisposable
         app.MapRetrainingIngestion("/ingest", store, o =>
         {
             o.Dataset("flights", FlightDelays.Schema(), policy: "flight-uploaders", checkWith: checks);
-            o.Dataset("flights-raw", RawColumns(), policy: "flight-uploaders");   // Parquet must carry derived columns; this one has none
+            o.Dataset("flights-raw", RawColumns(), policy: "flight-uploaders");   // the five raw columns, nothing derived
             o.AcceptFormat("application/vnd.apache.parquet", ".parquet",
-                (file, dataset) => ParquetDataSource.FromPath(file, dataset.Schema.LabelColumn, dataset.Schema.TimeColumn));
+                (file, _) => ParquetDataSource.FromPath(file));   // the dataset's schema then applies: label, time, derived columns
             o.MaxBodyBytes = 64L << 20;                                         // 100 MiB by default
         });
         // </snippet:ingestion-endpoint>

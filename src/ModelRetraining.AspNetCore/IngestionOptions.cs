@@ -60,7 +60,7 @@ public sealed class IngestionOptions
     /// Accepts another body format: the body is spooled to a file with <paramref name="extension"/> and read by
     /// <paramref name="read"/>; its columns are then checked against the dataset's declared schema (every
     /// declared column present with its kind). For Parquet:
-    /// <c>o.AcceptFormat("application/vnd.apache.parquet", ".parquet", (file, d) =&gt; ParquetDataSource.FromPath(file, d.Schema.LabelColumn, d.Schema.TimeColumn))</c>.
+    /// <c>o.AcceptFormat("application/vnd.apache.parquet", ".parquet", (file, _) =&gt; ParquetDataSource.FromPath(file))</c>: the dataset's schema is applied to what the reader gives (its declared columns in order, its label and time columns, derived columns computed).
     /// </summary>
     /// <param name="mediaType">The content type, as <c>application/vnd.apache.parquet</c>.</param>
     /// <param name="extension">The spool file's extension, as <c>.parquet</c>.</param>

@@ -27,8 +27,9 @@ internal sealed class UploadSource(IDataSource body, string spool, IngestionData
             issues.AddRange(columnIssues);
             if (columnIssues.Count == 0)
             {
-                // Extra columns dropped, declared order kept: every batch of the dataset has one schema, whatever its format.
-                snapshot = DeclaredColumns.Project(snapshot, dataset.Schema);
+                // Extra columns dropped, declared order kept, derived columns computed as CSV computes them:
+                // every batch of the dataset has one schema, whatever its format.
+                snapshot = dataset.Schema.Conform(snapshot, rowsBefore);
             }
         }
 
@@ -40,16 +41,15 @@ internal sealed class UploadSource(IDataSource body, string spool, IngestionData
         return snapshot with { Name = Name, Location = $"HTTP upload to {dataset.Name} by {SafeText.Escape(sender)}", ReadIssues = issues };
     }
 
-    // A format that carries its own types (Parquet) must still bring every declared column, derived ones included, with its kind.
+    // A format that carries its own types (Parquet) must still bring every declared read column with its kind; derived ones are computed.
     private IEnumerable<DataValidationIssue> ColumnIssues(DataSchema read)
     {
         var columns = read.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
-        foreach (var declared in dataset.Schema.Columns)
+        foreach (var declared in dataset.Schema.Columns.Where(c => !c.IsDerived))
         {
             if (!columns.TryGetValue(declared.Name, out var column))
             {
-                var derived = declared.IsDerived ? " (the schema derives it, but only CSV and JSON Lines bodies compute derived columns: this format must carry it)" : string.Empty;
-                yield return new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{declared.Name}' ({declared.Kind}) is missing from the upload{derived}; it has {SafeText.Escape(string.Join(", ", columns.Keys.Take(20).Select(k => k.Length <= 40 ? k : k[..40] + "…")))}.") { Column = declared.Name, Source = Name };
+                yield return new DataValidationIssue(ValidationSeverity.Error, "schema.missing-column", $"Column '{declared.Name}' ({declared.Kind}) is missing from the upload; it has {SafeText.Escape(string.Join(", ", columns.Keys.Take(20).Select(k => k.Length <= 40 ? k : k[..40] + "…")))}.") { Column = declared.Name, Source = Name };
             }
             else if (column.Kind != declared.Kind)
             {

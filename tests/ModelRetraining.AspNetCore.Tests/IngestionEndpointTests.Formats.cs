@@ -32,7 +32,7 @@ public sealed partial class IngestionEndpointTests
             return JsonSerializer.Serialize(new Dictionary<string, object> { ["date"] = f[0].Replace(' ', 'T'), ["delay"] = double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), ["distance"] = double.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture), ["origin"] = f[3], ["destination"] = f[4] }) + "\n";
         }));
 
-    private static async Task<byte[]> FlightsAsParquetAsync(int rows, bool distanceAsText = false, bool reorderAndAddColumn = false)
+    private static async Task<byte[]> FlightsAsParquetAsync(int rows, bool distanceAsText = false, bool reorderAndAddColumn = false, bool dropDelay = false)
     {
         var lines = Flights(rows).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToArray();
         var date = new global::Parquet.Schema.DataField("date", typeof(DateTime));
@@ -43,7 +43,7 @@ public sealed partial class IngestionEndpointTests
         using var stream = new MemoryStream();
         var carrier = new global::Parquet.Schema.DataField("carrier", typeof(string));
         var schema = reorderAndAddColumn
-            ? new global::Parquet.Schema.ParquetSchema(origin, carrier, distance, date, destination, delay)
+            ? dropDelay ? new global::Parquet.Schema.ParquetSchema(origin, carrier, distance, date, destination) : new global::Parquet.Schema.ParquetSchema(origin, carrier, distance, date, destination, delay)
             : new global::Parquet.Schema.ParquetSchema(date, delay, distance, origin, destination);
         await using (var writer = await global::Parquet.ParquetWriter.CreateAsync(schema, stream))
         {
@@ -111,10 +111,28 @@ public sealed partial class IngestionEndpointTests
         Assert.Equal(500, (await JsonAsync(response)).GetProperty("rows").GetInt64());
         AssertSpoolEmpty();
 
-        // The flights dataset derives DayOfWeek and Late, which a Parquet reader does not compute: refused, naming them.
-        var derived = await PostAsync(new ByteArrayContent(await FlightsAsParquetAsync(50)), contentType: "application/vnd.apache.parquet");
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, derived.StatusCode);
-        Assert.Contains("'Late'", (await JsonAsync(derived)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AParquetUpload_ToADatasetWithDerivedColumns_GetsThemComputedOnArrival_AsCsvDoes()
+    {
+        // The flights dataset derives DayOfWeek and Late from the read columns; a Parquet body carries only those.
+        var response = await PostAsync(new ByteArrayContent(await FlightsAsParquetAsync(400)), contentType: "application/vnd.apache.parquet");
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+
+        var context = new RetrainingContext("flight-delays", "t", TimeProvider.System);
+        var stored = await _store.Window("flights", labelColumn: "Late").LoadAsync(context);
+        var csv = await CsvDataSource.FromFile(Csv(Flights(400)), FlightDelays.Schema()).LoadAsync(context);
+        Assert.Equal(csv.Schema.Columns.Select(c => (c.Name, c.Kind)), stored.Schema.Columns.Select(c => (c.Name, c.Kind)));
+        Assert.Equal(csv.Data.GetColumn<bool>("Late"), stored.Data.GetColumn<bool>("Late"));
+        Assert.Equal(csv.Data.GetColumn<float>("DayOfWeek"), stored.Data.GetColumn<float>("DayOfWeek"));
+        Assert.Equal(csv.Data.GetColumn<float>("delay"), stored.Data.GetColumn<float>("delay"));
+
+        // A read column missing is still refused, naming it.
+        var missing = await PostAsync(new ByteArrayContent(await FlightsAsParquetAsync(50, reorderAndAddColumn: true, dropDelay: true)), contentType: "application/vnd.apache.parquet");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, missing.StatusCode);
+        Assert.Contains("Column 'delay' (Numeric) is missing from the upload", (await JsonAsync(missing)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        AssertSpoolEmpty();
     }
 
     [Fact]

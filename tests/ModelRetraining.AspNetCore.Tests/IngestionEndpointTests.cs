@@ -51,7 +51,7 @@ public sealed partial class IngestionEndpointTests : IAsyncLifetime
             o.MaxRows = 5_000;
             o.SpoolFolder = Path.Combine(_folder, "spool");
             o.Dataset("flights-raw", new CsvSchema().Time("date").Numeric("delay").Numeric("distance").Text("origin").Text("destination"), policy: "flights-uploaders");
-            o.AcceptFormat("application/vnd.apache.parquet", ".parquet", (file, d) => ParquetDataSource.FromPath(file, d.Schema.LabelColumn, d.Schema.TimeColumn));
+            o.AcceptFormat("application/vnd.apache.parquet", ".parquet", (file, _) => ParquetDataSource.FromPath(file));
         });
         _app.MapRetrainingIngestion("/parts", _store, o =>
         {
