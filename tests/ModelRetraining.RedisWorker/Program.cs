@@ -25,7 +25,9 @@ var ingestion = new RedisStreamIngestion<Click>(redis, store, "clicks", new Redi
 if (args.Length > 4)
 {
     var pauseAt = int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture);
-    ingestion.AfterStoreBeforeAcknowledge = async batch =>
+    // The consumer's test hook is internal (packages open their internals to test assemblies only), so this
+    // test process sets it by reflection.
+    Func<DatasetBatch, ValueTask> pause = async batch =>
     {
         if (batch.Sequence == pauseAt)
         {
@@ -33,6 +35,7 @@ if (args.Length > 4)
             await Task.Delay(Timeout.Infinite);
         }
     };
+    typeof(RedisStreamIngestion<Click>).GetProperty("AfterStoreBeforeAcknowledge", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!.SetValue(ingestion, pause);
 }
 
 using var stop = new CancellationTokenSource();
