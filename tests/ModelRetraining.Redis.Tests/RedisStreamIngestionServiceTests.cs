@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using StackExchange.Redis;
 
 namespace ModelRetraining.Redis.Tests;
@@ -14,7 +14,7 @@ public sealed class RedisStreamIngestionServiceTests(RedisServerFixture redis) :
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "mr-redis-host", Guid.NewGuid().ToString("N"));
     private readonly string _stream = $"clicks:{Guid.NewGuid():N}";
-    private readonly List<(int Id, string Message)> _logs = [];
+    private readonly FakeLogCollector _logs = new();
 
     public void Dispose()
     {
@@ -79,7 +79,7 @@ public sealed class RedisStreamIngestionServiceTests(RedisServerFixture redis) :
         var options = new RedisStreamIngestionOptions();
         Configure(options);
         var created = 0;
-        var logger = new ListLogger(_logs);
+        var logger = new FakeLogger(_logs);
         var service = new RedisStreamIngestionService<RedisStreamIngestionTests.Click>(
             () => new RedisStreamIngestion<RedisStreamIngestionTests.Click>(redis.Connection, store, "clicks", options)
             {
@@ -99,12 +99,10 @@ public sealed class RedisStreamIngestionServiceTests(RedisServerFixture redis) :
         Assert.Equal(["clicks#1", "clicks#2", "clicks#3"], batches.Select(b => b.Id));
         Assert.Equal(0, (await Db.StreamPendingAsync(_stream, "model-retraining")).PendingMessageCount);
         await AssertStoredExactlyAsync(store, 30);
-        lock (_logs)
-        {
-            var failure = Assert.Single(_logs, l => l.Id == 91);
-            Assert.Contains("failed (1 in a row); it starts again in 00:00:00.0500000", failure.Message, StringComparison.Ordinal);
-            Assert.Contains(_logs, l => l.Id == 90 && l.Message.Contains("clicks#3 (10 rows, 0 quarantined)", StringComparison.Ordinal));
-        }
+        var logs = _logs.GetSnapshot();
+        var failure = Assert.Single(logs, l => l.Id.Id == 91);
+        Assert.Contains("failed (1 in a row); it starts again in 00:00:00.0500000", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(logs, l => l.Id.Id == 90 && l.Message.Contains("clicks#3 (10 rows, 0 quarantined)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -112,7 +110,7 @@ public sealed class RedisStreamIngestionServiceTests(RedisServerFixture redis) :
     {
         var store = DatasetStore.Embedded(_folder);
         var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders().AddProvider(new ListLoggerProvider(_logs));
+        builder.Logging.ClearProviders().AddProvider(new FakeLoggerProvider(_logs));
         builder.Services.AddModelRetraining()
             .AddRedisStreamIngestion<RedisStreamIngestionTests.Click>("clicks", _ => redis.Connection, _ => store, (_, o) => Configure(o));
         using var host = builder.Build();
@@ -124,11 +122,9 @@ public sealed class RedisStreamIngestionServiceTests(RedisServerFixture redis) :
 
         Assert.Equal([10L, 5L], batches.Select(b => b.Rows));
         await AssertStoredExactlyAsync(store, 15);
-        lock (_logs)
-        {
-            Assert.Equal(2, _logs.Count(l => l.Id == 90));
-            Assert.DoesNotContain(_logs, l => l.Id == 91);
-        }
+        var logs = _logs.GetSnapshot();
+        Assert.Equal(2, logs.Count(l => l.Id.Id == 90));
+        Assert.DoesNotContain(logs, l => l.Id.Id == 91);
     }
 
     [Fact]
@@ -147,30 +143,5 @@ public sealed class RedisStreamIngestionServiceTests(RedisServerFixture redis) :
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => host.StartAsync());
         Assert.Contains("RestartDelay must be positive", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => new ServiceCollection().AddModelRetraining().AddRedisStreamIngestion<RedisStreamIngestionTests.Click>("bad name!", _ => redis.Connection, _ => DatasetStore.Embedded(_folder), (_, o) => Configure(o)));
-    }
-
-    private sealed class ListLoggerProvider(List<(int Id, string Message)> entries) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new ListLogger(entries);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class ListLogger(List<(int Id, string Message)> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (entries)
-            {
-                entries.Add((eventId.Id, formatter(state, exception)));
-            }
-        }
     }
 }
