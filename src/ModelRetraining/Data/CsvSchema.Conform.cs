@@ -82,12 +82,7 @@ public sealed partial class CsvSchema
         var issues = snapshot.ReadIssues.ToList();
         if (missingLabels > 0)
         {
-            issues.Add(new DataValidationIssue(ValidationSeverity.Error, "label.missing-values", $"Label column '{LabelColumn}' of '{snapshot.Name}' is missing (empty, NaN or not computable) in {missingLabels} rows, first at data row {firstMissingLabel}.")
-            {
-                Column = LabelColumn,
-                Row = firstMissingLabel,
-                Source = snapshot.Location,
-            });
+            issues.Add(CsvDataSource.MissingLabels(LabelColumn!, snapshot.Name, missingLabels, firstMissingLabel, snapshot.Location));
         }
 
         return builder.Build(snapshot.Name, LabelColumn, TimeColumn, issues, snapshot.Location) with { DeclaredSchema = ToDataSchema() };
