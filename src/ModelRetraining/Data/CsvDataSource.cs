@@ -20,9 +20,11 @@ public sealed partial class CsvDataSource : IDataSource
     private readonly DateTime? _to;
     private readonly long _linesBefore;
     private readonly long _rowsBefore;
+    private readonly CsvFilePart? _part;
 
-    private CsvDataSource(string path, CsvSchema schema, DateTime? from, DateTime? to, long linesBefore = 0, long rowsBefore = 0)
+    private CsvDataSource(string path, CsvSchema schema, DateTime? from, DateTime? to, long linesBefore = 0, long rowsBefore = 0, CsvFilePart? part = null)
     {
+        _part = part;
         _path = path;
         _schema = schema;
         _from = from;
@@ -42,9 +44,9 @@ public sealed partial class CsvDataSource : IDataSource
     /// <c>flights.csv.gz [2001-03-01 .. 2001-06-01)</c>. The full path is the snapshot's
     /// <see cref="DatasetSnapshot.Location"/>, which the version's lineage records.
     /// </summary>
-    public string Name => _from is null && _to is null
+    public string Name => (_from is null && _to is null
         ? FileName
-        : $"{FileName} [{Compact(_from)} .. {Compact(_to)})";
+        : $"{FileName} [{Compact(_from)} .. {Compact(_to)})") + (_part is { } part ? $" (part {part.Number})" : string.Empty);
 
     private string FileName => System.IO.Path.GetFileName(_path);
 
@@ -80,7 +82,7 @@ public sealed partial class CsvDataSource : IDataSource
             throw new ArgumentException($"The time window of '{FileName}' is empty: {Format(f)} is not before {Format(t)}.", nameof(toExclusive));
         }
 
-        return new CsvDataSource(_path, _schema, fromInclusive, toExclusive, _linesBefore, _rowsBefore);
+        return new CsvDataSource(_path, _schema, fromInclusive, toExclusive, _linesBefore, _rowsBefore, _part);
     }
 
     /// <inheritdoc />
@@ -103,6 +105,20 @@ public sealed partial class CsvDataSource : IDataSource
         return new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
     }
 
+    // This source's bytes as text: the file, or for a part the header's bytes and then the part's.
+    private StreamReader OpenText(out Stream bytes)
+    {
+        if (_part is not { } part)
+        {
+            var reader = OpenText(_path, out var file);
+            bytes = file;
+            return reader;
+        }
+
+        bytes = new CsvPartStream(_path, part);
+        return new StreamReader(bytes, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, 1 << 16);
+    }
+
     // Sep splits the records unless its quoting would read this file differently from the rule (or a
     // record is too long, or a quote never closes): then the file is read again, by the rule, with the
     // line reader, which also words the error. Only such files pay for a second read.
@@ -115,7 +131,7 @@ public sealed partial class CsvDataSource : IDataSource
 
         try
         {
-            using var reader = OpenText(_path, out var file);
+            using var reader = OpenText(out var file);
             using var records = new SepRecordReader(reader, _schema.Separator, _schema.MaxRecordLength, cancellationToken);
             return Read(records, file, context, cancellationToken);
         }
@@ -128,11 +144,11 @@ public sealed partial class CsvDataSource : IDataSource
     // The line reader alone: the fallback, and what tests hold the fast path to.
     internal DatasetSnapshot ReadByTheRule(RetrainingContext context, CancellationToken cancellationToken)
     {
-        using var reader = OpenText(_path, out var file);
+        using var reader = OpenText(out var file);
         return Read(new CsvRecordReader(reader, _schema.Separator, _path, _schema.MaxRecordLength, cancellationToken), file, context, cancellationToken);
     }
 
-    private DatasetSnapshot Read(ICsvRecords records, FileStream file, RetrainingContext context, CancellationToken cancellationToken)
+    private DatasetSnapshot Read(ICsvRecords records, Stream file, RetrainingContext context, CancellationToken cancellationToken)
     {
         var issues = new List<DataValidationIssue>();
 
@@ -217,7 +233,7 @@ public sealed partial class CsvDataSource : IDataSource
                 sampleBytes += Encoding.UTF8.GetByteCount(records.RawRecord) + 1;
                 if (dataRow - _rowsBefore == SizingSample && _from is null && _to is null)
                 {
-                    Presize(buffers, file, sampleBytes);
+                    Presize(buffers, file.Length, sampleBytes);
                 }
             }
 

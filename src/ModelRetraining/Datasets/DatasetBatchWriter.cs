@@ -69,34 +69,90 @@ public sealed class DatasetBatchWriter : IAsyncDisposable
         ThrowIfClosed();
         try
         {
-            var snapshot = await part.LoadAsync(new RetrainingContext(Dataset, $"ingest-{Guid.NewGuid():N}", _store.TimeProvider), cancellationToken).ConfigureAwait(false);
-            var validation = _checkWith is null ? null : await _checkWith.ValidateBatchAsync(snapshot, cancellationToken).ConfigureAwait(false);
-            var issues = validation?.Reports.SelectMany(r => r.Issues).ToArray() ?? [.. snapshot.ReadIssues];
-            var errors = issues.Where(i => i.Severity == ValidationSeverity.Error).ToArray();
-            if (errors.Length > 0)
-            {
-                throw new DatasetBatchRefusedException($"The batch for '{Dataset}' from '{snapshot.Name}' was refused, nothing stored: {string.Join(" ", errors.Take(5).Select(e => e.Message))}{(errors.Length > 5 ? $" (and {errors.Length - 5} more)" : string.Empty)}") { Issues = errors };
-            }
-
-            if (_first is not null && DatasetStore.SchemaHash(snapshot.Schema) != DatasetStore.SchemaHash(_first.Schema))
-            {
-                throw new DatasetBatchRefusedException($"Part {Parts + 1} of the batch for '{Dataset}' ('{snapshot.Name}') has other columns than its first part ({snapshot.Schema} against {_first.Schema}); nothing was stored.");
-            }
-
-            var kept = validation?.Data ?? snapshot;
-            _first ??= kept;
-            RowsRead += snapshot.RowCount;
-            Rows += kept.RowCount;
-            Quarantined += validation?.Quarantined ?? 0;
-            _warnings.AddRange(issues.Where(i => i.Severity == ValidationSeverity.Warning));
-            _fingerprints.Add(kept.Fingerprint);
-            await KeepAsync(BatchCodec.Encode(kept), cancellationToken).ConfigureAwait(false);
+            await KeepAsync(await PrepareAsync(part, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             await DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Adds parts read <paramref name="parallelism"/> at a time: each is read, checked and encoded on a core of
+    /// its own, and kept in order, so the batch, its issues and its refusal are those of adding them one by one.
+    /// At most <paramref name="parallelism"/> parts are in memory. The parts are enumerated here, one ahead of
+    /// the reads (a plan that scans the file runs while the parts are read).
+    /// </summary>
+    internal async ValueTask AddPartsAsync(IEnumerable<IDataSource> parts, int parallelism, CancellationToken cancellationToken)
+    {
+        ThrowIfClosed();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = new Queue<Task<PreparedPart>>();
+        try
+        {
+            foreach (var part in parts)
+            {
+                reading.Enqueue(Task.Run(() => PrepareAsync(part, stop.Token).AsTask(), stop.Token));
+                if (reading.Count >= parallelism)
+                {
+                    await KeepAsync(await reading.Dequeue().ConfigureAwait(false), stop.Token).ConfigureAwait(false);
+                }
+            }
+
+            while (reading.Count > 0)
+            {
+                await KeepAsync(await reading.Dequeue().ConfigureAwait(false), stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // The first failure in part order is the one thrown; the reads after it are stopped and waited for,
+            // so nothing reads the file once the writer is closed.
+            await stop.CancelAsync().ConfigureAwait(false);
+            foreach (var later in reading)
+            {
+                await ((Task)later).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    // Reads, checks and encodes a part; touches nothing of the writer's, so parts may be prepared at once.
+    private async ValueTask<PreparedPart> PrepareAsync(IDataSource part, CancellationToken cancellationToken)
+    {
+        var snapshot = await part.LoadAsync(new RetrainingContext(Dataset, $"ingest-{Guid.NewGuid():N}", _store.TimeProvider), cancellationToken).ConfigureAwait(false);
+        var validation = _checkWith is null ? null : await _checkWith.ValidateBatchAsync(snapshot, cancellationToken).ConfigureAwait(false);
+        var issues = validation?.Reports.SelectMany(r => r.Issues).ToArray() ?? [.. snapshot.ReadIssues];
+        var errors = issues.Where(i => i.Severity == ValidationSeverity.Error).ToArray();
+        if (errors.Length > 0)
+        {
+            throw new DatasetBatchRefusedException($"The batch for '{Dataset}' from '{snapshot.Name}' was refused, nothing stored: {string.Join(" ", errors.Take(5).Select(e => e.Message))}{(errors.Length > 5 ? $" (and {errors.Length - 5} more)" : string.Empty)}") { Issues = errors };
+        }
+
+        var kept = validation?.Data ?? snapshot;
+        var warnings = issues.Where(i => i.Severity == ValidationSeverity.Warning).ToArray();
+        return new PreparedPart(snapshot.Name, kept, snapshot.RowCount, validation?.Quarantined ?? 0, warnings, BatchCodec.Encode(kept));
+    }
+
+    // Keeps a prepared part, in the order parts were added: its schema must be the first part's.
+    private async ValueTask KeepAsync(PreparedPart part, CancellationToken cancellationToken)
+    {
+        var kept = part.Kept;
+        if (_first is not null && DatasetStore.SchemaHash(kept.Schema) != DatasetStore.SchemaHash(_first.Schema))
+        {
+            throw new DatasetBatchRefusedException($"Part {Parts + 1} of the batch for '{Dataset}' ('{part.Name}') has other columns than its first part ({kept.Schema} against {_first.Schema}); nothing was stored.");
+        }
+
+        _first ??= kept;
+        RowsRead += part.RowsRead;
+        Rows += kept.RowCount;
+        Quarantined += part.Quarantined;
+        _warnings.AddRange(part.Warnings);
+        _fingerprints.Add(kept.Fingerprint);
+        await SpoolAsync(part.Encoded, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stores the batch: its parts, then its index row. With an idempotency key already used, returns the batch stored under it when the rows are the same.</summary>
@@ -156,7 +212,7 @@ public sealed class DatasetBatchWriter : IAsyncDisposable
     }
 
     // The first part stays in memory (most batches have one); from the second, parts go to a temporary file.
-    private async ValueTask KeepAsync(byte[] encoded, CancellationToken cancellationToken)
+    private async ValueTask SpoolAsync(byte[] encoded, CancellationToken cancellationToken)
     {
         if (_fingerprints.Count == 1)
         {
@@ -205,4 +261,6 @@ public sealed class DatasetBatchWriter : IAsyncDisposable
             throw new InvalidOperationException($"This writer of a batch for '{Dataset}' was committed, refused or disposed; begin another with {nameof(DatasetStore)}.{nameof(DatasetStore.BeginBatch)}.");
         }
     }
+
+    private sealed record PreparedPart(string Name, DatasetSnapshot Kept, long RowsRead, long Quarantined, DataValidationIssue[] Warnings, byte[] Encoded);
 }

@@ -75,10 +75,49 @@ public sealed partial class DatasetStore : IArtifactReferenceSource
         var writer = BeginBatch(dataset, sentBy, idempotencyKey, checkWith);
         await using (writer.ConfigureAwait(false))
         {
+            if (source is CsvDataSource csv && csv.InParts(FilePartBytes) is { } parts)
+            {
+                await writer.AddPartsAsync(parts, ReadParallelism, cancellationToken).ConfigureAwait(false);
+                return await writer.CommitAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
             await writer.AddPartAsync(source, cancellationToken).ConfigureAwait(false);
             return await writer.CommitAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Gets or sets the size of the parts a large CSV file is read in by <see cref="AppendAsync"/>. A plain
+    /// file (not compressed, no time window) of at least two parts is cut at record ends into parts of about
+    /// this size, read <see cref="ReadParallelism"/> at a time and stored as one batch in parts (as a large
+    /// upload is): memory holds a few parts, never the file, and the reads use every core. Each part is
+    /// checked on its own (a rule on the batch's size judges a part), its issues name rows and lines as in the
+    /// whole file, and the batch's fingerprint is that of its parts in order.
+    /// </summary>
+    /// <value>The default value is 8 MiB; at least 64 KiB.</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is under 64 KiB.</exception>
+    public long FilePartBytes
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1L << 16, nameof(FilePartBytes));
+            field = value;
+        }
+    } = 8L << 20;
+
+    /// <summary>Gets or sets how many parts of a large CSV file <see cref="AppendAsync"/> reads at once (see <see cref="FilePartBytes"/>).</summary>
+    /// <value>The default value is the machine's processor count; 1 reads the parts one by one (memory still holds one part, not the file).</value>
+    /// <exception cref="ArgumentOutOfRangeException">The value is under 1.</exception>
+    public int ReadParallelism
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, nameof(ReadParallelism));
+            field = value;
+        }
+    } = Environment.ProcessorCount;
 
     /// <summary>
     /// Begins a batch stored in parts, for one too large to hold in memory whole (the upload endpoint cuts a

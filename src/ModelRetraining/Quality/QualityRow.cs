@@ -6,7 +6,7 @@ namespace ModelRetraining;
 /// <summary>The row a custom data-quality predicate looks at: values by column name.</summary>
 public sealed class QualityRow
 {
-    private readonly Dictionary<string, Func<object?>> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ColumnReader> _columns = new(StringComparer.Ordinal);
 
     internal QualityRow(DataViewRowCursor cursor)
     {
@@ -17,7 +17,7 @@ public sealed class QualityRow
                 continue;
             }
 
-            _values[column.Name] = Reader(cursor, column);
+            _columns[column.Name] = ColumnReader.For(cursor, column);
         }
     }
 
@@ -27,95 +27,88 @@ public sealed class QualityRow
     /// <summary>Reads a numeric column; NaN when missing.</summary>
     /// <param name="column">The column.</param>
     /// <returns>The value.</returns>
-    public double GetNumeric(string column) => Value(column) switch
-    {
-        float f => f,
-        double d => d,
-        int i => i,
-        long l => l,
-        _ => double.NaN,
-    };
+    public double GetNumeric(string column) => Reader(column).Number();
 
     /// <summary>Reads a text column; empty when missing.</summary>
     /// <param name="column">The column.</param>
     /// <returns>The value.</returns>
-    public string GetText(string column) => Value(column)?.ToString() ?? string.Empty;
+    public string GetText(string column) => Reader(column).Value()?.ToString() ?? string.Empty;
 
     /// <summary>Reads a Boolean column.</summary>
     /// <param name="column">The column.</param>
     /// <returns>The value, or <see langword="null"/> when the column is not Boolean.</returns>
-    public bool? GetBoolean(string column) => Value(column) as bool?;
+    public bool? GetBoolean(string column) => Reader(column).Value() as bool?;
 
     /// <summary>Tells whether a column's value is missing (NaN or empty).</summary>
     /// <param name="column">The column.</param>
     /// <returns><see langword="true"/> when missing.</returns>
-    public bool IsMissing(string column) => Value(column) switch
+    public bool IsMissing(string column) => Reader(column).IsMissing();
+
+    private ColumnReader Reader(string column)
+        => _columns.TryGetValue(column, out var reader) ? reader : throw new ArgumentException($"Column '{column}' is not in the data set.", nameof(column));
+
+    // Reads one column of the cursor's row. Numbers and the missing test are read unboxed: a rule such as
+    // InRange asks both for every row, and boxing each value made the rules' scan the costliest check of a batch.
+    private abstract class ColumnReader
     {
-        null => true,
-        float f => float.IsNaN(f),
-        double d => double.IsNaN(d),
-        string s => s.Length == 0,
-        _ => false,
-    };
+        public abstract double Number();
 
-    private object? Value(string column)
-        => _values.TryGetValue(column, out var read) ? read() : throw new ArgumentException($"Column '{column}' is not in the data set.", nameof(column));
+        public abstract bool IsMissing();
 
-    private static Func<object?> Reader(DataViewRowCursor cursor, DataViewSchema.Column column)
-    {
-        var type = column.Type;
-        if (type == NumberDataViewType.Single)
+        public abstract object? Value();
+
+        public static ColumnReader For(DataViewRowCursor cursor, DataViewSchema.Column column)
         {
-            return Box<float>(cursor, column);
+            var type = column.Type;
+            return type == NumberDataViewType.Single ? new Typed<float>(cursor.GetGetter<float>(column), v => v, float.IsNaN)
+                : type == NumberDataViewType.Double ? new Typed<double>(cursor.GetGetter<double>(column), v => v, double.IsNaN)
+                : type == NumberDataViewType.Int32 ? new Typed<int>(cursor.GetGetter<int>(column), v => v, _ => false)
+                : type == NumberDataViewType.Int64 ? new Typed<long>(cursor.GetGetter<long>(column), v => v, _ => false)
+                : type == BooleanDataViewType.Instance ? new Typed<bool>(cursor.GetGetter<bool>(column), _ => double.NaN, _ => false)
+                : type == DateTimeDataViewType.Instance ? new Typed<DateTime>(cursor.GetGetter<DateTime>(column), _ => double.NaN, _ => false)
+                : type is TextDataViewType ? new Text(cursor.GetGetter<ReadOnlyMemory<char>>(column))
+                : new Unknown();
         }
-
-        if (type == NumberDataViewType.Double)
-        {
-            return Box<double>(cursor, column);
-        }
-
-        if (type == NumberDataViewType.Int32)
-        {
-            return Box<int>(cursor, column);
-        }
-
-        if (type == NumberDataViewType.Int64)
-        {
-            return Box<long>(cursor, column);
-        }
-
-        if (type == BooleanDataViewType.Instance)
-        {
-            return Box<bool>(cursor, column);
-        }
-
-        if (type == DateTimeDataViewType.Instance)
-        {
-            return Box<DateTime>(cursor, column);
-        }
-
-        if (type is TextDataViewType)
-        {
-            var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
-            return () =>
-            {
-                ReadOnlyMemory<char> value = default;
-                getter(ref value);
-                return value.ToString();
-            };
-        }
-
-        return () => null;
     }
 
-    private static Func<object?> Box<T>(DataViewRowCursor cursor, DataViewSchema.Column column)
+    private sealed class Typed<T>(ValueGetter<T> getter, Func<T, double> number, Func<T, bool> missing) : ColumnReader
     {
-        var getter = cursor.GetGetter<T>(column);
-        return () =>
+        public override double Number() => number(Read());
+
+        public override bool IsMissing() => missing(Read());
+
+        public override object? Value() => Read();
+
+        private T Read()
         {
             T value = default!;
             getter(ref value);
             return value;
-        };
+        }
+    }
+
+    private sealed class Text(ValueGetter<ReadOnlyMemory<char>> getter) : ColumnReader
+    {
+        public override double Number() => double.NaN;
+
+        public override bool IsMissing() => Read().IsEmpty;
+
+        public override object? Value() => Read().ToString();
+
+        private ReadOnlyMemory<char> Read()
+        {
+            ReadOnlyMemory<char> value = default;
+            getter(ref value);
+            return value;
+        }
+    }
+
+    private sealed class Unknown : ColumnReader
+    {
+        public override double Number() => double.NaN;
+
+        public override bool IsMissing() => true;
+
+        public override object? Value() => null;
     }
 }
