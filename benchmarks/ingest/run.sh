@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# CSV ingest into a batch (parse with the schema, profile, fingerprint, encode, store) against pandas
+# CSV ingest into a batch (AppendAsync checked by a pipeline: parse with the schema, schema and quality
+# checks, a profile of every column, fingerprint, encode, store; a large file in parts on every core) against pandas
 # read_csv + describe() on the same file, in one farm-bench call each size (A B A B, ratio pair by pair).
 # Data: the flights of ../shared/datasets/flights-2001 (500k rows), repeated to 1M and 10M rows.
 # Needs: the .NET SDK, Debian's python3-pandas (/usr/bin/python3), farm-bench.
