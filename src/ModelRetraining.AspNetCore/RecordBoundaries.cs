@@ -79,9 +79,10 @@ internal sealed class RecordBoundaries(BodySplit split, byte separator)
                     _inQuotes = false;
                     _quoteMayEscape = true;
                 }
-                else if (b == (byte)'\n')
+                else
                 {
-                    Lines += PastHeader ? 1 : 0; // a line break inside a quoted field is a line, not a record
+                    Lines += b == (byte)'\n' && PastHeader ? 1 : 0; // a line break inside a quoted field is a line, not a record
+                    _recordHasContent = true;
                 }
 
                 _previous = b;
@@ -90,9 +91,9 @@ internal sealed class RecordBoundaries(BodySplit split, byte separator)
 
             if (b == (byte)'"' && (_quoteMayEscape || _previous == separator || _previous == (byte)'\n'))
             {
+                _recordHasContent |= _quoteMayEscape; // "" inside quotes is a quote; a record of only "" is blank, as the readers take it
                 _inQuotes = true;
                 _quoteMayEscape = false;
-                _recordHasContent = true;
                 _previous = b;
                 continue;
             }

@@ -50,6 +50,17 @@ public sealed class RecordBoundariesTests
     }
 
     [Fact]
+    public void ARecordOfOnlyTwoQuotes_IsBlank_AsTheReadersTakeIt_WhileFourQuotesAreARow()
+    {
+        // Records: "1,2", blank (""), """" (a field holding one quote), "3,4".
+        var text = "a,b\n1,2\n\"\"\n\"\"\"\"\n3,4\n";
+        for (var chunk = 1; chunk <= text.Length; chunk++)
+        {
+            Assert.Equal([(1L, 1L), (3L, 2L), (4L, 3L)], Cuts(text, BodySplit.CsvRecords, chunk, every: 1)); // no cut after the blank one: no record was added
+        }
+    }
+
+    [Fact]
     public void JsonLinesCuts_FallAtEveryLine_CountingOnlyNonBlankOnesAsRecords()
     {
         var text = "{\"a\":1}\n \r\n{\"a\":\"x,\\\"y\"}\n{\"a\":3}\n";

@@ -91,8 +91,11 @@ public sealed class DatasetBatchWriter : IAsyncDisposable
         var reading = new Queue<Task<PreparedPart>>();
         try
         {
-            foreach (var part in parts)
+            // Planning the next part (a scan of the file) runs on the pool too, never on the caller's thread.
+            using var next = parts.GetEnumerator();
+            while (await Task.Run(next.MoveNext, stop.Token).ConfigureAwait(false))
             {
+                var part = next.Current;
                 reading.Enqueue(Task.Run(() => PrepareAsync(part, stop.Token).AsTask(), stop.Token));
                 if (reading.Count >= parallelism)
                 {
@@ -113,6 +116,7 @@ public sealed class DatasetBatchWriter : IAsyncDisposable
             foreach (var later in reading)
             {
                 await ((Task)later).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                _ = later.Exception; // observed: a second refused part is not an unobserved task exception
             }
 
             await DisposeAsync().ConfigureAwait(false);

@@ -12,7 +12,8 @@ namespace ModelRetraining.Tests.Data;
 /// </summary>
 public class CsvFilePartsTests
 {
-    private static readonly CsvSchema Schema = new CsvSchema().Time("at").Numeric("x").Text("name").Boolean("flag");
+    // "n" is each row's number as the reader counts it: a part whose rows-before were wrong would number its rows otherwise.
+    private static readonly CsvSchema Schema = new CsvSchema().Time("at").Numeric("x").Text("name").Boolean("flag").DeriveNumeric("n", row => row.RowNumber);
 
     public static TheoryData<string, string> Files
     {
@@ -34,7 +35,8 @@ public class CsvFilePartsTests
     [MemberData(nameof(Files))]
     public async Task AFileCutIntoParts_ReadPartByPart_GivesTheWholeFilesRowsAndIssueRows(string name, string text)
     {
-        var path = Csv.Write(Repeated(text, 150));
+        // A last record with too few fields: its line, in the last part, must be named as in the whole file.
+        var path = Csv.Write(Repeated(text, 150) + "2001-01-01,1\n");
         var source = CsvDataSource.FromFile(path, Schema);
         var whole = await source.LoadAsync(Csv.Context);
 
@@ -55,7 +57,13 @@ public class CsvFilePartsTests
         {
             Assert.True(issue.Row == firstRows[(issue.Rule, issue.Column)], $"{name}: {issue.Rule} {issue.Column}: whole row {issue.Row}, parts {firstRows[(issue.Rule, issue.Column)]}");
         }
+
+        Assert.Equal(LastBadLine(whole.ReadIssues), parts.Max(p => LastBadLine(p.ReadIssues)));
     }
+
+    // The last line of the rows whose field count differs from the header's ("on lines 3–1204").
+    private static long LastBadLine(IEnumerable<DataValidationIssue> issues)
+        => issues.Where(i => i.Rule == "csv.field-count").Select(i => long.Parse(System.Text.RegularExpressions.Regex.Match(i.Message, @"on lines \d+–(\d+)").Groups[1].Value, CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
 
     [Fact]
     public async Task IssueMessages_NameTheWholeFilesRowAndLine()
@@ -105,7 +113,13 @@ public class CsvFilePartsTests
         Assert.Null(source.InParts(1L << 20)); // under two parts
         Assert.Null(source.Between(new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc), null).InParts(100));
         Assert.NotNull(source.InParts(100));
-        Assert.Null(CsvDataSource.FromFile(path + ".gz", Schema).InParts(100));
+        var compressed = path + ".gz";
+        using (var gzip = new System.IO.Compression.GZipStream(File.Create(compressed), System.IO.Compression.CompressionLevel.Fastest))
+        {
+            gzip.Write(File.ReadAllBytes(path));
+        }
+
+        Assert.Null(CsvDataSource.FromFile(compressed, Schema).InParts(100));
     }
 
     // The body (records after the header) repeated, so that cuts fall at every kind of place in it.

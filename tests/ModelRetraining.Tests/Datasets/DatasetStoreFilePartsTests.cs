@@ -77,6 +77,7 @@ public sealed class DatasetStoreFilePartsTests : IDisposable
     {
         var store = DatasetStore.Embedded(_folder);
 
+        Assert.Null(store.FilePartBytes); // files are read whole unless the host asks for parts
         Assert.Equal("FilePartBytes", Assert.Throws<ArgumentOutOfRangeException>(() => store.FilePartBytes = 1_000).ParamName);
         Assert.Equal("ReadParallelism", Assert.Throws<ArgumentOutOfRangeException>(() => store.ReadParallelism = 0).ParamName);
     }
