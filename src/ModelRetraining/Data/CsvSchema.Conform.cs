@@ -89,53 +89,22 @@ public sealed partial class CsvSchema
     }
 
     // One column's value of the cursor's row as the derived-column API sees it (a missing time is null).
-    private static Func<object?> Getter(DataViewRowCursor cursor, DataViewSchema.Column column, DataColumnKind kind)
+    private static Func<object?> Getter(DataViewRowCursor cursor, DataViewSchema.Column column, DataColumnKind kind) => kind switch
     {
-        switch (kind)
+        DataColumnKind.Numeric => Boxed<float>(cursor, column, v => v),
+        DataColumnKind.Boolean => Boxed<bool>(cursor, column, v => v),
+        DataColumnKind.DateTime => Boxed<DateTime>(cursor, column, v => v == default ? null : v),
+        _ => Boxed<ReadOnlyMemory<char>>(cursor, column, v => v.ToString()),
+    };
+
+    private static Func<object?> Boxed<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, object?> box)
+    {
+        var get = cursor.GetGetter<T>(column);
+        return () =>
         {
-            case DataColumnKind.Numeric:
-            {
-                var get = cursor.GetGetter<float>(column);
-                return () =>
-                {
-                    float value = default;
-                    get(ref value);
-                    return value;
-                };
-            }
-
-            case DataColumnKind.Boolean:
-            {
-                var get = cursor.GetGetter<bool>(column);
-                return () =>
-                {
-                    bool value = default;
-                    get(ref value);
-                    return value;
-                };
-            }
-
-            case DataColumnKind.DateTime:
-            {
-                var get = cursor.GetGetter<DateTime>(column);
-                return () =>
-                {
-                    DateTime value = default;
-                    get(ref value);
-                    return value == default ? null : value;
-                };
-            }
-
-            default:
-            {
-                var get = cursor.GetGetter<ReadOnlyMemory<char>>(column);
-                return () =>
-                {
-                    ReadOnlyMemory<char> value = default;
-                    get(ref value);
-                    return value.ToString();
-                };
-            }
-        }
+            T value = default!;
+            get(ref value);
+            return box(value);
+        };
     }
 }
