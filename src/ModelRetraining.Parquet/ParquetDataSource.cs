@@ -209,6 +209,10 @@ public sealed class ParquetDataSource : IDataSource
                 result[i] = read[i] is { } v ? float.CreateTruncating(v) : float.NaN;
             }
         }
+        else if (result is T[] floats)
+        {
+            await rowGroup.ReadAsync(field, floats.AsMemory(), null, cancellationToken).ConfigureAwait(false); // floats already: read in place
+        }
         else
         {
             var read = new T[rows];

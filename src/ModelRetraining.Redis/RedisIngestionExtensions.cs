@@ -37,9 +37,11 @@ public static class RedisIngestionExtensions
             configure(services, options);
             var connection = redis(services);
             var datasets = store(services);
-            _ = new RedisStreamIngestion<T>(connection, datasets, dataset, options); // refuses bad options and row types when the host starts
+            RedisStreamIngestion<T>? first = new(connection, datasets, dataset, options); // refuses bad options and row types when the host starts
             var logger = services.GetService<ILoggerFactory>()?.CreateLogger("ModelRetraining.Redis.StreamIngestion") ?? NullLogger.Instance;
-            return new RedisStreamIngestionService<T>(() => new RedisStreamIngestion<T>(connection, datasets, dataset, options), dataset, options, logger);
+
+            // The first start runs the consumer checked here; a restart after a failure builds a fresh one.
+            return new RedisStreamIngestionService<T>(() => Interlocked.Exchange(ref first, null) ?? new RedisStreamIngestion<T>(connection, datasets, dataset, options), dataset, options, logger);
         });
         return builder;
     }

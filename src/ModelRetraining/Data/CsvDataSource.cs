@@ -275,7 +275,6 @@ public sealed partial class CsvDataSource : IDataSource
                 var field = records.Field(position[c]);
                 if (!TryParse(columns[c].Kind, field, _schema, out cells[c], out var outOfRange))
                 {
-                    cells[c] = CsvCell.Missing;
                     ref var problem = ref errorsByColumn[c];
                     if (outOfRange)
                     {

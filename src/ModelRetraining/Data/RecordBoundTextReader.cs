@@ -30,7 +30,11 @@ internal sealed class RecordBoundTextReader(TextReader inner, long limit, Cancel
 
     public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
 
-    public override int Read() => throw new NotSupportedException("The CSV tokenizer reads blocks.");
+    public override int Read()
+    {
+        Span<char> one = stackalloc char[1];
+        return Read(one) == 0 ? -1 : one[0];
+    }
 
-    public override int Peek() => -1;
+    public override int Peek() => inner.Peek();
 }
