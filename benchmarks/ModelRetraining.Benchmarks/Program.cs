@@ -3,6 +3,7 @@
 // Concept-drift detectors:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- concept-drift [output.md]
 // Paired bootstrap speed:   dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- bootstrap
 // Profile throughput/memory: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- profile <rows>
+// Profile against pandas:    bash benchmarks/profile/run.sh   (calls this program with "profile-file <file.f32> <answers>" and "profile-text <rows> <flights.csv>")
 // ONNX batch scoring:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*ScoringBenchmarks*'
 // ONNX rows/s by batch:     dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- onnx-throughput cpu|cuda   (cuda: benchmarks/onnx-gpu/run.sh)
 // Deterministic model zip:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*ModelSave*'
@@ -32,6 +33,8 @@ return args switch
     ["ingest-breakdown", var csv] => IngestBreakdown.Run(csv),
     ["dashboard-watchers", ..] => DashboardWatchersMeasurement.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5),
     ["run-monitor", ..] => RunMonitorMeasurement.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5),
+    ["profile-file", var bin, ..] => ProfileMeasurement.File(bin, args.Length > 2 ? args[2] : null),
+    ["profile-text", var rows, var csv] => ProfileMeasurement.Text(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), csv),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),
     _ => Run(args),
 };

@@ -116,52 +116,44 @@ public sealed class ColumnProfile
 
     internal void AddNumeric(ReadOnlySpan<float> values)
     {
-        // Moments per block (two passes over a cache-resident block), merged with Chan's formula:
-        // as exact as Welford, without a division per value. Finite values go to the sketch in bulk.
+        // Moments per block (two vectorized passes over a cache-resident block), merged with Chan's
+        // formula: as exact as Welford, without a division per value. A block with a missing or
+        // infinite value is first compacted to its finite values, which then take the same path.
         const int block = 4096;
         Span<float> finite = stackalloc float[block];
         for (var start = 0; start < values.Length; start += block)
         {
-            var chunk = values.Slice(start, Math.Min(block, values.Length - start));
-            var n = 0;
-            double sum = 0;
-            float min = float.PositiveInfinity, max = float.NegativeInfinity;
-            foreach (var v in chunk)
+            scoped var chunk = values.Slice(start, Math.Min(block, values.Length - start));
+            if (!FloatBlock.TrySummarizeFinite(chunk, out var sum, out var min, out var max))
             {
-                if (float.IsFinite(v))
+                var n = 0;
+                foreach (var v in chunk)
                 {
-                    finite[n++] = v;
-                    sum += v;
-                    min = Math.Min(min, v);
-                    max = Math.Max(max, v);
-                    _distinct.AddHash(HyperLogLog.Hash(v));
+                    if (float.IsFinite(v))
+                    {
+                        finite[n++] = v;
+                    }
+                    else if (float.IsNaN(v))
+                    {
+                        Missing++;
+                    }
+                    else
+                    {
+                        Infinite++;
+                    }
                 }
-                else if (float.IsNaN(v))
+
+                chunk = finite[..n];
+                if (n == 0 || !FloatBlock.TrySummarizeFinite(chunk, out sum, out min, out max))
                 {
-                    Missing++;
-                }
-                else
-                {
-                    Infinite++;
+                    continue;
                 }
             }
 
-            if (n == 0)
-            {
-                continue;
-            }
-
-            var present = finite[..n];
-            _sketch!.AddRange(present, min, max);
-            var mean = sum / n;
-            double m2 = 0;
-            foreach (var v in present)
-            {
-                var d = v - mean;
-                m2 += d * d;
-            }
-
-            Combine(n, mean, m2);
+            _distinct.AddRange(chunk);
+            _sketch!.AddRange(chunk, min, max);
+            var mean = sum / chunk.Length;
+            Combine(chunk.Length, mean, FloatBlock.SquaredDeviations(chunk, mean));
         }
     }
 
@@ -193,8 +185,13 @@ public sealed class ColumnProfile
         }
 
         Count++;
-        _frequent!.Add(value, text);
-        _distinct.AddHash(HyperLogLog.Hash(value));
+
+        // A value the frequent-items summary already counts is already in the distinct-count
+        // registers (they are idempotent), so low-cardinality columns hash each value once.
+        if (!_frequent!.Add(value, text))
+        {
+            _distinct.AddHash(HyperLogLog.Hash(value));
+        }
     }
 
     internal void AddMissing() => Missing++;

@@ -40,38 +40,54 @@ public sealed class DataProfile
     public static DataProfile Create(IDataView data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var columns = new Dictionary<string, ColumnProfile>(StringComparer.Ordinal);
-        var selected = new List<(DataViewSchema.Column Column, DataColumnKind Kind)>();
+        var profile = new DataProfile(0, new Dictionary<string, ColumnProfile>(StringComparer.Ordinal));
+        profile.Add(data, cancellationToken);
+        return profile;
+    }
+
+    /// <summary>
+    /// Adds more rows to this profile's sketches, as if they had come in the same pass (the
+    /// builder's path: sketches that keep growing sample long streams, which fresh ones per chunk
+    /// would not). A column new to the profile is added; one whose type changed is refused.
+    /// </summary>
+    internal void Add(IDataView data, CancellationToken cancellationToken)
+    {
+        // Every column's type is checked before anything is added, so a refused chunk changes nothing.
+        var chosen = new List<(DataViewSchema.Column Column, DataColumnKind Kind)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var column in data.Schema)
         {
-            if (column.IsHidden || KindOf(column.Type) is not { } kind || columns.ContainsKey(column.Name))
+            if (column.IsHidden || KindOf(column.Type) is not { } kind || !seen.Add(column.Name))
             {
                 continue;
             }
 
-            columns[column.Name] = new ColumnProfile(column.Name, kind);
-            selected.Add((column, kind));
+            if (_columns.TryGetValue(column.Name, out var existing) && existing.Kind != kind)
+            {
+                throw new InvalidOperationException($"Column '{column.Name}' is {existing.Kind} in the profile and {kind} in the new rows; a column must keep its type from chunk to chunk.");
+            }
+
+            chosen.Add((column, kind));
         }
 
-        long rows = 0;
-        if (data is IColumnarDataView columnar && selected.All(s => Columnar(columnar, s.Column, s.Kind, columns[s.Column.Name], ref rows, cancellationToken)))
+        var selected = chosen.Select(c => (c.Column, Profile: _columns.TryGetValue(c.Column.Name, out var p) ? p : _columns[c.Column.Name] = new ColumnProfile(c.Column.Name, c.Kind))).ToList();
+
+        if (data is IColumnarDataView columnar && ColumnarReads(columnar, selected) is var (reads, rows))
         {
-            return new DataProfile(rows, columns);
+            // Columns are independent: with more than one, they are profiled on the pool side by side.
+            var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = reads.Length > 1 ? Environment.ProcessorCount : 1 };
+            Parallel.ForEach(reads, options, read => read());
+            RowCount += rows;
+            return;
         }
 
-        // Cursor path for any other data view; reset what a partial columnar attempt may have added.
-        foreach (var (column, kind) in selected)
-        {
-            columns[column.Name] = new ColumnProfile(column.Name, kind);
-        }
-
-        rows = 0;
+        long count = 0;
         using var cursor = data.GetRowCursor(selected.Select(s => s.Column));
-        var readers = selected.Select(s => Reader(cursor, s.Column, s.Kind, columns[s.Column.Name])).ToArray();
+        var readers = selected.Select(s => Reader(cursor, s.Column, s.Profile.Kind, s.Profile)).ToArray();
         while (cursor.MoveNext())
         {
-            rows++;
-            if ((rows & 0xFFFF) == 0)
+            count++;
+            if ((count & 0xFFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
@@ -82,7 +98,7 @@ public sealed class DataProfile
             }
         }
 
-        return new DataProfile(rows, columns);
+        RowCount += count;
     }
 
     /// <summary>Combines this profile with the profile of more rows of the same columns (another chunk or partition).</summary>
@@ -151,41 +167,53 @@ public sealed class DataProfile
         _ => null,
     };
 
-    private static bool Columnar(IColumnarDataView data, DataViewSchema.Column column, DataColumnKind kind, ColumnProfile profile, ref long rows, CancellationToken cancellationToken)
+    // One action per column reading its whole array, or null when a column is not held as one.
+    private static (Action[] Reads, long Rows)? ColumnarReads(IColumnarDataView data, List<(DataViewSchema.Column Column, ColumnProfile Profile)> selected)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        switch (kind)
+        var reads = new Action?[selected.Count];
+        long rows = data.GetRowCount() ?? -1;
+        for (var i = 0; i < selected.Count; i++)
         {
-            case DataColumnKind.Numeric when data.TryGetColumn<float>(column.Index, out var floats):
-                profile.AddNumeric(floats.Span);
-                rows = floats.Length;
-                return true;
-            case DataColumnKind.Text when data.TryGetColumn<ReadOnlyMemory<char>>(column.Index, out var texts):
-                foreach (var text in texts.Span)
-                {
-                    profile.AddText(text.Span, MemoryMarshal.TryGetString(text, out var whole, out var start, out var length) && start == 0 && length == whole.Length ? whole : null);
-                }
+            var (column, profile) = selected[i];
+            (reads[i], rows) = profile.Kind switch
+            {
+                DataColumnKind.Numeric when data.TryGetColumn<float>(column.Index, out var floats) => ((Action)(() => profile.AddNumeric(floats.Span)), floats.Length),
+                DataColumnKind.Text when data.TryGetColumn<ReadOnlyMemory<char>>(column.Index, out var texts) => (() => AddTexts(profile, texts.Span), texts.Length),
+                DataColumnKind.Boolean when data.TryGetColumn<bool>(column.Index, out var flags) => (() => AddFlags(profile, flags.Span), flags.Length),
+                DataColumnKind.DateTime when data.TryGetColumn<DateTime>(column.Index, out var times) => (() => AddTimes(profile, times.Span), times.Length),
+                _ => ((Action?)null, -1L),
+            };
 
-                rows = texts.Length;
-                return true;
-            case DataColumnKind.Boolean when data.TryGetColumn<bool>(column.Index, out var flags):
-                foreach (var flag in flags.Span)
-                {
-                    profile.AddText(flag ? "true" : "false", flag ? "true" : "false");
-                }
+            if (reads[i] is null)
+            {
+                return null;
+            }
+        }
 
-                rows = flags.Length;
-                return true;
-            case DataColumnKind.DateTime when data.TryGetColumn<DateTime>(column.Index, out var times):
-                foreach (var time in times.Span)
-                {
-                    profile.AddNumeric(time == default ? double.NaN : ColumnReaders.Seconds(time));
-                }
+        return rows < 0 ? null : (reads.Select(r => r!).ToArray(), rows);
+    }
 
-                rows = times.Length;
-                return true;
-            default:
-                return false;
+    private static void AddTexts(ColumnProfile profile, ReadOnlySpan<ReadOnlyMemory<char>> texts)
+    {
+        foreach (var text in texts)
+        {
+            profile.AddText(text.Span, MemoryMarshal.TryGetString(text, out var whole, out var start, out var length) && start == 0 && length == whole.Length ? whole : null);
+        }
+    }
+
+    private static void AddFlags(ColumnProfile profile, ReadOnlySpan<bool> flags)
+    {
+        foreach (var flag in flags)
+        {
+            profile.AddText(flag ? "true" : "false", flag ? "true" : "false");
+        }
+    }
+
+    private static void AddTimes(ColumnProfile profile, ReadOnlySpan<DateTime> times)
+    {
+        foreach (var time in times)
+        {
+            profile.AddNumeric(time == default ? double.NaN : ColumnReaders.Seconds(time));
         }
     }
 

@@ -14,21 +14,24 @@ public sealed class DataProfileBuilder
     /// <summary>Gets the number of rows added so far.</summary>
     public long RowCount => _profile?.RowCount ?? 0;
 
-    /// <summary>Adds a chunk of rows; its columns must keep their types from chunk to chunk.</summary>
+    /// <summary>
+    /// Adds a chunk of rows to the same sketches (long streams are sampled, as in one pass); its
+    /// columns must keep their types from chunk to chunk. A chunk whose column changed type is refused
+    /// before anything is added; a cancelled one may have been added in part, so start a new builder.
+    /// </summary>
     /// <param name="chunk">The rows.</param>
     /// <param name="cancellationToken">Cancels the pass.</param>
     /// <returns>This builder.</returns>
     public DataProfileBuilder Add(IDataView chunk, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chunk);
-        var profile = DataProfile.Create(chunk, cancellationToken);
         if (_profile is null)
         {
-            _profile = profile;
+            _profile = DataProfile.Create(chunk, cancellationToken);
         }
         else
         {
-            _profile.MergeInPlace(profile);
+            _profile.Add(chunk, cancellationToken);
         }
 
         return this;

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ModelRetraining;
 
 /// <summary>
@@ -9,10 +12,12 @@ internal sealed class FrequentItems
 {
     public const int DefaultCapacity = 1024;
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
 
     public FrequentItems(int capacity = DefaultCapacity)
     {
         Capacity = capacity;
+        _bySpan = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public int Capacity { get; }
@@ -24,31 +29,35 @@ internal sealed class FrequentItems
 
     public IReadOnlyDictionary<string, long> Counts => _counts;
 
-    public void Add(ReadOnlySpan<char> value, string? text = null)
+    /// <summary>Counts a value; true when it was already counted (so it has been seen before), false when new or dropped.</summary>
+    public bool Add(ReadOnlySpan<char> value, string? text = null)
     {
         Total++;
-        var lookup = _counts.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(value, out var count))
+        ref var count = ref CollectionsMarshal.GetValueRefOrNullRef(_bySpan, value);
+        if (!Unsafe.IsNullRef(ref count))
         {
-            lookup[value] = count + 1;
-            return;
+            count++;
+            return true;
         }
 
         if (_counts.Count < Capacity)
         {
             _counts[text ?? value.ToString()] = 1;
-            return;
+            return false;
         }
 
         // Full: every counter pays one, the new value is dropped (Misra–Gries decrement step).
+        // Counts change in place and removal is allowed while a dictionary is enumerated.
         MaxUndercount++;
-        foreach (var key in _counts.Keys.ToArray())
+        foreach (var key in _counts.Keys)
         {
-            if (--_counts[key] == 0)
+            if (--CollectionsMarshal.GetValueRefOrNullRef(_counts, key) == 0)
             {
                 _counts.Remove(key);
             }
         }
+
+        return false;
     }
 
     public void Merge(FrequentItems other)
