@@ -21,6 +21,6 @@ for n in ${@:-1000000 10000000}; do
   dotnet "$bench" profile-file "$file" "$work/ours-$n.txt"
   /usr/bin/python3 benchmarks/profile/pandas_profile.py "$file" "$work/pandas-$n.txt"
   /usr/bin/python3 benchmarks/profile/compare.py "$file" "$work/ours-$n.txt" "$work/pandas-$n.txt"
-  farm-bench -n "${RUNS:-5}" --timeout 3000 --vs "/usr/bin/python3 benchmarks/profile/pandas_profile.py $file" -- dotnet "$bench" profile-file "$file"
+  farm-bench -n "${RUNS:-5}" --timeout 3000 --vs "/usr/bin/python3 benchmarks/profile/pandas_profile.py $file" -- env PROFILE_WARM=0 dotnet "$bench" profile-file "$file"
 done
 dotnet "$bench" profile-text 10000000 "$source_csv"

@@ -85,6 +85,11 @@ public sealed partial class ModelServer<TInput, TOutput>
             return null; // the registry refuses it with the reason (no earlier version, or a conflict)
         }
 
+        if (Standby?.Version == number)
+        {
+            return null; // it served before and is still loaded: the swap takes it, with no load to verify
+        }
+
         var target = await _registry.GetVersionAsync(_modelName, number, cancellationToken).ConfigureAwait(false)
             ?? throw RegistryRules.NoSuchVersion(_modelName, number);
         try

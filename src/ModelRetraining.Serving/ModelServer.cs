@@ -33,6 +33,10 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
     private readonly RolloutController<TInput, TOutput> _rollouts;
 
     private readonly SwapSlot<TInput, TOutput> _slot = new();
+
+    // The version swapped out last, kept loaded for a rollback or a move back (KeepPreviousVersionLoaded);
+    // read and written under _refresh.
+    private LoadedModel<TInput, TOutput>? _standby;
     private ITimer? _poll;
     private int _disposed;
     private volatile ModelSwapFailedEventArgs? _lastSwapFailure;
@@ -78,6 +82,9 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
 
     /// <summary>Gets the version being served, or <see langword="null"/> before the alias is set.</summary>
     public ModelVersion? Current => _slot.Current?.Version;
+
+    /// <summary>Gets the version kept loaded for an instant rollback (the one served before <see cref="Current"/>), or <see langword="null"/> when there is none or <see cref="ModelServerOptions.KeepPreviousVersionLoaded"/> is off.</summary>
+    public ModelVersion? Standby => Volatile.Read(ref _standby)?.Version;
 
     /// <summary>Gets how an output is judged against the actual value passed to <see cref="RecordActual"/> (for a challenger's shadow answers too); <see langword="null"/> when outcomes are recorded as right or wrong by the caller.</summary>
     public Func<TOutput, float, bool>? IsCorrect { get; init; }
@@ -143,6 +150,11 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
                 loaded = preloaded;
                 preloaded = null;
             }
+            else if (_standby is { } standby && standby.Version.Version == target.Version)
+            {
+                loaded = standby; // served before and still warm: no load
+                Volatile.Write(ref _standby, null);
+            }
             else
             {
                 try
@@ -161,6 +173,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
             }
 
             var previous = _slot.Swap(loaded);
+            KeepOrRetire(previous);
             _lastSwapFailure = null;
             ServingTelemetry.Swaps.Add(1, new KeyValuePair<string, object?>("model", _modelName));
             Log.Swapped(_logger, _modelName, target.Version, previous?.Version.ToString() ?? "nothing");
@@ -280,6 +293,7 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         await _rollouts.EndRolloutAsync(null).ConfigureAwait(false);
         await _refresh.WaitAsync().ConfigureAwait(false);
         _slot.Clear();
+        Interlocked.Exchange(ref _standby, null)?.Retire();
         _refresh.Release();
         _refresh.Dispose();
     }
@@ -295,6 +309,23 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         throw _lastSwapFailure is { } failure
             ? new InvalidOperationException($"No version of '{_modelName}' is being served: its '{_options.Alias}' alias is set to v{failure.Attempted.Version}, which failed to load: {failure.Error.Message}", failure.Error)
             : new InvalidOperationException($"No version of '{_modelName}' is being served: its '{_options.Alias}' alias is not set yet{(_poll is null ? ", or StartAsync was not called" : string.Empty)}.");
+    }
+
+    // Under _refresh: the model swapped out becomes the standby (the older standby is let go) or is retired.
+    private void KeepOrRetire(LoadedModel<TInput, TOutput>? previous)
+    {
+        if (previous is null)
+        {
+            return;
+        }
+
+        if (!_options.KeepPreviousVersionLoaded)
+        {
+            previous.Retire();
+            return;
+        }
+
+        Interlocked.Exchange(ref _standby, previous)?.Retire();
     }
 
     private async Task<LoadedModel<TInput, TOutput>> LoadAsync(ModelVersion version, CancellationToken cancellationToken)

@@ -11,6 +11,15 @@ public sealed class ModelServerOptions
     /// <value>The default value is 10 seconds.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets or sets whether the version swapped out stays loaded (warm, its prediction engines kept) as a
+    /// standby, so that a rollback to it, or the alias moving back to it, swaps at once with no load: the
+    /// rollback readiness a bad promotion needs. The standby is let go when a third version replaces it,
+    /// and costs the memory of a second model; turn it off where two models do not fit.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool KeepPreviousVersionLoaded { get; set; } = true;
+
     /// <summary>Gets or sets how long a prediction id accepts an outcome.</summary>
     /// <value>The default value is 24 hours.</value>
     public TimeSpan OutcomeWindow { get; set; } = TimeSpan.FromHours(24);

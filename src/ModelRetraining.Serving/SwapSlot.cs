@@ -2,8 +2,8 @@ namespace ModelRetraining.Serving;
 
 /// <summary>
 /// The slot the served version lives in: a caller acquires the model for one prediction, a swap puts a
-/// loaded model in with one interlocked exchange and retires the previous one, which is disposed once the
-/// last caller using it has released it. Counts the models loaded and disposed, so that a test can see
+/// loaded model in with one interlocked exchange and hands back the previous one, which the server keeps
+/// as its standby or retires (disposed once the last caller using it has released it). Counts the models loaded and disposed, so that a test can see
 /// that every swapped-out model was disposed.
 /// </summary>
 internal sealed class SwapSlot<TInput, TOutput>
@@ -37,14 +37,9 @@ internal sealed class SwapSlot<TInput, TOutput>
         return model is not null && model.TryAcquire() ? model : null;
     }
 
-    /// <summary>Puts a model in and retires the one it replaces.</summary>
+    /// <summary>Puts a model in; the one it replaces is the caller's to keep or retire.</summary>
     /// <returns>The model replaced, if any.</returns>
-    public LoadedModel<TInput, TOutput>? Swap(LoadedModel<TInput, TOutput> model)
-    {
-        var previous = Interlocked.Exchange(ref _current, model);
-        previous?.Retire();
-        return previous;
-    }
+    public LoadedModel<TInput, TOutput>? Swap(LoadedModel<TInput, TOutput> model) => Interlocked.Exchange(ref _current, model);
 
     /// <summary>Empties the slot (the server is disposed) and retires the model it held.</summary>
     public void Clear() => Interlocked.Exchange(ref _current, null)?.Retire();

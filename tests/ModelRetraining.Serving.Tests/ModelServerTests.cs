@@ -58,12 +58,14 @@ public class ModelServerTests
         Assert.Contains("No version of 'delays' is being served: its 'champion' alias is not set yet", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task EightCallersAndAHundredSwaps_NoFailedCall_WholeModelsOnly_AllRetiredModelsDisposed()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task EightCallersAndAHundredSwaps_NoFailedCall_WholeModelsOnly_AllRetiredModelsDisposed(bool keepPrevious)
     {
         var registry = await RegistryAsync(1, 2);
         await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
-        var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1) });
+        var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1), KeepPreviousVersionLoaded = keepPrevious });
         await server.StartAsync();
 
         using var stop = new CancellationTokenSource();
@@ -98,16 +100,21 @@ public class ModelServerTests
             await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, to, from, "tests", $"swap {swap}"));
             await server.RefreshAsync(); // the move's in-process notice may have swapped already
             Assert.Equal(to, server.Current!.Version);
+            Assert.Equal(keepPrevious ? from : null, server.Standby?.Version);
             await Task.Delay(2);
         }
 
         stop.Cancel();
         await Task.WhenAll(callers);
+
+        // With the standby, the two versions are loaded once each and swapped back and forth warm;
+        // without it, every swap loads; either way nothing loaded outlives the server.
+        Assert.Equal(keepPrevious ? 2 : 101, server.LoadedModels);
+        Assert.Equal(keepPrevious ? 0 : 100, server.DisposedModels);
         await server.DisposeAsync();
 
         Assert.Empty(failures);
         Assert.True(calls > 1_000, $"{calls} calls");
-        Assert.Equal(101, server.LoadedModels);
         Assert.Equal(server.LoadedModels, server.DisposedModels);
     }
 
@@ -169,6 +176,30 @@ public class ModelServerTests
         await server.RefreshAsync();
 
         Assert.Equal(1, server.Predict(new Row { X = 0.3f }).Version);
+    }
+
+    [Fact]
+    public async Task Rollback_ToTheStandby_SwapsWithoutALoad_AndAThirdVersionLetsTheOldestGo()
+    {
+        var registry = await RegistryAsync(1, 2, 3);
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 1, null, "tests", "first"));
+        await using var server = new ModelServer<Row, Output>(registry, "delays", new ModelServerOptions { Loaders = { new MLNetModelLoader() }, PollInterval = TimeSpan.FromHours(1) });
+        await server.StartAsync();
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 2, 1, "tests", "promotion"));
+        await server.RefreshAsync();
+        Assert.Equal((2, 1, 2), (server.Current!.Version, server.Standby!.Version, server.LoadedModels));
+
+        var entry = await server.RollbackAsync("oncall", "errors up");
+
+        Assert.Equal(1, entry.ToVersion);
+        Assert.Equal(1, server.Predict(new Row { X = 0.3f }).Version);
+        Assert.Equal(2, server.Standby!.Version);
+        Assert.Equal(2, server.LoadedModels); // neither the check before the move nor the swap loaded v1 again
+        Assert.Equal(0, server.DisposedModels);
+
+        await registry.SetAliasAsync(new AliasChange("delays", ModelAliases.Champion, 3, 1, "tests", "promotion"));
+        await server.RefreshAsync();
+        Assert.Equal((3, 1, 3, 1), (server.Current!.Version, server.Standby!.Version, server.LoadedModels, server.DisposedModels));
     }
 
     [Fact]

@@ -20,6 +20,7 @@ internal static class RadixSort
     }
 
     /// <summary>Sorts floats (no NaN) with caller-owned key buffers at least as long as <paramref name="values"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Sort(Span<float> values, uint[] keys, uint[] scratch)
     {
         if (values.Length < 256)
@@ -66,6 +67,7 @@ internal static class RadixSort
     }
 
     // Counting passes over 11-bit digits, least significant first; returns the buffer holding the result.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static T[] Passes<T>(T[] source, T[] target, int n, int keyBits)
         where T : IBinaryInteger<T>, IUnsignedNumber<T>
     {

@@ -114,6 +114,7 @@ public sealed class ColumnProfile
         return (edges, counts);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal void AddNumeric(ReadOnlySpan<float> values)
     {
         // Moments per block (two vectorized passes over a cache-resident block), merged with Chan's

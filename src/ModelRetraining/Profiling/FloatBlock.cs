@@ -11,6 +11,7 @@ namespace ModelRetraining;
 internal static class FloatBlock
 {
     /// <summary>Sums a block and finds its extremes; false, with nothing summed, when a value is NaN or infinite.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static bool TrySummarizeFinite(ReadOnlySpan<float> block, out double sum, out float min, out float max)
     {
         sum = 0;
@@ -68,6 +69,7 @@ internal static class FloatBlock
     }
 
     /// <summary>The sum of squared deviations of a block of finite values from <paramref name="mean"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double SquaredDeviations(ReadOnlySpan<float> block, double mean)
     {
         double total = 0;

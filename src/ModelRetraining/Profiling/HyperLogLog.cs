@@ -54,6 +54,7 @@ internal sealed class HyperLogLog
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private int AddVectorized(ReadOnlySpan<float> values)
     {
         Span<ulong> lanes = stackalloc ulong[Vector512<ulong>.Count];

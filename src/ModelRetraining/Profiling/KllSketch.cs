@@ -92,6 +92,7 @@ internal sealed class KllSketch
     }
 
     /// <summary>Adds finite values in bulk.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void AddRange(ReadOnlySpan<float> values, float min, float max)
     {
         Min = Math.Min(Min, min);
@@ -313,6 +314,7 @@ internal sealed class KllSketch
         return sketch;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Flush()
     {
         if (_buffered == 0 && _floatsBuffered == 0)
