@@ -3,6 +3,8 @@
 // Concept-drift detectors:  dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- concept-drift [output.md]
 // Paired bootstrap speed:   dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- bootstrap
 // Profile throughput/memory: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- profile <rows>
+// Retraining cycle at 1M/10M rows: bash benchmarks/cycle/run.sh   (calls this program with "cycle-prepare", "cycle-hand" and "cycle-pipeline")
+// Drift at scale, exact and from sketches: dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- drift-scale <rows> <columns>
 // Profile against pandas:    bash benchmarks/profile/run.sh   (calls this program with "profile-file <file.f32> <answers>" and "profile-text <rows> <flights.csv>")
 // ONNX batch scoring:       dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- --filter '*ScoringBenchmarks*'
 // ONNX rows/s by batch:     dotnet run -c Release --project benchmarks/ModelRetraining.Benchmarks -- onnx-throughput cpu|cuda   (cuda: benchmarks/onnx-gpu/run.sh)
@@ -33,6 +35,10 @@ return args switch
     ["ingest-breakdown", var csv] => IngestBreakdown.Run(csv),
     ["dashboard-watchers", ..] => DashboardWatchersMeasurement.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5),
     ["run-monitor", ..] => RunMonitorMeasurement.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5),
+    ["cycle-prepare", var train, var holdout, var work] => CycleMeasurement.Prepare(train, holdout, work),
+    ["cycle-pipeline", var train, var holdout, var registry] => CycleMeasurement.Pipeline(train, holdout, registry),
+    ["cycle-hand", var train, var holdout, var champion] => CycleMeasurement.Hand(train, holdout, champion),
+    ["drift-scale", var rows, var columns] => DriftScaleMeasurement.Run(int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), int.Parse(columns, System.Globalization.CultureInfo.InvariantCulture)),
     ["profile-file", var bin, ..] => ProfileMeasurement.File(bin, args.Length > 2 ? args[2] : null),
     ["profile-text", var rows, var csv] => ProfileMeasurement.Text(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture), csv),
     ["profile", var rows] => DriftMeasurements.ProfileThroughput(long.Parse(rows, System.Globalization.CultureInfo.InvariantCulture)),

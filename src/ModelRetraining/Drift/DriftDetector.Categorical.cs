@@ -90,8 +90,9 @@ public sealed partial class DriftDetector
     private static SortedDictionary<double, long>? ValueCounts(DriftSample sample, int maxValues)
     {
         var counts = new SortedDictionary<double, long>();
-        if (sample.Sorted is { } sorted)
+        if (sample.Sorted is { } memory)
         {
+            var sorted = memory.Span;
             for (var i = 0; i < sorted.Length;)
             {
                 var j = i;

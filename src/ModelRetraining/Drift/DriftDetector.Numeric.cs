@@ -7,7 +7,7 @@ public sealed partial class DriftDetector
     {
         var exact = reference.Sorted is not null && current.Sorted is not null;
         var errorBound = exact ? (double?)null : reference.RankError + current.RankError;
-        var wasserstein = exact ? DriftStatistics.Wasserstein(reference.Sorted, current.Sorted) : SketchWasserstein(reference, current);
+        var wasserstein = exact ? DriftStatistics.Wasserstein(reference.Sorted!.Value.Span, current.Sorted!.Value.Span) : SketchWasserstein(reference, current);
         // Normed by the population standard deviation, as Evidently's normed Wasserstein (np.std) is: the
         // sample one made small references 1–5% less drifted than Evidently says.
         var std = reference.Present > 1 ? reference.StandardDeviation * Math.Sqrt((reference.Present - 1.0) / reference.Present) : reference.StandardDeviation;
@@ -19,7 +19,7 @@ public sealed partial class DriftDetector
         {
             case DriftMethod.KolmogorovSmirnov:
             {
-                var d = exact ? DriftStatistics.KsStatistic(reference.Sorted, current.Sorted) : SketchKs(reference, current);
+                var d = exact ? DriftStatistics.KsStatistic(reference.Sorted!.Value.Span, current.Sorted!.Value.Span) : SketchKs(reference, current);
                 var (p, exactP) = DriftStatistics.KsPValue(d, (int)Math.Min(reference.Present, int.MaxValue), (int)Math.Min(current.Present, int.MaxValue));
                 var significant = p <= threshold; // as Evidently: drift when p <= threshold
                 var large = normed >= _options.NumericEffectSizeFloor;

@@ -121,10 +121,32 @@ public sealed partial class DriftDetector
                 ? new ColumnDriftResult(name, kind, DriftMethod.Auto, double.NaN, double.NaN, true, $"Column '{name}' is missing from the current data.")
                 : currentKind != kind
                     ? new ColumnDriftResult(name, kind, DriftMethod.Auto, double.NaN, double.NaN, true, $"Column '{name}' changed type: {kind} in the reference, {currentKind} now; its distributions were not compared.")
-                    : CompareColumn(name, referenceSample(), currentSample());
+                    : CompareReleasing(name, referenceSample, currentSample);
         });
 
         return new DriftReport(ApplyFalseDiscoveryControl([.. results]), problems, _options.DriftShare);
+    }
+
+    // One column's samples live only while it is compared; rented arrays go back to the pool at once.
+    private ColumnDriftResult CompareReleasing(string name, Func<DriftSample> referenceSample, Func<DriftSample> currentSample)
+    {
+        var reference = referenceSample();
+        try
+        {
+            var current = currentSample();
+            try
+            {
+                return CompareColumn(name, reference, current);
+            }
+            finally
+            {
+                current.Release();
+            }
+        }
+        finally
+        {
+            reference.Release();
+        }
     }
 
     private ColumnDriftResult CompareColumn(string name, DriftSample reference, DriftSample current)

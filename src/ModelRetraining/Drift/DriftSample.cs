@@ -28,8 +28,11 @@ internal sealed class DriftSample
 
     public bool IsNumeric => Kind is DataColumnKind.Numeric or DataColumnKind.DateTime;
 
+    // The array the sorted values live in when it was rented (columnar reads); Release returns it.
+    private float[]? _rented;
+
     /// <summary>Gets the sorted present values, when held exactly.</summary>
-    public float[]? Sorted { get; private init; }
+    public ReadOnlyMemory<float>? Sorted { get; private init; }
 
     /// <summary>Gets the profile, when only a sketch is held.</summary>
     public ColumnProfile? Profile { get; private init; }
@@ -43,10 +46,20 @@ internal sealed class DriftSample
 
     public double RankError => Profile?.RankError ?? 0;
 
+    /// <summary>Gives a rented array back once the comparison is done: memory stays at a few columns' worth whatever the column count.</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _rented, null) is { } rented)
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
     public double Cdf(double x)
     {
-        if (Sorted is { } sorted)
+        if (Sorted is { } memory)
         {
+            var sorted = memory.Span;
             int lo = 0, hi = sorted.Length;
             while (lo < hi)
             {
@@ -69,12 +82,20 @@ internal sealed class DriftSample
 
     public double Quantile(double q)
         => Sorted is { } sorted
-            ? sorted.Length == 0 ? double.NaN : sorted[(int)Math.Clamp(Math.Floor(q * (sorted.Length - 1)), 0, sorted.Length - 1)]
+            ? sorted.Length == 0 ? double.NaN : sorted.Span[(int)Math.Clamp(Math.Floor(q * (sorted.Length - 1)), 0, sorted.Length - 1)]
             : Profile!.Quantile(q);
 
     /// <summary>The points where this side's CDF can change: every value, or the sketch's retained items.</summary>
     public IEnumerable<double> GridPoints()
-        => Sorted is { } sorted ? sorted.Select(v => (double)v) : Profile!.Sketch!.Weighted().Select(w => w.Item);
+        => Sorted is { } sorted ? Widen(sorted) : Profile!.Sketch!.Weighted().Select(w => w.Item);
+
+    private static IEnumerable<double> Widen(ReadOnlyMemory<float> values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            yield return values.Span[i];
+        }
+    }
 
     public static DriftSample FromProfile(ColumnProfile profile)
         => new(profile.Kind, profile.Count, profile.Missing)
@@ -89,7 +110,8 @@ internal sealed class DriftSample
     {
         if (kind is DataColumnKind.Numeric or DataColumnKind.DateTime)
         {
-            var (values, missing) = Numbers(data, column, kind, cancellationToken);
+            var (array, count, rented, missing) = Numbers(data, column, kind, cancellationToken);
+            var values = array.AsSpan(0, count);
             RadixSort.Sort(values);
             double sum = 0;
             foreach (var v in values)
@@ -106,7 +128,8 @@ internal sealed class DriftSample
 
             return new DriftSample(kind, values.Length, missing)
             {
-                Sorted = values,
+                _rented = rented ? array : null,
+                Sorted = array.AsMemory(0, count),
                 Mean = mean,
                 StandardDeviation = values.Length > 1 ? Math.Sqrt(m2 / (values.Length - 1)) : double.NaN,
             };
@@ -116,7 +139,7 @@ internal sealed class DriftSample
         return new DriftSample(kind, counts.Values.Sum(), absent) { Categories = counts };
     }
 
-    private static (float[] Values, long Missing) Numbers(IDataView data, DataViewSchema.Column column, DataColumnKind kind, CancellationToken cancellationToken)
+    private static (float[] Values, int Count, bool Rented, long Missing) Numbers(IDataView data, DataViewSchema.Column column, DataColumnKind kind, CancellationToken cancellationToken)
     {
         var list = new List<float>();
         long missing = 0;
@@ -135,7 +158,7 @@ internal sealed class DriftSample
         if (data is IColumnarDataView columnar && column.Type == NumberDataViewType.Single && columnar.TryGetColumn<float>(column.Index, out var floats))
         {
             var span = floats.Span;
-            var result = new float[span.Length];
+            var result = System.Buffers.ArrayPool<float>.Shared.Rent(span.Length);
             var n = 0;
             foreach (var v in span)
             {
@@ -149,8 +172,7 @@ internal sealed class DriftSample
                 }
             }
 
-            Array.Resize(ref result, n);
-            return (result, missing);
+            return (result, n, true, missing);
         }
 
         using var cursor = data.GetRowCursor([column]);
@@ -166,7 +188,7 @@ internal sealed class DriftSample
             read();
         }
 
-        return ([.. list], missing);
+        return ([.. list], list.Count, false, missing);
     }
 
     private static (Dictionary<string, long> Counts, long Missing) Counts(IDataView data, DataViewSchema.Column column, DataColumnKind kind, CancellationToken cancellationToken)
