@@ -3,7 +3,7 @@
 # call per size (A B A B; wall time and peak memory of each whole process). The pipeline prints each
 # stage's time from its run journal. Data: ../shared/datasets/flights-2001 repeated with jitter
 # (benchmarks/cycle/make_data.py). Needs: the .NET SDK, Debian's python3-pandas (/usr/bin/python3), farm-bench.
-#   bash benchmarks/cycle/run.sh [rows ...]        (default: 1000000 10000000)
+#   bash benchmarks/cycle/run.sh [rows ...]        (default: 1000000 10000000; RUNS=3 WARMUP=1 pairs)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source_csv=${FLIGHTS_CSV:-../shared/datasets/flights-2001/flights-2001-500k.csv}
@@ -23,5 +23,5 @@ for n in ${@:-1000000 10000000}; do
   pipeline="rm -rf $dir/run && cp -r $dir/registry $dir/run && dotnet $bench cycle-pipeline $dir/train.csv $dir/holdout.csv $dir/run"
   bash -c "$pipeline"
   dotnet "$bench" cycle-hand "$dir/train.csv" "$dir/holdout.csv" "$dir/champion.zip"
-  farm-bench -n "${RUNS:-3}" --timeout 5400 --vs "dotnet $bench cycle-hand $dir/train.csv $dir/holdout.csv $dir/champion.zip" -- bash -c "$pipeline"
+  farm-bench -n "${RUNS:-3}" --warmup "${WARMUP:-1}" --timeout 3600 --vs "dotnet $bench cycle-hand $dir/train.csv $dir/holdout.csv $dir/champion.zip" -- bash -c "$pipeline"
 done

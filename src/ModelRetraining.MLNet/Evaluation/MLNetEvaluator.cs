@@ -82,7 +82,10 @@ internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options
 
     private ModelEvaluation Evaluate(MLContext ml, ITransformer model, IDataView holdout, string label, string which)
     {
-        var predictions = model.Transform(holdout);
+        // ML.NET's metrics read the scores in one pass and the per-row outputs (for the paired tests,
+        // Brier, calibration) in more: cached on the first, the model scores the holdout once, not three times.
+        var scored = model.Transform(holdout);
+        var predictions = ml.Data.Cache(scored, new[] { label, "Score", "Probability", "PredictedLabel" }.Where(c => scored.Schema.GetColumnOrNull(c) is not null).Distinct(StringComparer.Ordinal).ToArray());
         var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         void Add(string name, double value, MetricDirection direction) => metrics[name] = new MetricValue(name, value, direction);
         PerRowOutputs? outputs = null;
