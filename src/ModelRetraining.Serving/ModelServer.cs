@@ -136,6 +136,11 @@ public sealed partial class ModelServer<TInput, TOutput> : IAsyncDisposable
         ModelVersion? target;
         try
         {
+            if (Volatile.Read(ref _disposed) == 1)
+            {
+                return false; // queued behind DisposeAsync: nothing may be loaded into a disposed server
+            }
+
             target = await _registry.GetAliasAsync(_modelName, _options.Alias, cancellationToken).ConfigureAwait(false);
             var current = _slot.Current;
             if (target is null || target.Version == current?.Version.Version)

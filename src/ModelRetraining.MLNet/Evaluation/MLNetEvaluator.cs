@@ -84,8 +84,10 @@ internal sealed class MLNetEvaluator(MLTask task, MLNetEvaluationOptions options
     {
         // ML.NET's metrics read the scores in one pass and the per-row outputs (for the paired tests,
         // Brier, calibration) in more: cached on the first, the model scores the holdout once, not three times.
+        // The cache comes from a context of its own: creating it through `ml` would draw from the seeded
+        // generator ML.NET's binary evaluator samples AUC and PR-AUC with on large holdouts.
         var scored = model.Transform(holdout);
-        var predictions = ml.Data.Cache(scored, new[] { label, "Score", "Probability", "PredictedLabel" }.Where(c => scored.Schema.GetColumnOrNull(c) is not null).Distinct(StringComparer.Ordinal).ToArray());
+        var predictions = new MLContext(options.Seed).Data.Cache(scored, new[] { label, "Score", "Probability", "PredictedLabel" }.Where(c => scored.Schema.GetColumnOrNull(c) is not null).Distinct(StringComparer.Ordinal).ToArray());
         var metrics = new Dictionary<string, MetricValue>(StringComparer.Ordinal);
         void Add(string name, double value, MetricDirection direction) => metrics[name] = new MetricValue(name, value, direction);
         PerRowOutputs? outputs = null;

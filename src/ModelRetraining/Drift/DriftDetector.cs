@@ -38,6 +38,7 @@ public sealed partial class DriftDetector
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(current);
         var pairs = new List<(string Name, DataColumnKind Kind, Func<DriftSample> Reference, Func<DriftSample> Current, DataColumnKind? CurrentKind)>();
+        var pool = new SamplePool();
         foreach (var name in Names(columns, reference.Schema.Where(c => !c.IsHidden).Select(c => c.Name)))
         {
             var r = reference.Schema.GetColumnOrNull(name);
@@ -49,7 +50,7 @@ public sealed partial class DriftDetector
                 continue;
             }
 
-            pairs.Add((name, rk.Value, () => DriftSample.FromData(reference, r!.Value, rk.Value, cancellationToken), () => DriftSample.FromData(current, c!.Value, ck!.Value, cancellationToken), ck));
+            pairs.Add((name, rk.Value, () => DriftSample.FromData(reference, r!.Value, rk.Value, pool, cancellationToken), () => DriftSample.FromData(current, c!.Value, ck!.Value, pool, cancellationToken), ck));
         }
 
         return Run(pairs, reference.GetRowCount() ?? -1, current.GetRowCount() ?? -1);

@@ -28,8 +28,9 @@ internal sealed class DriftSample
 
     public bool IsNumeric => Kind is DataColumnKind.Numeric or DataColumnKind.DateTime;
 
-    // The array the sorted values live in when it was rented (columnar reads); Release returns it.
+    // The array the sorted values live in when it was rented (columnar reads), and where it goes back.
     private float[]? _rented;
+    private SamplePool? _pool;
 
     /// <summary>Gets the sorted present values, when held exactly.</summary>
     public ReadOnlyMemory<float>? Sorted { get; private init; }
@@ -46,12 +47,12 @@ internal sealed class DriftSample
 
     public double RankError => Profile?.RankError ?? 0;
 
-    /// <summary>Gives a rented array back once the comparison is done: memory stays at a few columns' worth whatever the column count.</summary>
+    /// <summary>Gives a rented array back to its comparison's pool once the column is compared.</summary>
     public void Release()
     {
         if (Interlocked.Exchange(ref _rented, null) is { } rented)
         {
-            System.Buffers.ArrayPool<float>.Shared.Return(rented);
+            _pool!.Return(rented);
         }
     }
 
@@ -106,13 +107,13 @@ internal sealed class DriftSample
             StandardDeviation = profile.StandardDeviation,
         };
 
-    public static DriftSample FromData(IDataView data, DataViewSchema.Column column, DataColumnKind kind, CancellationToken cancellationToken)
+    public static DriftSample FromData(IDataView data, DataViewSchema.Column column, DataColumnKind kind, SamplePool pool, CancellationToken cancellationToken)
     {
         if (kind is DataColumnKind.Numeric or DataColumnKind.DateTime)
         {
-            var (array, count, rented, missing) = Numbers(data, column, kind, cancellationToken);
+            var (array, count, rented, missing) = Numbers(data, column, kind, pool, cancellationToken);
             var values = array.AsSpan(0, count);
-            RadixSort.Sort(values);
+            pool.Sort(values);
             double sum = 0;
             foreach (var v in values)
             {
@@ -129,6 +130,7 @@ internal sealed class DriftSample
             return new DriftSample(kind, values.Length, missing)
             {
                 _rented = rented ? array : null,
+                _pool = rented ? pool : null,
                 Sorted = array.AsMemory(0, count),
                 Mean = mean,
                 StandardDeviation = values.Length > 1 ? Math.Sqrt(m2 / (values.Length - 1)) : double.NaN,
@@ -139,7 +141,7 @@ internal sealed class DriftSample
         return new DriftSample(kind, counts.Values.Sum(), absent) { Categories = counts };
     }
 
-    private static (float[] Values, int Count, bool Rented, long Missing) Numbers(IDataView data, DataViewSchema.Column column, DataColumnKind kind, CancellationToken cancellationToken)
+    private static (float[] Values, int Count, bool Rented, long Missing) Numbers(IDataView data, DataViewSchema.Column column, DataColumnKind kind, SamplePool pool, CancellationToken cancellationToken)
     {
         var list = new List<float>();
         long missing = 0;
@@ -158,7 +160,7 @@ internal sealed class DriftSample
         if (data is IColumnarDataView columnar && column.Type == NumberDataViewType.Single && columnar.TryGetColumn<float>(column.Index, out var floats))
         {
             var span = floats.Span;
-            var result = System.Buffers.ArrayPool<float>.Shared.Rent(span.Length);
+            var result = pool.RentValues(span.Length);
             var n = 0;
             foreach (var v in span)
             {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace ModelRetraining;
@@ -17,19 +16,7 @@ internal static class RadixSort
             return;
         }
 
-        // Pooled key buffers: drift compares columns of millions of values one after another, and
-        // fresh buffers per column would pile up on the large-object heap between collections.
-        var keys = ArrayPool<uint>.Shared.Rent(values.Length);
-        var scratch = ArrayPool<uint>.Shared.Rent(values.Length);
-        try
-        {
-            Sort(values, keys, scratch);
-        }
-        finally
-        {
-            ArrayPool<uint>.Shared.Return(scratch);
-            ArrayPool<uint>.Shared.Return(keys);
-        }
+        Sort(values, new uint[values.Length], new uint[values.Length]);
     }
 
     /// <summary>Sorts floats (no NaN) with caller-owned key buffers at least as long as <paramref name="values"/>.</summary>

@@ -9,11 +9,12 @@ namespace ModelRetraining;
 /// </summary>
 /// <remarks>
 /// Long streams are sampled before the sketch, as the KLL paper's sampler does for its lowest levels:
-/// once the stream holds 2^L × 2 × <see cref="SampleFloor"/> values, one value picked at random from
-/// each run of 2^L enters level L (weight 2^L). Sorting, not the sketch's size, is what costs per
-/// value, so from 512 k values on most values are skipped. The sampling adds at most
-/// 2.576 / sqrt(3 × SampleFloor) = 0.29% to the rank error at 99% confidence (each run's pick is off
-/// by at most half its weight, and the phases' variances sum to under n² / (3 × SampleFloor));
+/// from 2^L × <see cref="SampleFloor"/> values on (L ≥ 1, so from 2 × SampleFloor), one value picked at
+/// random from each run of 2^L enters level L (weight 2^L). Sorting, not the sketch's size, is what
+/// costs per value, so from 512 k values on most values are skipped. The sampling adds at most
+/// 2.576 / sqrt(3 × SampleFloor) = 0.29% to the rank error at 99% confidence (a run's pick counts its
+/// whole weight or none, so its standard deviation is at most half its weight, and the phases'
+/// variances sum to under n² / (3 × SampleFloor));
 /// <see cref="RankError"/> includes it, so the whole bound stays near the 1.33% that k = 200 alone gave.
 /// </remarks>
 internal sealed partial class KllSketch
