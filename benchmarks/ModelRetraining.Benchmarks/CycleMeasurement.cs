@@ -64,22 +64,7 @@ internal static class CycleMeasurement
     {
         var clock = Stopwatch.StartNew();
         var ml = new MLContext(1);
-        var loader = ml.Data.CreateTextLoader(new TextLoader.Options
-        {
-            Columns =
-            [
-                new TextLoader.Column("delay", DataKind.Single, 1),
-                new TextLoader.Column("distance", DataKind.Single, 2),
-                new TextLoader.Column("origin", DataKind.String, 3),
-                new TextLoader.Column("destination", DataKind.String, 4),
-                new TextLoader.Column("DayOfWeek", DataKind.Single, 5),
-                new TextLoader.Column("Late", DataKind.Boolean, 6),
-            ],
-            Separators = [','],
-            HasHeader = true,
-            AllowQuoting = true,
-            MissingRealsAsNaNs = true,
-        });
+        var loader = BenchmarkFlights.PreparedLoader(ml);
         var trainView = loader.Load(train);
         var holdoutView = loader.Load(holdout);
         var model = FlightDelays.Estimator(ml).Fit(trainView);

@@ -25,9 +25,9 @@ internal static class DriftMeasurements
         }
 
         var detector = new DriftDetector(options);
-        var referenceView = new FloatColumnsView(names, reference, rows);
-        var currentView = new FloatColumnsView(names, current, rows);
-        detector.Compare(new FloatColumnsView(names, reference.Select(c => c[..1000]).ToArray(), 1000), new FloatColumnsView(names, current.Select(c => c[..1000]).ToArray(), 1000)); // warm-up
+        var referenceView = new ArrayColumnsView(names, reference, rows);
+        var currentView = new ArrayColumnsView(names, current, rows);
+        detector.Compare(new ArrayColumnsView(names, reference.Select(c => c[..1000]).ToArray(), 1000), new ArrayColumnsView(names, current.Select(c => c[..1000]).ToArray(), 1000)); // warm-up
         var clock = Stopwatch.StartNew();
         var report = detector.Compare(referenceView, currentView);
         clock.Stop();
@@ -54,7 +54,7 @@ internal static class DriftMeasurements
         }
 
         var builder = new DataProfileBuilder();
-        var view = new FloatColumnsView(["x"], [buffer], chunk);
+        var view = new ArrayColumnsView(["x"], [buffer], chunk);
         // Warm-up past tiered compilation's delay (methods reach their optimized tier after ~100 ms
         // of calls), then start over: the figure is the steady state a long-running service sees.
         for (var round = 0; round < 4; round++)

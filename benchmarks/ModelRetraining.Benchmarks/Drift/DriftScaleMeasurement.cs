@@ -23,8 +23,8 @@ internal static class DriftScaleMeasurement
             reference[c] = Normal(random, rows, 0);
             current[c] = Normal(random, rows, shift);
         });
-        var referenceView = new FloatColumnsView(names, reference, rows);
-        var currentView = new FloatColumnsView(names, current, rows);
+        var referenceView = new ArrayColumnsView(names, reference, rows);
+        var currentView = new ArrayColumnsView(names, current, rows);
         var options = new DriftOptions { NumericEffectSizeFloor = 0 };
         foreach (var name in names)
         {
@@ -32,7 +32,7 @@ internal static class DriftScaleMeasurement
         }
 
         var detector = new DriftDetector(options);
-        var warm = new FloatColumnsView(names, reference.Select(c => c[..Math.Min(rows, 200_000)]).ToArray(), Math.Min(rows, 200_000));
+        var warm = new ArrayColumnsView(names, reference.Select(c => c[..Math.Min(rows, 200_000)]).ToArray(), Math.Min(rows, 200_000));
         detector.Compare(warm, warm);
         detector.CompareProfiles(DataProfile.Create(warm), DataProfile.Create(warm));
 

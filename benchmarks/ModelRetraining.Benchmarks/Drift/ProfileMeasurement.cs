@@ -34,12 +34,12 @@ internal static class ProfileMeasurement
             }
         }
 
-        var view = new FloatColumnsView(names, columns, rows);
+        var view = new ArrayColumnsView(names, columns, rows);
         // PROFILE_WARM=0 times a cold process (what one profile in a fresh process costs; the profile's
         // loops are compiled fully optimized at first call); otherwise rounds on a sample come first.
         if (Environment.GetEnvironmentVariable("PROFILE_WARM") != "0")
         {
-            var small = new FloatColumnsView(names, columns.Select(c => c[..Math.Min(rows, 100_000)]).ToArray(), Math.Min(rows, 100_000));
+            var small = new ArrayColumnsView(names, columns.Select(c => c[..Math.Min(rows, 100_000)]).ToArray(), Math.Min(rows, 100_000));
             for (var round = 0; round < 20; round++)
             {
                 Describe(DataProfile.Create(small), names); // past tiered compilation's delay
@@ -95,8 +95,9 @@ internal static class ProfileMeasurement
 
         foreach (var (name, values) in new[] { ("airport codes", new[] { origin, destination }), ("unique ids", new[] { id }) })
         {
-            var view = new TextColumnsView(values, n);
-            var small = new TextColumnsView(values.Select(v => v[..100_000]).ToArray(), 100_000);
+            var names = values.Select((_, i) => $"t{i}").ToArray();
+            var view = new ArrayColumnsView(names, values, n, TextDataViewType.Instance);
+            var small = new ArrayColumnsView(names, values.Select(v => v[..100_000]).ToArray(), 100_000, TextDataViewType.Instance);
             for (var round = 0; round < 20; round++)
             {
                 _ = DataProfile.Create(small);
@@ -111,41 +112,5 @@ internal static class ProfileMeasurement
         }
 
         return 0;
-    }
-
-    private sealed class TextColumnsView(ReadOnlyMemory<char>[][] columns, int rows) : IColumnarDataView
-    {
-        public bool CanShuffle => false;
-
-        public DataViewSchema Schema { get; } = Build(columns.Length);
-
-        public long? GetRowCount() => rows;
-
-        public bool TryGetColumn<T>(int columnIndex, out ReadOnlyMemory<T> values)
-        {
-            if (columns[columnIndex] is T[] array)
-            {
-                values = array.AsMemory(0, rows);
-                return true;
-            }
-
-            values = default;
-            return false;
-        }
-
-        public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) => throw new NotSupportedException();
-
-        public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => throw new NotSupportedException();
-
-        private static DataViewSchema Build(int count)
-        {
-            var builder = new DataViewSchema.Builder();
-            for (var i = 0; i < count; i++)
-            {
-                builder.AddColumn($"t{i}", TextDataViewType.Instance);
-            }
-
-            return builder.ToSchema();
-        }
     }
 }

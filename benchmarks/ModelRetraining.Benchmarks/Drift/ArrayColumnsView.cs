@@ -3,12 +3,12 @@ using Microsoft.ML.Data;
 
 namespace ModelRetraining.Benchmarks;
 
-/// <summary>Float columns held as arrays, exposed column-wise (as the CSV source's view is) for profiling and drift benchmarks.</summary>
-internal sealed class FloatColumnsView(string[] names, float[][] columns, int rows) : IColumnarDataView
+/// <summary>Columns held as arrays (float by default, or the type given), exposed column-wise as the CSV source's view is, for profiling and drift benchmarks.</summary>
+internal sealed class ArrayColumnsView(string[] names, Array[] columns, int rows, DataViewType? type = null) : IColumnarDataView
 {
     public bool CanShuffle => false;
 
-    public DataViewSchema Schema { get; } = Build(names);
+    public DataViewSchema Schema { get; } = Build(names, type ?? NumberDataViewType.Single);
 
     public long? GetRowCount() => rows;
 
@@ -28,12 +28,12 @@ internal sealed class FloatColumnsView(string[] names, float[][] columns, int ro
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => throw new NotSupportedException("Read the columns with TryGetColumn.");
 
-    private static DataViewSchema Build(string[] names)
+    private static DataViewSchema Build(string[] names, DataViewType type)
     {
         var builder = new DataViewSchema.Builder();
         foreach (var name in names)
         {
-            builder.AddColumn(name, NumberDataViewType.Single);
+            builder.AddColumn(name, type);
         }
 
         return builder.ToSchema();
