@@ -13,6 +13,7 @@ internal sealed class FrequentItems
     public const int DefaultCapacity = 1024;
     private readonly Dictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly List<KeyValuePair<string, long>> _survivors = [];
 
     public FrequentItems(int capacity = DefaultCapacity)
     {
@@ -46,15 +47,23 @@ internal sealed class FrequentItems
             return false;
         }
 
-        // Full: every counter pays one, the new value is dropped (Misra–Gries decrement step).
-        // Counts change in place and removal is allowed while a dictionary is enumerated.
+        // Full: every counter pays one, the new value is dropped (Misra–Gries decrement step). The
+        // survivors are gathered without a lookup and the table cleared: on a high-cardinality column
+        // nearly every counter is at one, and removing them one by one cost two hash lookups each.
         MaxUndercount++;
-        foreach (var key in _counts.Keys)
+        _survivors.Clear();
+        foreach (var (key, kept) in _counts)
         {
-            if (--CollectionsMarshal.GetValueRefOrNullRef(_counts, key) == 0)
+            if (kept > 1)
             {
-                _counts.Remove(key);
+                _survivors.Add(new(key, kept - 1));
             }
+        }
+
+        _counts.Clear();
+        foreach (var (key, kept) in _survivors)
+        {
+            _counts[key] = kept;
         }
 
         return false;
