@@ -43,7 +43,7 @@ public class DataProfileTests
             Assert.True(Math.Abs(rank - q) <= profile.RankError, $"q={q}: true rank of the estimate {rank}, error bound {profile.RankError}");
         }
 
-        Assert.InRange(profile.RankError, 0.01, 0.02);
+        Assert.InRange(profile.RankError, 0.005, 0.015);
         Assert.InRange(profile.DistinctCount, 100_000 * 0.97, 100_000 * 1.03);
     }
 

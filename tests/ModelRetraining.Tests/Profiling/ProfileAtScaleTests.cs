@@ -41,7 +41,7 @@ public class ProfileAtScaleTests
     [MemberData(nameof(Orders))]
     public void Quantiles_OfASampledStream_AreWithinTheStatedRankError(string order)
     {
-        // 3 M values: past 8 × SampleFloor, so the last values enter at level 3 (one in eight kept).
+        // 3 M values: past 32 × SampleFloor, so the last values enter at level 5 (one in 32 kept).
         var values = Normal(3_000_000, 11);
         var sorted = values.Order().ToArray();
         var input = order switch { "ascending" => sorted, "descending" => sorted.Reverse().ToArray(), _ => values };
