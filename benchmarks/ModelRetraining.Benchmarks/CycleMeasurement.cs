@@ -50,7 +50,7 @@ internal static class CycleMeasurement
             }
         }
 
-        Console.WriteLine(FormattableString.Invariant($"pipeline: {result.Status} in {total.TotalSeconds:0.00} s; peak working set {PeakMiB():0} MiB; stages: {string.Join(", ", stages)}"));
+        Console.WriteLine(FormattableString.Invariant($"pipeline: {result.Status} in {total.TotalSeconds:0.00} s; peak working set {BenchmarkFlights.PeakMiB():0} MiB; stages: {string.Join(", ", stages)}"));
         if (result.Status is not (RetrainingRunStatus.Succeeded or RetrainingRunStatus.Rejected))
         {
             Console.Error.WriteLine(result.ToString());
@@ -76,22 +76,14 @@ internal static class CycleMeasurement
         ml.Model.Save(model, trainView.Schema, Path.Combine(Path.GetTempPath(), $"mr-cycle-hand-{Environment.ProcessId}.zip"));
         File.Delete(Path.Combine(Path.GetTempPath(), $"mr-cycle-hand-{Environment.ProcessId}.zip"));
         var total = clock.Elapsed;
-        Console.WriteLine(FormattableString.Invariant($"hand-written: AUC {candidate.AreaUnderRocCurve:0.0000} vs champion {baseline.AreaUnderRocCurve:0.0000} in {total.TotalSeconds:0.00} s; peak working set {PeakMiB():0} MiB; load+fit {fitted.TotalSeconds:0.00} s, evaluate both {(evaluated - fitted).TotalSeconds:0.00} s, save {(total - evaluated).TotalSeconds:0.00} s"));
+        Console.WriteLine(FormattableString.Invariant($"hand-written: AUC {candidate.AreaUnderRocCurve:0.0000} vs champion {baseline.AreaUnderRocCurve:0.0000} in {total.TotalSeconds:0.00} s; peak working set {BenchmarkFlights.PeakMiB():0} MiB; load+fit {fitted.TotalSeconds:0.00} s, evaluate both {(evaluated - fitted).TotalSeconds:0.00} s, save {(total - evaluated).TotalSeconds:0.00} s"));
         return 0;
     }
 
     // The quick start's stages on the prepared columns (DayOfWeek and Late written out, the date not read).
     private static RetrainingPipelineBuilder Configure(IModelRegistry registry, string train, string holdout)
     {
-        var schema = new CsvSchema()
-            .Ignore("date")
-            .Numeric("delay")
-            .Numeric("distance")
-            .Text("origin")
-            .Text("destination")
-            .Numeric("DayOfWeek")
-            .Boolean("Late")
-            .Label("Late");
+        var schema = BenchmarkFlights.PreparedSchema(readDate: false);
         return new RetrainingPipelineBuilder { ModelName = "flight-delays", Actor = "bench" }
             .UseTrainingData(CsvDataSource.FromFile(train, schema))
             .UseHoldoutData(CsvDataSource.FromFile(holdout, schema))
@@ -108,12 +100,5 @@ internal static class CycleMeasurement
                 .NoWorseThanChampion("LogLoss", margin: 0.005)
                 .OnFirstRun(FirstRunPolicy.ValueThresholdsOnly))
             .UseRegistry(registry);
-    }
-
-    private static double PeakMiB()
-    {
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        return process.PeakWorkingSet64 / 1048576.0;
     }
 }

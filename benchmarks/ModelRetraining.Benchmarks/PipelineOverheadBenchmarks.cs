@@ -89,15 +89,7 @@ public class PipelineOverheadBenchmarks
         return result.Status;
     }
 
-    private static CsvSchema PreparedSchema() => new CsvSchema()
-        .Text("date")
-        .Numeric("delay")
-        .Numeric("distance")
-        .Text("origin")
-        .Text("destination")
-        .Numeric("DayOfWeek")
-        .Boolean("Late")
-        .Label("Late");
+    private static CsvSchema PreparedSchema() => BenchmarkFlights.PreparedSchema(readDate: true);
 
     // Both sides read the same plain CSV files, with the derived columns already written out.
     private static void SplitWithFeatures(string source, string train, string holdout)

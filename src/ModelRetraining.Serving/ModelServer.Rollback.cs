@@ -87,7 +87,9 @@ public sealed partial class ModelServer<TInput, TOutput>
 
         if (Standby?.Version == number)
         {
-            return null; // it served before and is still loaded: the swap takes it, with no load to verify
+            // It served before and is still loaded: the swap takes it, with no load to verify. Should a
+            // concurrent move let it go first, the swap loads the version as any refresh does.
+            return null;
         }
 
         var target = await _registry.GetVersionAsync(_modelName, number, cancellationToken).ConfigureAwait(false)

@@ -40,7 +40,7 @@ internal static class DriftScaleMeasurement
         var clock = Stopwatch.StartNew();
         var exact = detector.Compare(referenceView, currentView);
         var exactSeconds = clock.Elapsed.TotalSeconds;
-        var exactPeak = Peak() - dataMiB;
+        var exactPeak = BenchmarkFlights.PeakMiB() - dataMiB;
 
         // Profiles are what a deployment stores; the working set's peak is already the exact path's, so
         // the profile path's own memory is read from the allocation it keeps (a few sketches).
@@ -98,12 +98,5 @@ internal static class DriftScaleMeasurement
         GC.Collect();
         using var process = Process.GetCurrentProcess();
         return process.WorkingSet64 / 1048576.0;
-    }
-
-    private static double Peak()
-    {
-        using var process = Process.GetCurrentProcess();
-        process.Refresh();
-        return process.PeakWorkingSet64 / 1048576.0;
     }
 }

@@ -81,7 +81,7 @@ public sealed class DatasetBatchWriter : IAsyncDisposable
     /// <summary>
     /// Adds parts read <paramref name="parallelism"/> at a time: each is read, checked and encoded on a core of
     /// its own, and kept in order, so the batch, its issues and its refusal are those of adding them one by one.
-    /// At most <paramref name="parallelism"/> parts are in memory. The parts are enumerated here, one ahead of
+    /// About <paramref name="parallelism"/> parts are in memory (plus the first part, kept until a second arrives). The parts are enumerated here, one ahead of
     /// the reads (a plan that scans the file runs while the parts are read).
     /// </summary>
     internal async ValueTask AddPartsAsync(IEnumerable<IDataSource> parts, int parallelism, CancellationToken cancellationToken)

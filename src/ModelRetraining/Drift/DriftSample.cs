@@ -50,8 +50,10 @@ internal sealed class DriftSample
     /// <summary>Gives a rented array back to its comparison's pool once the column is compared.</summary>
     public void Release()
     {
-        if (Interlocked.Exchange(ref _rented, null) is { } rented)
+        // Called once, by the comparison that made the sample, when it is done with it.
+        if (_rented is { } rented)
         {
+            _rented = null;
             _pool!.Return(rented);
         }
     }

@@ -127,12 +127,17 @@ public sealed class ColumnProfile
             scoped var chunk = values.Slice(start, Math.Min(block, values.Length - start));
             if (!FloatBlock.TrySummarizeFinite(chunk, out var sum, out var min, out var max))
             {
+                // The block holds a missing or infinite value: keep its finite values, summed as they go.
+                (sum, min, max) = (0, float.PositiveInfinity, float.NegativeInfinity);
                 var n = 0;
                 foreach (var v in chunk)
                 {
                     if (float.IsFinite(v))
                     {
                         finite[n++] = v;
+                        sum += v;
+                        min = Math.Min(min, v);
+                        max = Math.Max(max, v);
                     }
                     else if (float.IsNaN(v))
                     {
@@ -144,11 +149,12 @@ public sealed class ColumnProfile
                     }
                 }
 
-                chunk = finite[..n];
-                if (n == 0 || !FloatBlock.TrySummarizeFinite(chunk, out sum, out min, out max))
+                if (n == 0)
                 {
                     continue;
                 }
+
+                chunk = finite[..n];
             }
 
             _distinct.AddRange(chunk);

@@ -70,7 +70,16 @@ public sealed class DataProfile
             chosen.Add((column, kind));
         }
 
-        var selected = chosen.Select(c => (c.Column, Profile: _columns.TryGetValue(c.Column.Name, out var p) ? p : _columns[c.Column.Name] = new ColumnProfile(c.Column.Name, c.Kind))).ToList();
+        var selected = new List<(DataViewSchema.Column Column, ColumnProfile Profile)>(chosen.Count);
+        foreach (var (column, kind) in chosen)
+        {
+            if (!_columns.TryGetValue(column.Name, out var profile))
+            {
+                profile = _columns[column.Name] = new ColumnProfile(column.Name, kind);
+            }
+
+            selected.Add((column, profile));
+        }
 
         if (data is IColumnarDataView columnar && ColumnarReads(columnar, selected) is var (reads, rows))
         {
@@ -170,12 +179,12 @@ public sealed class DataProfile
     // One action per column reading its whole array, or null when a column is not held as one.
     private static (Action[] Reads, long Rows)? ColumnarReads(IColumnarDataView data, List<(DataViewSchema.Column Column, ColumnProfile Profile)> selected)
     {
-        var reads = new Action?[selected.Count];
+        var reads = new Action[selected.Count];
         long rows = data.GetRowCount() ?? -1;
         for (var i = 0; i < selected.Count; i++)
         {
             var (column, profile) = selected[i];
-            (reads[i], rows) = profile.Kind switch
+            (Action? read, rows) = profile.Kind switch
             {
                 DataColumnKind.Numeric when data.TryGetColumn<float>(column.Index, out var floats) => ((Action)(() => profile.AddNumeric(floats.Span)), floats.Length),
                 DataColumnKind.Text when data.TryGetColumn<ReadOnlyMemory<char>>(column.Index, out var texts) => (() => AddTexts(profile, texts.Span), texts.Length),
@@ -184,13 +193,15 @@ public sealed class DataProfile
                 _ => ((Action?)null, -1L),
             };
 
-            if (reads[i] is null)
+            if (read is null)
             {
                 return null;
             }
+
+            reads[i] = read;
         }
 
-        return rows < 0 ? null : (reads.Select(r => r!).ToArray(), rows);
+        return rows < 0 ? null : (reads, rows);
     }
 
     private static void AddTexts(ColumnProfile profile, ReadOnlySpan<ReadOnlyMemory<char>> texts)

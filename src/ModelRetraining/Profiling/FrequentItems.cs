@@ -66,6 +66,8 @@ internal sealed class FrequentItems
             _counts[key] = kept;
         }
 
+        _survivors.Clear(); // holds no strings between steps
+
         return false;
     }
 

@@ -27,7 +27,7 @@ internal sealed class HyperLogLog
     public void AddHash(ulong hash)
     {
         var index = (int)(hash >> (64 - Precision));
-        var rank = (byte)(System.Numerics.BitOperations.LeadingZeroCount((hash << Precision) | (1UL << (Precision - 1))) + 1);
+        var rank = (byte)(BitOperations.LeadingZeroCount((hash << Precision) | (1UL << (Precision - 1))) + 1);
         if (rank > State[index])
         {
             State[index] = rank;

@@ -72,7 +72,11 @@ internal sealed partial class KllSketch
             Max = value;
         }
 
-        EnterLevelFor(Count);
+        if (Count >= NextLevelAt)
+        {
+            EnterLevel();
+        }
+
         Count++;
         if (_entryLevel > 0)
         {
@@ -100,10 +104,13 @@ internal sealed partial class KllSketch
         Max = Math.Max(Max, max);
         while (!values.IsEmpty)
         {
-            EnterLevelFor(Count);
+            if (Count >= NextLevelAt)
+            {
+                EnterLevel();
+            }
 
             // A span never crosses the count at which the entry level goes up.
-            var take = (int)Math.Min(values.Length, (2 * SampleFloor << _entryLevel) - Count);
+            var take = (int)Math.Min(values.Length, NextLevelAt - Count);
             var part = values[..take];
             Count += take;
             values = values[take..];
@@ -133,10 +140,13 @@ internal sealed partial class KllSketch
         }
     }
 
-    // Moves to the entry level for a stream of `count` values: 0 below 2 × SampleFloor, then one more per doubling.
-    private void EnterLevelFor(long count)
+    // The count at which the entry level goes up: level 0 below 2 × SampleFloor, then one more per doubling.
+    private long NextLevelAt => 2 * SampleFloor << _entryLevel;
+
+    // Moves to the entry level for the stream's count (several levels at once after a merge or a restore).
+    private void EnterLevel()
     {
-        var level = count < 2 * SampleFloor ? 0 : 63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(count / SampleFloor));
+        var level = Count < 2 * SampleFloor ? 0 : 63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(Count / SampleFloor));
         if (level == _entryLevel)
         {
             return;
